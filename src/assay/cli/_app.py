@@ -1,0 +1,206 @@
+"""The ``assay`` command: a thin Typer layer over the public Python functions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+import assay
+from assay.cli._output import emit_json, err, out, rich_progress
+from assay.errors import AssayError
+from assay.project import load_project
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Choose and ship LLMs on evidence from your own production traffic.",
+)
+
+ProjectOpt = Annotated[Path, typer.Option("--project", "-p", help="project folder (holds assay.yaml)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document (see docs/cli.md) instead of tables")]
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1%}"
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="project folder to create")] = Path("."),
+    name: Annotated[Optional[str], typer.Option(help="project name (default: folder name)")] = None,
+    force: Annotated[bool, typer.Option(help="overwrite an existing assay.yaml")] = False,
+) -> None:
+    """Write a commented starter assay.yaml."""
+    path = assay.init(directory, name=name, force=force)
+    out.print(f"wrote [bold]{path}[/]  next: put logs in {directory / 'logs'} and run [bold]assay ingest[/]")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="log files or globs (default: sources in assay.yaml)")] = None,
+    source: Annotated[Optional[str], typer.Option(help="source name recorded on each record")] = None,
+    format: Annotated[str, typer.Option("--format", help="log format, or auto")] = "auto",
+    no_scrub: Annotated[bool, typer.Option("--no-scrub", help="store PII unscrubbed (recorded in the audit log)")] = False,
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+) -> None:
+    """Ingest production logs: normalise, scrub PII, quarantine bad rows."""
+    summary = assay.ingest(load_project(project), paths or None, source=source, format=format, scrub=not no_scrub, progress=rich_progress)
+    if json_out:
+        emit_json(summary.to_json())
+        return
+    out.print(
+        f"kept [bold]{summary.kept}[/] records, skipped {summary.duplicates} duplicates, "
+        f"quarantined {summary.quarantined} rows in {summary.seconds:.1f}s"
+        + (f"; PII replaced: {dict(summary.pii)}" if summary.pii else "")
+    )
+    if summary.quarantined:
+        out.print("  bad rows are kept with file, line and reason in the quarantine table")
+
+
+@app.command()
+def profile(
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+    top: Annotated[int, typer.Option(help="slices to show")] = 15,
+) -> None:
+    """Divide production traffic into slices with traffic weights."""
+    prof = assay.profile(load_project(project), progress=rich_progress)
+    if json_out:
+        emit_json({"schema": "assay.profile/v1", **prof.model_dump(mode="json")})
+        return
+    table = Table(title=f"traffic map {prof.id}: {prof.n_records} records, {len(prof.slices)} slices (k={prof.params['k']})")
+    for col in ("slice", "share", "records", "label", "example"):
+        table.add_column(col, overflow="fold")
+    for s in prof.slices[:top]:
+        table.add_row(s.id, _pct(s.weight), str(s.size), s.label, (s.examples[0] if s.examples else "")[:70])
+    out.print(table)
+
+
+@app.command()
+def sample(
+    name: Annotated[str, typer.Option("--name", help="eval set name, e.g. v1")],
+    size: Annotated[Optional[int], typer.Option(help="cases, dev + holdout (default: sampling.size)")] = None,
+    holdout: Annotated[Optional[float], typer.Option(help="sealed fraction (default: sampling.holdout)")] = None,
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+) -> None:
+    """Draw a representative eval set (dev + sealed holdout) from the traffic map."""
+    proj = load_project(project)
+    settings = proj.config.sampling.model_copy(
+        update={k: v for k, v in {"size": size, "holdout": holdout}.items() if v is not None}
+    )
+    evs = assay.sample(proj, name, settings=settings)
+    if json_out:
+        emit_json({"schema": "assay.sample/v1", **evs.model_dump(mode="json")})
+        return
+    n_slices = len(evs.params["allocation"])
+    out.print(
+        f"eval set [bold]{evs.name}[/]: {evs.n_dev} dev + {evs.n_holdout} sealed holdout cases from {n_slices} slices "
+        f"(holdout hash {evs.holdout_hash[:12]})"
+    )
+
+
+@app.command()
+def run(
+    set_name: Annotated[str, typer.Option("--set", help="eval set to run on")],
+    candidates: Annotated[Optional[str], typer.Option(help="comma-separated candidate names (default: all)")] = None,
+    concurrency: Annotated[Optional[int], typer.Option(help="requests in flight at once")] = None,
+    epochs: Annotated[Optional[int], typer.Option(help="repeats per case")] = None,
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+) -> None:
+    """Run candidates on an eval set, then score the results. Re-run to resume."""
+    names = [c.strip() for c in candidates.split(",")] if candidates and candidates != "all" else None
+    summary = assay.run(load_project(project), set_name, candidates=names, concurrency=concurrency, epochs=epochs, progress=rich_progress)
+    if json_out:
+        emit_json(summary.to_json())
+        return
+    out.print(
+        f"run [bold]{summary.run_id}[/]: {summary.completed} new results ({summary.cached} from cache), "
+        f"{summary.already_done} already done, {summary.errors} errors, in {summary.seconds:.1f}s"
+    )
+    for reason, n in summary.error_reasons.most_common(5):
+        out.print(f"  [red]{n}x[/] {reason}")
+
+
+def _print_report(rep: "assay.analyze.Report") -> None:
+    t = rep.tables
+    table = Table(title=f"eval set {t.set_name}: {t.n_cases} dev cases, slices carrying {_pct(t.traffic_covered)} of traffic")
+    for col in ("candidate", "overall (95% CI)", "traffic-weighted (95% CI)", "errors"):
+        table.add_column(col)
+    for c in sorted(t.candidates, key=lambda c: -c.overall.mean):
+        o, w = c.overall, c.traffic_weighted
+        table.add_row(
+            c.name + (" (incumbent)" if c.incumbent else ""),
+            f"{o.mean:.1%} ({o.low:.1%}–{o.high:.1%})",
+            f"{w.mean:.1%} ({w.low:.1%}–{w.high:.1%})",
+            f"{c.errors}/{c.results}",
+        )
+    out.print(table)
+    out.print(f"report: [bold]{rep.html_path}[/] and {rep.markdown_path}")
+
+
+@app.command()
+def report(
+    set_name: Annotated[str, typer.Option("--set", help="eval set")],
+    run_id: Annotated[Optional[str], typer.Option("--run", help="run id (default: newest on the set)")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="folder for report.md and report.html")] = None,
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+) -> None:
+    """Write the Markdown and self-contained HTML report of a run."""
+    rep = assay.report(load_project(project), set_name, run_id=run_id, out_dir=out_dir)
+    if json_out:
+        emit_json(rep.to_json())
+        return
+    _print_report(rep)
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="the example project")] = Path("examples/support-desk"),
+    json_out: JsonOpt = False,
+) -> None:
+    """Run the whole pipeline on the bundled example project, offline."""
+    from assay.demo import run_demo
+
+    result = run_demo(directory, progress=rich_progress, say=(lambda m: None) if json_out else (lambda m: err.print(m)))
+    if json_out:
+        emit_json(result.to_json())
+        return
+    _print_report(result.report)
+
+
+_INTERRUPTED = "interrupted: finished work is saved; run the same command again to continue"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: user errors without tracebacks, Ctrl-C exits 130."""
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="assay", standalone_mode=False)
+    except AssayError as exc:
+        err.print(f"[red]error:[/] {exc.message}", highlight=False)
+        if exc.hint:
+            err.print(f"  hint: {exc.hint}", highlight=False)
+        sys.exit(1)
+    except (KeyboardInterrupt, typer.Abort):
+        err.print(_INTERRUPTED)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # usage errors from the parser
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    if isinstance(rv, int) and rv != 0:
+        if rv == 130:  # Typer turns Ctrl-C into exit code 130
+            err.print(_INTERRUPTED)
+        sys.exit(rv)

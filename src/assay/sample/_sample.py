@@ -1,0 +1,211 @@
+"""``assay.sample``: draw a representative, versioned eval set from the traffic map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import hashlib
+import re
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import orjson
+from sqlalchemy import insert, select
+
+from assay.errors import AssayError, NotFoundError
+from assay.profile import load_profile
+from assay.project import as_project, Project, SamplingSettings
+from assay.records import Case, EvalSet, Message
+from assay.sample._allocate import allocate
+from assay.store import Store, utcnow
+from assay.store._schema import cases as cases_t
+from assay.store._schema import eval_sets, record_slices, records
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def _dedupe_key(messages: list[dict[str, Any]]) -> str:
+    text = " ".join(m["content"] for m in messages if m["role"] == "user").lower()
+    text = re.sub(r"\d", "0", text)
+    return re.sub(r"\W+", " ", text).strip()
+
+
+def _spread(n_avail: int, n: int) -> list[int]:
+    """Positions in a distance-sorted list: the centre first, then evenly spread out."""
+    if n >= n_avail:
+        return list(range(n_avail))
+    return sorted({min(n_avail - 1, int((i + 0.5) * n_avail / n) if i else 0) for i in range(n)})
+
+
+def _hash(obj: Any) -> str:
+    return hashlib.sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def sample(
+    project: Project | str | Path,
+    name: str,
+    *,
+    settings: SamplingSettings | None = None,
+    profile_id: str | None = None,
+    store: Store | None = None,
+) -> EvalSet:
+    """Draw eval set ``name`` from the newest traffic profile and save it (immutable).
+
+    Allocation across slices is proportional to traffic with a tail quota; within a
+    slice, cases are spread from the centre outwards by distance to the slice centroid;
+    near-identical inputs (same words, digits masked) are drawn only once. A
+    ``holdout`` fraction is sealed: its case ids are hashed and the hash recorded.
+    """
+    project = as_project(project)
+    settings = settings or project.config.sampling
+    if not _NAME.match(name):
+        raise AssayError(f"invalid eval set name {name!r}", hint="use letters, digits, '.', '_' or '-', e.g. v1")
+    own_store = store is None
+    store = store or project.open_store()
+    try:
+        with store.read() as conn:
+            if conn.execute(select(eval_sets.c.name).where(eval_sets.c.name == name)).first():
+                raise AssayError(
+                    f"eval set {name!r} already exists and eval sets are immutable",
+                    hint="choose a new name, e.g. --name v2",
+                )
+        prof = load_profile(store, profile_id)
+        weights = {s.id: s.weight for s in prof.slices}
+        q = (
+            select(record_slices.c.slice_id, record_slices.c.distance, records)
+            .join(records, records.c.id == record_slices.c.record_id)
+            .where(record_slices.c.profile_id == prof.id)
+            .order_by(record_slices.c.slice_id, record_slices.c.distance, records.c.id)
+        )
+        if settings.require_reference:
+            q = q.where(records.c.labels.is_not(None))
+        pool: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        seen: set[str] = set()
+        with store.read() as conn:
+            for row in conn.execute(q).mappings():
+                if settings.require_reference and not row["labels"]:
+                    continue  # JSON null
+                key = _dedupe_key(row["messages"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                pool[row["slice_id"]].append(dict(row))
+        if not pool:
+            raise AssayError(
+                "no records to sample from" + (" with gold labels" if settings.require_reference else ""),
+                hint="ingest logs and run `assay profile` first",
+            )
+        alloc = allocate(
+            weights,
+            {s: len(v) for s, v in pool.items()},
+            settings.size,
+            min_per_slice=settings.min_per_slice,
+            min_share=settings.min_share,
+        )
+        rng = np.random.default_rng(settings.seed)
+        chosen: list[tuple[str, dict[str, Any], float]] = []
+        for slice_id in sorted(alloc):
+            n = alloc[slice_id]
+            if n == 0:
+                continue
+            rows = pool[slice_id]
+            for pos in _spread(len(rows), n):
+                chosen.append((slice_id, rows[pos], weights[slice_id] / n))
+
+        # Holdout: systematic split over a seeded shuffle within each slice, so the
+        # holdout is stratified like the dev split.
+        order = sorted(range(len(chosen)), key=lambda i: (chosen[i][0], rng.random()))
+        holdout_idx: set[int] = set()
+        h = settings.holdout
+        for rank, i in enumerate(order):
+            if int((rank + 1) * h) > int(rank * h):
+                holdout_idx.add(i)
+
+        case_objs: list[Case] = []
+        for i, (slice_id, row, w) in enumerate(chosen):
+            meta = dict(row["meta"] or {})
+            meta["slice"] = slice_id
+            case_objs.append(
+                Case(
+                    id=f"c-{row['id'][:12]}",
+                    set_name=name,
+                    split="holdout" if i in holdout_idx else "dev",
+                    record_ids=[row["id"]],
+                    slice_id=slice_id,
+                    weight=w,
+                    messages=[Message.model_validate(m) for m in row["messages"]],
+                    reference=row["labels"] or None,
+                    metadata=meta,
+                )
+            )
+        case_objs.sort(key=lambda c: c.id)
+        holdout_ids = sorted(c.id for c in case_objs if c.split == "holdout")
+        evs = EvalSet(
+            name=name,
+            created_at=utcnow(),
+            profile_id=prof.id,
+            n_dev=len(case_objs) - len(holdout_ids),
+            n_holdout=len(holdout_ids),
+            content_hash=_hash([c.model_dump(mode="json") for c in case_objs]),
+            holdout_hash=_hash(holdout_ids),
+            params=settings.model_dump() | {"allocation": {k: v for k, v in alloc.items() if v}},
+        )
+        with store.write() as conn:
+            conn.execute(insert(eval_sets).values(**evs.model_dump(exclude={"version"})))
+            conn.execute(
+                insert(cases_t),
+                [
+                    {
+                        "set_name": name,
+                        "case_id": c.id,
+                        "split": c.split,
+                        "record_ids": c.record_ids,
+                        "slice_id": c.slice_id,
+                        "weight": c.weight,
+                        "messages": [m.model_dump() for m in c.messages],
+                        "reference": c.reference,
+                        "meta": c.metadata,
+                    }
+                    for c in case_objs
+                ],
+            )
+        return evs
+    finally:
+        if own_store:
+            store.close()
+
+
+def load_set(store: Store, name: str) -> EvalSet:
+    with store.read() as conn:
+        row = conn.execute(select(eval_sets).where(eval_sets.c.name == name)).mappings().first()
+        if row is None:
+            known = [r for (r,) in conn.execute(select(eval_sets.c.name).order_by(eval_sets.c.created_at))]
+            raise NotFoundError(
+                f"no eval set named {name!r}",
+                hint=f"known sets: {', '.join(known)}" if known else "create one with `assay sample --name v1`",
+            )
+    return EvalSet.model_validate(dict(row))
+
+
+def load_cases(store: Store, name: str, split: str = "dev") -> list[Case]:
+    """The cases of a set. Dev by default: holdout cases are only for a readiness decision."""
+    load_set(store, name)
+    with store.read() as conn:
+        rows = conn.execute(
+            select(cases_t).where(cases_t.c.set_name == name, cases_t.c.split == split).order_by(cases_t.c.case_id)
+        ).mappings()
+        return [
+            Case(
+                id=r["case_id"],
+                set_name=name,
+                split=r["split"],
+                record_ids=r["record_ids"],
+                slice_id=r["slice_id"],
+                weight=r["weight"],
+                messages=[Message.model_validate(m) for m in r["messages"]],
+                reference=r["reference"],
+                metadata=r["meta"],
+            )
+            for r in rows
+        ]

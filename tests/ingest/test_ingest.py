@@ -1,0 +1,102 @@
+import gzip
+import json
+
+import pytest
+from sqlalchemy import select
+
+from assay.errors import InputError
+from assay.ingest import ingest
+from assay.project import load_project
+from assay.store._schema import audit_log, quarantine, records
+
+
+def _row(i, **extra):
+    row = {
+        "id": f"x{i}",
+        "ts": f"2026-10-0{1 + i % 9}T10:00:00Z",
+        "model": "m1",
+        "messages": [{"role": "system", "content": "triage"}, {"role": "user", "content": f"where is order {i}?"}],
+        "output": "order_status",
+        "latency_ms": 100 + i,
+        "metadata": {"locale": "en-US"},
+        "feature": "triage",
+    }
+    row.update(extra)
+    return row
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    return load_project(tmp_path)
+
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_bad_rows_are_quarantined_with_line_and_reason_and_neighbours_kept(project, tmp_path):
+    lines = [
+        json.dumps(_row(1)),
+        "{not json",
+        json.dumps({"output": "x"}),
+        json.dumps(_row(4, latency_ms="fast")),
+        json.dumps(_row(5)),
+        json.dumps(_row(6, messages=[{"role": "robot", "content": "x"}])),
+    ]
+    f = _write(tmp_path / "logs.jsonl", lines)
+    summary = ingest(project, [str(f)])
+    assert (summary.kept, summary.quarantined, summary.duplicates) == (2, 4, 0)
+    store = project.open_store()
+    with store.read() as conn:
+        q = {r.line: r.reason for r in conn.execute(select(quarantine))}
+        assert sorted(q) == [2, 3, 4, 6]
+        assert "not valid JSON" in q[2]
+        assert "messages" in q[3]
+        assert "latency_ms" in q[4]
+        assert "messages.0.role" in q[6]
+        meta = conn.execute(select(records.c.meta)).scalars().first()
+        assert meta["feature"] == "triage"  # unknown top-level keys kept as metadata
+    store.close()
+
+
+def test_reingest_is_idempotent(project, tmp_path):
+    f = _write(tmp_path / "logs.jsonl", [json.dumps(_row(i)) for i in range(30)] + ["{bad"])
+    first = ingest(project, [str(f)])
+    again = ingest(project, [str(f)])
+    assert first.kept == 30 and again.kept == 0 and again.duplicates == 30
+    store = project.open_store()
+    with store.read() as conn:
+        assert len(conn.execute(select(records.c.id)).all()) == 30
+        assert len(conn.execute(select(quarantine.c.id)).all()) == 1
+    store.close()
+
+
+def test_pii_scrubbed_before_storage_unless_explicitly_disabled(project, tmp_path):
+    row = _row(1, messages=[{"role": "user", "content": "I'm ann@example.com, card 4111 1111 1111 1111"}])
+    f = _write(tmp_path / "a.jsonl", [json.dumps(row)])
+    s = ingest(project, [str(f)])
+    assert s.pii["EMAIL"] == 1 and s.pii["CARD"] == 1
+    store = project.open_store()
+    with store.read() as conn:
+        text = conn.execute(select(records.c.messages)).scalar()[0]["content"]
+    assert "ann@example.com" not in text and "4111" not in text and "<EMAIL_" in text
+    g = _write(tmp_path / "b.jsonl", [json.dumps(_row(2, messages=[{"role": "user", "content": "bob@example.com"}]))])
+    ingest(project, [str(g)], scrub=False)
+    with store.read() as conn:
+        assert conn.execute(select(audit_log.c.action)).scalars().all() == ["ingest.no_scrub"]
+    store.close()
+
+
+def test_gzip_and_globs(project, tmp_path):
+    (tmp_path / "logs").mkdir()
+    with gzip.open(tmp_path / "logs" / "a.jsonl.gz", "wt") as fh:
+        fh.write(json.dumps(_row(1)) + "\n")
+    _write(tmp_path / "logs" / "b.jsonl", [json.dumps(_row(2))])
+    assert ingest(project, ["logs/*.jsonl*"]).kept == 2
+
+
+def test_missing_file_is_a_clear_error(project):
+    with pytest.raises(InputError, match="no file matches"):
+        ingest(project, ["nope/*.jsonl"])

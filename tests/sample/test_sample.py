@@ -1,0 +1,37 @@
+import pytest
+from sqlalchemy import select
+
+from assay.errors import AssayError
+from assay.sample import load_cases, load_set, sample
+from assay.store._schema import cases as cases_t
+
+
+def test_eval_set_is_stratified_immutable_and_has_a_sealed_holdout(project_factory):
+    project = project_factory("  - {name: incumbent, provider: recorded, incumbent: true}", size=30, holdout=0.2)
+    store = project.open_store()
+    evs = load_set(store, "v1")
+    assert evs.n_dev + evs.n_holdout == 30 and evs.n_holdout == 6
+    dev = load_cases(store, "v1")
+    holdout = load_cases(store, "v1", split="holdout")
+    assert len(dev) == 24 and {c.id for c in dev}.isdisjoint({c.id for c in holdout})
+    # every case keeps provenance and the traffic share it stands for
+    assert all(c.record_ids and c.reference and c.weight > 0 for c in dev + holdout)
+    assert abs(sum(c.weight for c in dev + holdout) - 1.0) < 1e-9
+    # the recorded holdout hash is over the holdout ids
+    import hashlib
+
+    import orjson
+
+    assert evs.holdout_hash == hashlib.sha256(orjson.dumps(sorted(c.id for c in holdout), option=orjson.OPT_SORT_KEYS)).hexdigest()
+    # all three topics are represented
+    assert len({c.reference["intent"] for c in dev}) == 3
+    with pytest.raises(AssayError, match="immutable"):
+        sample(project, "v1", store=store)
+    with store.read() as conn:
+        assert len(conn.execute(select(cases_t.c.case_id)).all()) == 30
+    store.close()
+
+
+def test_bad_set_name(recorded_project):
+    with pytest.raises(AssayError, match="invalid eval set name"):
+        sample(recorded_project, "../etc")
