@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 import assay
 from assay.cli._output import emit_json, err, out, rich_progress
@@ -78,7 +79,7 @@ def profile(
     for col in ("slice", "share", "records", "label", "example"):
         table.add_column(col, overflow="fold")
     for s in prof.slices[:top]:
-        table.add_row(s.id, _pct(s.weight), str(s.size), s.label, (s.examples[0] if s.examples else "")[:70])
+        table.add_row(s.id, _pct(s.weight), str(s.size), s.label, (s.examples[0] if s.examples else "").replace("\n", " ")[:70])
     out.print(table)
 
 
@@ -186,9 +187,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rv = command.main(args=argv, prog_name="assay", standalone_mode=False)
     except AssayError as exc:
-        err.print(f"[red]error:[/] {exc.message}", highlight=False)
+        err.print(Text.assemble(("error: ", "bold red"), exc.message), soft_wrap=True)
         if exc.hint:
-            err.print(f"  hint: {exc.hint}", highlight=False)
+            err.print(Text(f"  hint: {exc.hint}"), soft_wrap=True)
         sys.exit(1)
     except (KeyboardInterrupt, typer.Abort):
         err.print(_INTERRUPTED)

@@ -62,6 +62,8 @@ class ProviderContext:
 class Provider(Protocol):
     #: at most this many requests in flight to this provider (None: only the global limit)
     max_concurrency: int | None
+    # Providers may also set ``concurrency_group: str``: providers with the same group
+    # (e.g. two prompts on one in-process model) share one ``max_concurrency`` limit.
 
     def identity(self) -> dict[str, Any]:
         """Everything besides the prompt that determines the answer; part of the cache key."""

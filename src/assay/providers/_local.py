@@ -66,6 +66,8 @@ class LlamaCpp:
         self.candidate = candidate
         self.path = resolve_gguf(candidate.model, ctx.project_root)
         self.n_ctx = int(candidate.options.get("n_ctx", 2048))
+        # Candidates on the same model file share one instance, so they share one queue.
+        self.concurrency_group = f"llamacpp:{self.path}"
         self._llm: Any = None
 
     def identity(self) -> dict[str, Any]:

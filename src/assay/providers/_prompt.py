@@ -17,7 +17,7 @@ def _env(folder: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
+        keep_trailing_newline=False,  # a prompt ending 'Intent:' must not end in a newline
         autoescape=False,
     )
 

@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select, update
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import AssayError, NotFoundError, ProviderError
 from assay.project import as_project, Project
-from assay.providers import Provider, ProviderContext, RetryableError, make_provider, render
+from assay.providers import Prompt, Provider, ProviderContext, RetryableError, make_provider, render
 from assay.records import Candidate, Case
 from assay.sample import load_cases
 from assay.scorers import score_run
@@ -135,12 +135,20 @@ class _Runner:
                         )
                     )
 
-    async def one(self, run_id: str, cand: Candidate, prov: Provider, prov_limit: asyncio.Semaphore | None, case: Case, epoch: int, task: Any) -> None:
+    async def one(
+        self,
+        run_id: str,
+        cand: Candidate,
+        prov: Provider,
+        prov_limit: asyncio.Semaphore | None,
+        case: Case,
+        epoch: int,
+        prompt: Prompt | str,
+        task: Any,
+    ) -> None:
         base = {"run_id": run_id, "candidate": cand.name, "case_id": case.id, "epoch": epoch, "created_at": utcnow()}
-        try:
-            prompt = render(cand, case, self.project.root)
-        except AssayError as exc:
-            self._record_error(base, f"prompt: {exc.message}", task)
+        if isinstance(prompt, str):  # the template could not be rendered for this case
+            self._record_error(base, f"prompt: {prompt}", task)
             return
         params = dict(cand.params)
         key = _hash({"provider": prov.identity(), "params": params, "prompt": prompt.identity(), "epoch": epoch})
@@ -285,12 +293,37 @@ def run(
                 for c in chosen:
                     if any(t[0].name == c.name for t in todo):
                         provs[c.name] = make_provider(c, ctx)
-                limits = {
-                    name: asyncio.Semaphore(p.max_concurrency) if p.max_concurrency else None for name, p in provs.items()
-                }
+                # Candidates on one shared resource (e.g. one in-process model) share a limit.
+                groups: dict[str, asyncio.Semaphore] = {}
+                limits: dict[str, asyncio.Semaphore | None] = {}
+                for name, p in provs.items():
+                    if not p.max_concurrency:
+                        limits[name] = None
+                        continue
+                    group = getattr(p, "concurrency_group", None) or name
+                    limits[name] = groups.setdefault(group, asyncio.Semaphore(p.max_concurrency))
+                work = []
+                for c in chosen:
+                    items = []
+                    for cand, case, e in todo:
+                        if cand.name != c.name:
+                            continue
+                        try:
+                            prompt: Prompt | str = render(cand, case, project.root)
+                        except AssayError as exc:
+                            prompt = exc.message
+                        items.append((cand, case, e, prompt))
+                    if not items:
+                        continue
+                    if provs[c.name].max_concurrency == 1:
+                        # A serial local model keeps its KV cache between calls: sending
+                        # prompts in text order lets shared prefixes (few-shot headers)
+                        # be reused instead of recomputed.
+                        items.sort(key=lambda it: it[3].as_text() if isinstance(it[3], Prompt) else "")
+                    work.extend(items)
                 with progress(f"run {set_name}", float(len(todo))) as task:
                     await asyncio.gather(
-                        *(runner.one(run_id, c, provs[c.name], limits[c.name], case, e, task) for c, case, e in todo)
+                        *(runner.one(run_id, c, provs[c.name], limits[c.name], case, e, p, task) for c, case, e, p in work)
                     )
             finally:
                 for p in provs.values():
