@@ -79,6 +79,8 @@ def normalise(row: Any) -> dict[str, Any]:
     for key, value in row.items():  # keep unknown top-level keys as metadata
         if key not in _KNOWN:
             meta.setdefault(key, value)
+    if row.get("id") is not None:  # the log's own id, for tracing a record back
+        meta.setdefault("source_id", row["id"])
     feedback = row.get("feedback")
     try:
         feedback = Feedback.model_validate(feedback) if feedback is not None else None
