@@ -141,7 +141,7 @@ class Run(_Model):
     epochs: int = 1
     started_at: datetime
     finished_at: datetime | None = None
-    status: Literal["running", "complete", "interrupted"] = "running"
+    status: Literal["running", "complete", "complete_with_errors", "interrupted"] = "running"
 
 
 class Result(_Model):

@@ -338,7 +338,7 @@ def run(
         summary.scores = dict(score_run(project, run_id, cases, store))
         summary.status = "complete" if summary.errors == 0 else "complete_with_errors"
         with store.write() as conn:
-            conn.execute(update(runs).where(runs.c.id == run_id).values(status="complete", finished_at=utcnow()))
+            conn.execute(update(runs).where(runs.c.id == run_id).values(status=summary.status, finished_at=utcnow()))
         summary.seconds = time.perf_counter() - started
         return summary
     finally:
