@@ -74,11 +74,15 @@ def _choose_k(x: np.ndarray, settings: ProfileSettings, task: Any) -> tuple[int,
 
 def _terms(tfidf: Any, labels: np.ndarray, vocab: np.ndarray, n_terms: int = 5) -> dict[int, list[str]]:
     overall = np.asarray(tfidf.mean(axis=0)).ravel()
+    # Function words ("the", "ich", "el") are in most inputs of every language; terms in
+    # more than 8% of all records cannot be what distinguishes a slice.
+    doc_freq = np.asarray((tfidf > 0).mean(axis=0)).ravel()
+    common = doc_freq > 0.08
     out: dict[int, list[str]] = {}
     for c in np.unique(labels):
         mask = labels == c
         mean = np.asarray(tfidf[mask].mean(axis=0)).ravel()
-        lift = mean - overall
+        lift = np.where(common, -np.inf, mean - overall)
         out[int(c)] = [str(vocab[i]) for i in np.argsort(-lift)[:n_terms] if lift[i] > 0]
     return out
 

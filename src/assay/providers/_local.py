@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
+import os
 import inspect
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,21 @@ def resolve_gguf(model: str, root: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence C-level writes to stderr (file descriptor 2) for the duration."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(devnull)
+        os.close(saved)
+
+
 def _load_llama(path: Path, n_ctx: int) -> tuple[Any, threading.Lock]:
     """One model instance per file per process, shared by every candidate that uses it."""
     with _MODELS_LOCK:
@@ -49,7 +66,8 @@ def _load_llama(path: Path, n_ctx: int) -> tuple[Any, threading.Lock]:
                 from llama_cpp import Llama
             except ImportError:
                 raise MissingDependency("llama-cpp-python", "local") from None
-            llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=None, verbose=False, seed=0)
+            with _quiet_stderr():  # llama.cpp prints context notes even with verbose=False
+                llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=None, verbose=False, seed=0)
             _MODELS[key] = (llm, threading.Lock())
         return _MODELS[key]
 
