@@ -14,6 +14,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -221,6 +222,16 @@ decisions = Table(
     Column("outcome", String(10), nullable=False),
     Column("reasons", JSON, nullable=False),
     Column("evidence", JSON, nullable=False),
+)
+
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of (embedder identity, text)
+    Column("embedder", String(200), nullable=False),
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float32, little-endian
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 audit_log = Table(
