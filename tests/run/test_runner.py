@@ -109,6 +109,9 @@ def _run_cli(project_root, *extra):
         [sys.executable, "-m", "assay.cli", "run", "--set", "v1", "-p", str(project_root), "--concurrency", "4", *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # A shell that starts jobs in the background (as CI may) leaves SIGINT ignored,
+        # and children inherit that; restore the default so Ctrl-C can be simulated.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

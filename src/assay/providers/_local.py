@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import importlib
 import os
@@ -13,7 +14,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from assay.errors import ConfigError, MissingDependency, ProviderError
+import orjson
+
+from assay.errors import ConfigError, InputError, MissingDependency, ProviderError
 from assay.providers._base import Completion, Prompt, ProviderContext, provider
 from assay.records import Candidate, Case
 
@@ -69,7 +72,18 @@ def _load_llama(path: Path, n_ctx: int) -> tuple[Any, threading.Lock]:
             with _quiet_stderr():  # llama.cpp prints context notes even with verbose=False
                 llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=None, verbose=False, seed=0)
             _MODELS[key] = (llm, threading.Lock())
+            if len(_MODELS) == 1:
+                atexit.register(_close_models)
         return _MODELS[key]
+
+
+def _close_models() -> None:
+    # Free models before interpreter shutdown tears down the library they call into.
+    for llm, _lock in _MODELS.values():
+        close = getattr(llm, "close", None)
+        if close is not None:
+            close()
+    _MODELS.clear()
 
 
 class LlamaCpp:
@@ -183,23 +197,61 @@ def _make_python(candidate: Candidate, ctx: ProviderContext) -> PythonCallable:
 # -- recorded answers -----------------------------------------------------------------
 
 
+def load_recorded(path: Path, candidate: str) -> dict[str, Completion]:
+    """Answers from a JSONL file, one object a line: ``{"case_id": ..., "output": ...}``
+    plus optional ``tokens_in``, ``tokens_out``, ``cost_usd``. Errors name file and line."""
+    if not path.exists():
+        raise ConfigError(f"recorded answers file not found: {path}", field=f"candidates.{candidate}.options.path")
+    out: dict[str, Completion] = {}
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON: {exc}", file=str(path), line=lineno) from None
+            if not isinstance(row, dict) or not isinstance(row.get("case_id"), str) or not isinstance(row.get("output"), str):
+                raise InputError(
+                    'each line needs "case_id" and "output" strings',
+                    file=str(path), line=lineno, hint='e.g. {"case_id": "c-0001", "output": "refund_status"}',
+                )
+            if row["case_id"] in out:
+                raise InputError(f"case {row['case_id']!r} appears twice", file=str(path), line=lineno)
+            out[row["case_id"]] = Completion(
+                output=row["output"], tokens_in=row.get("tokens_in"), tokens_out=row.get("tokens_out"), cost_usd=row.get("cost_usd")
+            )
+    return out
+
+
 class Recorded:
-    """Answers produced elsewhere, keyed by case id: the production log's own answers
-    (``options.source: production``) or any mapping the runner was given."""
+    """Answers produced elsewhere, keyed by case id: a JSONL file (``options.path``:
+    another team's run, a shadow log) or the production log's own answers (default)."""
 
     max_concurrency: int | None = None
 
     def __init__(self, candidate: Candidate, ctx: ProviderContext) -> None:
         self.candidate = candidate
-        self.answers = ctx.recorded
+        path = candidate.options.get("path")
+        self.path: Path | None = None
+        self.answers: Mapping[str, str | Completion]
+        if path:
+            self.path = Path(str(path)) if Path(str(path)).is_absolute() else ctx.project_root / str(path)
+            self.answers = load_recorded(self.path, candidate.name)
+        else:
+            self.answers = ctx.recorded
 
     def identity(self) -> dict[str, Any]:
+        if self.path is not None:
+            return {"provider": "recorded", "path": str(self.path), "mtime": self.path.stat().st_mtime_ns}
         return {"provider": "recorded", "source": self.candidate.options.get("source", "production")}
 
     async def complete(self, prompt: Prompt, params: Mapping[str, Any], case: Case) -> Completion:
         if case.id not in self.answers:
-            raise ProviderError(f"no recorded answer for case {case.id}", candidate=self.candidate.name)
-        return Completion(output=self.answers[case.id])
+            where = f" in {self.path}" if self.path else ""
+            raise ProviderError(f"no recorded answer for case {case.id}{where}", candidate=self.candidate.name)
+        ans = self.answers[case.id]
+        return ans if isinstance(ans, Completion) else Completion(output=ans)
 
     async def aclose(self) -> None:
         return None
