@@ -13,7 +13,7 @@ The pipeline, one public function per stage (the CLI calls these same functions)
 Submodules keep their other names: ``from assay.ingest import IngestSummary``.
 """
 
-from assay.analyze import report
+from assay.analyze import compare, mirage, report
 from assay.errors import AssayError
 from assay.ingest import ingest
 from assay.profile import profile
@@ -29,9 +29,11 @@ __all__ = [
     "AssayError",
     "Project",
     "__version__",
+    "compare",
     "ingest",
     "init",
     "load_project",
+    "mirage",
     "profile",
     "report",
     "run",
