@@ -34,7 +34,7 @@ $(LLAMA_STAMP): | $(BIN)/python
 	touch $@
 
 $(STAMP): pyproject.toml $(LLAMA_STAMP) | $(BIN)/python
-	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[local,dev]'
+	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[local,formats,dev]'
 	touch $@
 
 clean:

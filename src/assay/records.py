@@ -33,6 +33,7 @@ class Feedback(_Model):
     thumb: Literal["up", "down"] | None = None
     rating: float | None = Field(default=None, description="user rating, scale as logged (e.g. 1-5)")
     comment: str | None = None
+    edit: str | None = Field(default=None, description="the answer as the user corrected it")
 
 
 class Record(_Model):

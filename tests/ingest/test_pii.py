@@ -55,3 +55,68 @@ def test_pseudonyms_are_consistent_and_keyed():
 
 def test_luhn():
     assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("ruf an: +33 6 12 34 56 78", "PHONE"),
+        ("電話 +81 3-1234-5678 です", "PHONE"),
+        ("whatsapp +55 11 91234-5678", "PHONE"),
+        ("IBAN GB82 WEST 1234 5698 7654 32", "IBAN"),
+        ("NINO AB 12 34 56 C", "NATIONAL_ID"),
+        ("DNI 12345678Z", "NATIONAL_ID"),
+        ("from 2001:db8::8a2e:370:7334 at night", "IP"),
+        ("my password: hunter2!x", "SECRET"),
+        ("export AWS_KEY=AKIAIOSFODNN7EXAMPLE", "SECRET"),
+        ("db postgres://app:s3cr3t@db:5432/x", "SECRET"),
+        ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "SECRET"),
+        ("ship to 221B Baker Street please", "ADDRESS"),
+        ("Lieferung an Hauptstraße 12", "ADDRESS"),
+        ("SSN: 123456789", "SSN"),
+    ],
+)
+def test_detects_more_kinds(s, text, kind):
+    assert f"<{kind}_" in s.scrub(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IBAN GB83 WEST 1234 5698 7654 32 has a bad checksum",
+        "MAC 00:1A:2B:3C:4D:5E and time 12:30:45",
+        "running v1.2.3.4 since 2026-10-01 12:30",
+        "epoch 1730000000000 and EAN 4006381333931",
+        "ticket #4815162342, ISBN 978-3-16-148410-0",
+    ],
+)
+def test_more_lookalikes_left_alone(s, text):
+    assert s.scrub(text) == text
+
+
+def test_user_patterns_allow_list_and_disable():
+    from assay.errors import ConfigError
+    from assay.ingest import ScrubSettings
+
+    sc = Scrubber(b"k", settings=ScrubSettings(patterns={"customer_id": r"CUST-\d{6}"}, allow=["support@acme.example", r"re:\+44 20 7946 0\d{3}"], disable=["IP"]))
+    out = sc.scrub("CUST-123456 wrote to support@acme.example and ann@x.example from 10.0.0.1, +44 20 7946 0958")
+    assert "<CUSTOMER_ID_" in out and "support@acme.example" in out and "<EMAIL_" in out
+    assert "10.0.0.1" in out and "+44 20 7946 0958" in out
+    with pytest.raises(ConfigError, match="not a valid regex"):
+        Scrubber(b"k", settings=ScrubSettings(patterns={"x": "("}))
+    with pytest.raises(ConfigError, match="unknown PII kind"):
+        Scrubber(b"k", settings=ScrubSettings(disable=["NAMES"]))
+
+
+def test_corpus_meets_the_targets():
+    """The labelled corpus (tests/fixtures/ingest/pii_corpus.jsonl) through bench/pii_eval.py."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("pii_eval", Path(__file__).resolve().parents[2] / "bench" / "pii_eval.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    table, _ = mod.evaluate()
+    assert sum(v["gold"] for v in table.values()) >= 2000
+    for kind in mod.STRUCTURED:
+        assert table[kind]["recall"] >= 0.99 and table[kind]["precision"] >= 0.95, kind

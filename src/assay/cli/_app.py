@@ -45,23 +45,46 @@ def init(
 def ingest(
     paths: Annotated[Optional[list[str]], typer.Argument(help="log files or globs (default: sources in assay.yaml)")] = None,
     source: Annotated[Optional[str], typer.Option(help="source name recorded on each record")] = None,
-    format: Annotated[str, typer.Option("--format", help="log format, or auto")] = "auto",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="auto, a file format (jsonl/json/csv/tsv/parquet), a shape "
+            "(openai/anthropic/otel/langfuse/phoenix/langsmith/generic), or file:shape",
+        ),
+    ] = "auto",
+    map: Annotated[
+        Optional[str],
+        typer.Option("--map", help="read fields from dotted paths: input=request.messages,output=response.text,ts=started_at"),
+    ] = None,
     no_scrub: Annotated[bool, typer.Option("--no-scrub", help="store PII unscrubbed (recorded in the audit log)")] = False,
+    workers: Annotated[int, typer.Option(help="processes for parsing and scrubbing (0 = in process)")] = 0,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest production logs: normalise, scrub PII, quarantine bad rows."""
-    summary = assay.ingest(load_project(project), paths or None, source=source, format=format, scrub=not no_scrub, progress=rich_progress)
+    summary = assay.ingest(
+        load_project(project),
+        paths or None,
+        source=source,
+        format=format,
+        mapping=map,
+        scrub=not no_scrub,
+        workers=workers,
+        progress=rich_progress,
+    )
     if json_out:
         emit_json(summary.to_json())
         return
     out.print(
-        f"kept [bold]{summary.kept}[/] records, skipped {summary.duplicates} duplicates, "
-        f"quarantined {summary.quarantined} rows in {summary.seconds:.1f}s"
+        f"kept [bold]{summary.kept}[/] records, skipped {summary.duplicates} duplicates"
+        f" and {summary.skipped} non-model spans, quarantined {summary.quarantined} rows in {summary.seconds:.1f}s"
         + (f"; PII replaced: {dict(summary.pii)}" if summary.pii else "")
     )
     if summary.quarantined:
-        out.print("  bad rows are kept with file, line and reason in the quarantine table")
+        out.print("  see them with: assay records quarantine --show 20")
+    if summary.quarantined and not summary.kept and not summary.duplicates:
+        raise typer.Exit(1)
 
 
 @app.command()

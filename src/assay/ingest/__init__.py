@@ -1,7 +1,26 @@
-"""Ingest production logs: readers per format, normalisation, PII scrubbing, quarantine."""
+"""Ingest production logs: file formats, row shapes, normalisation, PII scrubbing, quarantine."""
 
+from assay.ingest import _traces  # noqa: F401  (registers the trace-export shapes)
 from assay.ingest._formats import detect_format, reader, readers
 from assay.ingest._ingest import IngestSummary, ingest
-from assay.ingest._pii import Scrubber
+from assay.ingest._pii import Scrubber, ScrubSettings
+from assay.ingest._shapes import detect_shape, parse_mapping, shape, shapes
+from assay.ingest._stats import QuarantinedRow, RecordStats, quarantined_rows, record_stats
 
-__all__ = ["IngestSummary", "Scrubber", "detect_format", "ingest", "reader", "readers"]
+__all__ = [
+    "IngestSummary",
+    "QuarantinedRow",
+    "RecordStats",
+    "ScrubSettings",
+    "Scrubber",
+    "detect_format",
+    "detect_shape",
+    "ingest",
+    "parse_mapping",
+    "quarantined_rows",
+    "reader",
+    "readers",
+    "record_stats",
+    "shape",
+    "shapes",
+]

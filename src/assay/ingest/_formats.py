@@ -1,21 +1,41 @@
-"""Log readers, registered by name. Each yields ``(line_number, raw_bytes)`` so a bad row
-can be quarantined with its position while the rows around it are kept."""
+"""File readers ("containers"), registered by name.
+
+A reader turns one file into a stream of ``(position, payload)`` pairs: ``position`` is
+the 1-based line (JSONL, CSV), item (JSON array) or row (Parquet) number, so a bad row
+can be quarantined with where it came from while the rows around it are kept; ``payload``
+is either raw ``bytes`` still to be parsed as JSON, or an already decoded Python object.
+
+Readers never load a whole file: JSONL is read line by line (plain, ``.gz`` or ``.zst``),
+JSON documents are streamed item by item with ijson, CSV row by row and Parquet by
+record batch.
+"""
 
 from __future__ import annotations
 
+import csv
+import datetime as _dt
+import decimal
 import gzip
+import io
+import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from assay.errors import InputError
 
-Reader = Callable[[Path], Iterator[tuple[int, bytes]]]
+Payload = bytes | Any
+Reader = Callable[[Path], Iterator[tuple[int, Payload]]]
 _READERS: dict[str, Reader] = {}
+
+#: top-level keys of a JSON object that hold the list of rows in known exports
+#: (Langfuse ``data``, LangSmith ``runs``, Phoenix ``spans``, generic ``records`` ...)
+WRAPPER_KEYS = ("data", "records", "items", "rows", "runs", "spans", "observations", "traces", "logs", "resourceSpans")
 
 
 def reader(name: str) -> Callable[[Reader], Reader]:
-    """Register a log reader under ``name`` (built-ins use this too)."""
+    """Register a file reader under ``name`` (the built-ins use this too)."""
 
     def register(fn: Reader) -> Reader:
         _READERS[name] = fn
@@ -25,6 +45,7 @@ def reader(name: str) -> Callable[[Reader], Reader]:
 
 
 def readers() -> list[str]:
+    """Names of the registered file readers."""
     return sorted(_READERS)
 
 
@@ -32,38 +53,230 @@ def get_reader(name: str) -> Reader:
     try:
         return _READERS[name]
     except KeyError:
-        raise InputError(
-            f"unknown log format {name!r}", hint=f"use one of: auto, {', '.join(readers())}"
-        ) from None
+        raise InputError(f"unknown file format {name!r}", hint=f"use one of: auto, {', '.join(readers())}") from None
+
+
+def _strip_compression(name: str) -> tuple[str, str | None]:
+    for suffix in (".gz", ".zst", ".zstd"):
+        if name.endswith(suffix):
+            return name.removesuffix(suffix), suffix
+    return name, None
 
 
 def open_maybe_compressed(path: Path) -> BinaryIO:
-    if path.suffix == ".gz":
+    """Open ``path`` for binary reading, decompressing ``.gz`` and ``.zst`` on the fly."""
+    _, comp = _strip_compression(path.name.lower())
+    if comp == ".gz":
         return gzip.open(path, "rb")  # type: ignore[return-value]
+    if comp in (".zst", ".zstd"):
+        try:
+            import zstandard
+        except ImportError:
+            raise InputError(
+                "reading .zst files needs the zstandard package", file=str(path), hint="pip install zstandard"
+            ) from None
+        raw = path.open("rb")
+        return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)  # type: ignore[return-value]
     return path.open("rb")
 
 
 @reader("jsonl")
-def read_jsonl(path: Path) -> Iterator[tuple[int, bytes]]:
-    """JSON Lines / NDJSON, plain or gzip; blank lines are skipped."""
+def read_jsonl(path: Path) -> Iterator[tuple[int, Payload]]:
+    """JSON Lines / NDJSON, plain, gzip or zstd; blank lines are skipped."""
     with open_maybe_compressed(path) as fh:
-        for lineno, line in enumerate(fh, start=1):
+        buffered = fh if isinstance(fh, io.BufferedIOBase) and hasattr(fh, "readline") else io.BufferedReader(fh)  # type: ignore[arg-type]
+        for lineno, line in enumerate(buffered, start=1):
             if line.strip():
                 yield lineno, line
 
 
-def detect_format(path: Path) -> str:
-    name = path.name.lower()
-    for suffix in (".gz",):
-        name = name.removesuffix(suffix)
-    if name.endswith((".jsonl", ".ndjson")):
-        return "jsonl"
+def _ijson() -> Any:
+    try:
+        import ijson
+    except ImportError:
+        raise InputError("streaming JSON documents needs the ijson package", hint="pip install ijson") from None
+    return ijson
+
+
+def _json_prefix(path: Path) -> str:
+    """The ijson prefix of the items to stream: ``item`` for a top-level array, ``<key>.item``
+    for the first known wrapper key holding an array, ``''`` for a single object."""
+    ijson = _ijson()
     with open_maybe_compressed(path) as fh:
-        head = fh.read(1).lstrip()
-    if head == b"{":
-        return "jsonl"
+        depth_key: str | None = None
+        try:
+            for prefix, event, value in ijson.parse(fh):
+                if prefix == "" and event == "start_array":
+                    return "item"
+                if prefix == "" and event == "map_key":
+                    depth_key = value
+                elif event == "start_array" and prefix == depth_key and depth_key in WRAPPER_KEYS:
+                    return f"{depth_key}.item"
+        except ijson.JSONError as exc:
+            raise InputError(f"not a valid JSON document: {exc}", file=str(path), hint="for one object per line use --format jsonl") from None
+    return ""
+
+
+def _clean_scalar(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"[binary {len(value)} bytes]"
+    if isinstance(value, (_dt.date, _dt.time)) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return value.total_seconds()
+    return value
+
+
+def to_plain(value: Any) -> Any:
+    """Make a decoded value JSON-safe (Decimal, bytes, dates from Parquet/ijson)."""
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    return _clean_scalar(value)
+
+
+@reader("json")
+def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
+    """A JSON document: a top-level array (each item a row), an export wrapper such as
+    ``{"data": [...]}`` (each item a row), or one object (one row). Streamed with ijson."""
+    ijson = _ijson()
+    prefix = _json_prefix(path)
+    with open_maybe_compressed(path) as fh:
+        if prefix == "":
+            try:
+                yield 1, to_plain(next(ijson.items(fh, "", use_float=True)))
+            except (ijson.JSONError, StopIteration) as exc:
+                raise InputError(f"not a valid JSON document: {exc}", file=str(path)) from None
+            return
+        n = 0
+        try:
+            wrap = prefix == "resourceSpans.item"  # OTLP: keep each resource's spans in their envelope
+            for n, item in enumerate(ijson.items(fh, prefix, use_float=True), start=1):
+                yield n, ({"resourceSpans": [to_plain(item)]} if wrap else to_plain(item))
+        except ijson.JSONError as exc:
+            # the document is broken from here on: what came before is kept, the break is quarantined
+            yield n + 1, _BadRow(f"JSON document breaks after item {n}: {exc}; items after this point cannot be read")
+
+
+def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with open_maybe_compressed(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+        rows = csv.reader(text, delimiter=delimiter)
+        try:
+            header = next(rows)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise InputError(f"header is not UTF-8: {exc}", file=str(path), line=1) from None
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        while True:
+            start = rows.line_num + 1
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:
+                yield start, _BadRow(f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+                return
+            except csv.Error as exc:
+                yield start, _BadRow(f"CSV: {exc}")
+                continue
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                yield start, _BadRow(f"row has {len(values)} fields, the header has {len(header)}")
+                continue
+            yield start, {k: (v if v != "" else None) for k, v in zip(header, values)}
+
+
+class _BadRow:
+    """A row the reader could already tell is broken; the ingest loop quarantines it."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+@reader("csv")
+def read_csv(path: Path) -> Iterator[tuple[int, Payload]]:
+    """CSV with a header row; cells holding JSON (``messages``) are decoded later."""
+    return _csv_rows(path, ",")
+
+
+@reader("tsv")
+def read_tsv(path: Path) -> Iterator[tuple[int, Payload]]:
+    """Tab-separated values with a header row."""
+    return _csv_rows(path, "\t")
+
+
+@reader("parquet")
+def read_parquet(path: Path) -> Iterator[tuple[int, Payload]]:
+    """Parquet, streamed by record batches with pyarrow (nested columns become dicts/lists)."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError("reading Parquet needs pyarrow", file=str(path), hint="pip install pyarrow") from None
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a broken file
+        raise InputError(f"not a readable Parquet file: {exc}", file=str(path)) from None
+    n = 0
+    for batch in pf.iter_batches(batch_size=4096):
+        for row in batch.to_pylist():
+            n += 1
+            yield n, to_plain(row)
+
+
+_JSON_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def detect_format(path: Path) -> str:
+    """The file reader for ``path``, from its name or, failing that, its first bytes."""
+    name, _ = _strip_compression(path.name.lower())
+    for suffix, fmt in _JSON_SUFFIXES.items():
+        if name.endswith(suffix):
+            if fmt == "json" and _looks_like_jsonl(path):
+                return "jsonl"
+            return fmt
+    with path.open("rb") as raw:
+        magic = raw.read(4)
+    if magic == b"PAR1":
+        return "parquet"
+    with open_maybe_compressed(path) as fh:
+        head = fh.read(65536)
+    stripped = head.lstrip()
+    if stripped[:1] == b"[":
+        return "json"
+    if stripped[:1] == b"{":
+        return "jsonl" if _looks_like_jsonl(path, head) else "json"
+    first = head.split(b"\n", 1)[0]
+    if b"\t" in first:
+        return "tsv"
+    if b"," in first and re.match(rb"^[\w\" .,-]+\r?$", first):
+        return "csv"
     raise InputError(
-        "cannot tell the log format from the file name or its first bytes",
+        "cannot tell the file format from the name or the first bytes",
         file=str(path),
         hint=f"pass --format with one of: {', '.join(readers())}",
     )
+
+
+def _looks_like_jsonl(path: Path, head: bytes | None = None) -> bool:
+    """True when the first line is a complete JSON object (so each line is a row)."""
+    import orjson
+
+    if head is None:
+        with open_maybe_compressed(path) as fh:
+            head = fh.read(65536)
+    first = head.lstrip().split(b"\n", 1)
+    if len(first) < 2 and len(head) >= 65536:
+        return False
+    try:
+        return isinstance(orjson.loads(first[0]), dict)
+    except orjson.JSONDecodeError:
+        return False

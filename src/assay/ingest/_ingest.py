@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import glob
-import hashlib
-import hmac
+import itertools
+import os
 import time
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,16 +18,15 @@ from sqlalchemy import insert, select, update
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
-from assay.ingest._formats import detect_format, get_reader
-from assay.ingest._normalise import RowError, normalise
-from assay.ingest._pii import Scrubber
-from assay.project import as_project, Project
+from assay.ingest._formats import _BadRow, detect_format, get_reader, readers
+from assay.ingest._pii import ScrubSettings
+from assay.ingest._process import ChunkResult, Processor
+from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
+from assay.project import Project, as_project
 from assay.store import Store, utcnow
 from assay.store._schema import ingests, quarantine, records
 
 BATCH = 2000
-MAX_ROW_BYTES = 10 * 1024 * 1024
-RAW_KEEP = 4000  # bytes of a quarantined row kept for inspection (scrubbed)
 
 
 @dataclass
@@ -33,9 +34,11 @@ class IngestSummary:
     """What one ingest did; ``to_json`` is the documented ``--json`` shape."""
 
     files: list[str] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)
     kept: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    skipped: int = 0
     scrubbed: bool = True
     pii: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
@@ -44,55 +47,46 @@ class IngestSummary:
         return {
             "schema": "assay.ingest/v1",
             "files": self.files,
+            "formats": self.formats,
             "kept": self.kept,
             "duplicates": self.duplicates,
             "quarantined": self.quarantined,
+            "skipped": self.skipped,
             "scrubbed": self.scrubbed,
             "pii_replaced": dict(self.pii),
             "seconds": round(self.seconds, 3),
         }
 
 
-def _record_id(key: bytes, source: str, fields: dict[str, Any]) -> str:
-    canonical = orjson.dumps(
-        {
-            "source": source,
-            "ts": fields["ts"].isoformat() if fields["ts"] else None,
-            "messages": [m.model_dump() for m in fields["messages"]],
-            "output": fields["output"],
-            "metadata": fields["metadata"],
-        },
-        option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
-    )
-    return hmac.new(key, canonical, hashlib.sha256).hexdigest()[:32]
-
-
-def _scrub_fields(fields: dict[str, Any], scrubber: Scrubber) -> None:
-    for m in fields["messages"]:
-        m.content = scrubber.scrub(m.content)
-    if fields["output"]:
-        fields["output"] = scrubber.scrub(fields["output"])
-    fb = fields["feedback"]
-    if fb is not None and fb.comment:
-        fb.comment = scrubber.scrub(fb.comment)
-
-
 def _expand(project: Project, paths: list[str]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         full = str(project.path(p))
-        matches = sorted(glob.glob(full))
+        matches = sorted(m for m in glob.glob(full) if os.path.isfile(m))
         if not matches:
             raise InputError(f"no file matches {p!r}", hint="check the path; globs like logs/*.jsonl are allowed")
         out.extend(Path(m) for m in matches)
     return out
 
 
+def split_format(fmt: str) -> tuple[str, str]:
+    """``"auto"``, ``"jsonl"``, ``"openai"`` or ``"jsonl:openai"`` -> (file format, shape)."""
+    fmt = (fmt or "auto").lower()
+    file_fmt, _, shape_name = fmt.partition(":")
+    if not shape_name:
+        if file_fmt in shapes() and file_fmt not in readers():
+            return "auto", file_fmt
+        return file_fmt, "auto"
+    return file_fmt, shape_name
+
+
 def _flush(store: Store, batch: list[dict[str, Any]], bad: list[dict[str, Any]], summary: IngestSummary) -> None:
     with store.write() as conn:
         if batch:
             ids = list({r["id"] for r in batch})
-            existing = set(conn.execute(select(records.c.id).where(records.c.id.in_(ids))).scalars())
+            existing: set[str] = set()
+            for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+                existing.update(conn.execute(select(records.c.id).where(records.c.id.in_(ids[i:i + 900]))).scalars())
             fresh: dict[str, dict[str, Any]] = {}
             for row in batch:
                 if row["id"] in existing or row["id"] in fresh:
@@ -103,12 +97,13 @@ def _flush(store: Store, batch: list[dict[str, Any]], bad: list[dict[str, Any]],
                 conn.execute(insert(records), list(fresh.values()))
             summary.kept += len(fresh)
         if bad:
-            keys = {(b["file"], b["line"]) for b in bad}
+            files = {b["file"] for b in bad}
+            lines = [b["line"] for b in bad]
             seen = {
                 tuple(r)
                 for r in conn.execute(
                     select(quarantine.c.file, quarantine.c.line).where(
-                        quarantine.c.file.in_({k[0] for k in keys}), quarantine.c.line.in_({k[1] for k in keys})
+                        quarantine.c.file.in_(files), quarantine.c.line.between(min(lines), max(lines))
                     )
                 )
             }
@@ -118,106 +113,158 @@ def _flush(store: Store, batch: list[dict[str, Any]], bad: list[dict[str, Any]],
             summary.quarantined += len(bad)
 
 
+def _chunks(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+    while True:
+        chunk = list(itertools.islice(rows, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _resolve_shape(path: Path, rows: Iterator[tuple[int, Any]], shape_name: str) -> tuple[str, Iterator[tuple[int, Any]]]:
+    """Detect the row shape from the first row that decodes to an object."""
+    if shape_name != "auto":
+        get_shape(shape_name)
+        return shape_name, rows
+    head: list[tuple[int, Any]] = []
+    found = "generic"
+    for pos, payload in rows:
+        head.append((pos, payload))
+        if isinstance(payload, _BadRow):
+            continue
+        try:
+            obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
+        except orjson.JSONDecodeError:
+            if len(head) < 50:
+                continue
+            break
+        if isinstance(obj, dict):
+            found = detect_shape(obj, file=str(path), line=pos).name
+            break
+        if len(head) >= 50:
+            break
+    return found, itertools.chain(head, rows)
+
+
+def _run_file(
+    store: Store, proc: Processor, rows: Iterator[tuple[int, Any]], task: Any, summary: IngestSummary,
+    pool: ProcessPoolExecutor | None, size_of: Any,
+) -> None:
+    started = time.perf_counter()
+    n_rows = 0
+    last_note = 0.0
+
+    def absorb(res: ChunkResult, n: int, nbytes: float) -> None:
+        nonlocal n_rows, last_note
+        _flush(store, res.good, res.bad, summary)
+        summary.skipped += res.skipped
+        summary.pii.update(res.pii)
+        n_rows += n
+        task.advance(nbytes)
+        now = time.perf_counter()
+        if now - last_note > 0.5:
+            last_note = now
+            task.note(f"{n_rows:,} rows, {n_rows / max(now - started, 1e-9):,.0f} rows/s")
+
+    chunks = _chunks(rows, BATCH)
+    if pool is None:
+        for chunk in chunks:
+            absorb(proc.process(chunk, utcnow()), len(chunk), sum(size_of(p) for _, p in chunk))
+        return
+    pending: list[tuple[Future[ChunkResult], int, float]] = []
+    depth = 2 * (pool._max_workers or 1)  # bounded: memory does not grow with the file
+    for chunk in chunks:
+        pending.append((pool.submit(proc.process, chunk, utcnow()), len(chunk), sum(size_of(p) for _, p in chunk)))
+        if len(pending) >= depth:
+            fut, n, nb = pending.pop(0)
+            absorb(fut.result(), n, nb)
+    for fut, n, nb in pending:
+        absorb(fut.result(), n, nb)
+
+
 def ingest(
     project: Project | str | Path,
     paths: list[str] | None = None,
     *,
     source: str | None = None,
     format: str = "auto",
+    mapping: str | dict[str, str] | None = None,
     scrub: bool = True,
+    scrub_patterns: dict[str, str] | None = None,
+    scrub_allow: list[str] | None = None,
+    scrub_disable: list[str] | None = None,
+    workers: int = 0,
     progress: ProgressFactory = no_progress,
     store: Store | None = None,
 ) -> IngestSummary:
     """Ingest log files into the project's store.
 
-    With no ``paths``, every source in ``assay.yaml`` is read. Valid rows are stored
-    (scrubbed unless ``scrub=False``); bad rows go to the quarantine table with file,
-    line and reason. Rows already in the store are counted as duplicates and skipped,
-    so re-running an ingest, or finishing an interrupted one, is safe.
+    ``format`` is ``auto``, a file format (``jsonl``, ``json``, ``csv``, ``tsv``, ``parquet``),
+    a row shape (``generic``, ``openai``, ``anthropic``, ``otel``, ``langfuse``, ``phoenix``,
+    ``langsmith``) or both as ``jsonl:openai``. ``mapping`` (``"input=request.messages,
+    output=response.text,ts=started_at"``) reads each record field from a dotted path instead.
+    With no ``paths``, every source in ``assay.yaml`` is read.
+
+    Valid rows are stored, scrubbed of PII unless ``scrub=False`` (recorded in the audit
+    log); ``scrub_patterns`` adds kinds (``{"CUSTOMER_ID": r"CUST-\\d{8}"}``), ``scrub_allow``
+    lists values to keep (``re:`` prefix for a regex), ``scrub_disable`` switches built-in
+    kinds off. Bad rows go to the quarantine table with file, line and reason. Rows already
+    stored count as duplicates, so re-running an ingest, or finishing an interrupted one,
+    is safe. ``workers`` > 1 parses and scrubs in that many processes.
     """
     project = as_project(project)
-    jobs: list[tuple[str, str, list[Path]]] = []
+    jobs: list[tuple[str, str, list[Path], Any]] = []
     if paths:
-        jobs.append((source or "default", format, _expand(project, paths)))
+        jobs.append((source or "default", format, _expand(project, paths), mapping))
     else:
         if not project.config.sources:
             raise InputError("no files given and no sources in assay.yaml", hint="pass a path: assay ingest logs/*.jsonl")
         for src in project.config.sources:
-            jobs.append((src.name, src.format, _expand(project, [src.path])))
+            jobs.append((src.name, src.format, _expand(project, [src.path]), mapping or src.map))
+    cfg = project.config.scrub
+    settings = ScrubSettings(
+        patterns={**cfg.patterns, **(scrub_patterns or {})},
+        allow=[*cfg.allow, *(scrub_allow or [])],
+        disable=[*cfg.disable, *(scrub_disable or [])],
+    )
+    settings.compiled()  # fail early on a bad regex
 
     own_store = store is None
     store = store or project.open_store()
-    scrubber = Scrubber(project.key)
     summary = IngestSummary(scrubbed=scrub)
     started = time.perf_counter()
+    pool = ProcessPoolExecutor(max_workers=workers) if workers and workers > 1 else None
     if not scrub:
-        store.audit("ingest.no_scrub", files=[str(p) for _, _, files in jobs for p in files])
+        store.audit("ingest.no_scrub", files=[str(p) for _, _, files, _ in jobs for p in files])
     try:
-        for src_name, fmt, files in jobs:
+        for src_name, fmt, files, job_mapping in jobs:
+            mapping_d = parse_mapping(job_mapping)
+            file_fmt, shape_name = split_format(fmt)
             for path in files:
-                fmt_name = detect_format(path) if fmt == "auto" else fmt
-                read = get_reader(fmt_name)
+                ff = detect_format(path) if file_fmt == "auto" else file_fmt
+                rows = get_reader(ff)(path)
+                if mapping_d:
+                    sname = "map"
+                else:
+                    sname, rows = _resolve_shape(path, rows, shape_name)
                 summary.files.append(str(path))
+                summary.formats[str(path)] = f"{ff}:{sname}"
                 with store.write() as conn:
                     ingest_id = conn.execute(
                         insert(ingests).values(
-                            source=src_name, file=str(path), format=fmt_name, started_at=utcnow(), scrubbed=scrub
+                            source=src_name, file=str(path), format=f"{ff}:{sname}", started_at=utcnow(), scrubbed=scrub
                         )
                     ).inserted_primary_key[0]
                 before = (summary.kept, summary.duplicates, summary.quarantined)
-                size = path.stat().st_size
-                with progress(f"ingest {path.name}", float(size)) as task:
-                    batch: list[dict[str, Any]] = []
-                    bad: list[dict[str, Any]] = []
-                    now = utcnow()
-                    for lineno, raw in read(path):
-                        task.advance(len(raw))
-                        try:
-                            if len(raw) > MAX_ROW_BYTES:
-                                raise RowError(f"row is {len(raw) / 1e6:.1f} MB, over the {MAX_ROW_BYTES // 2**20} MiB limit")
-                            try:
-                                row = orjson.loads(raw)
-                            except orjson.JSONDecodeError as exc:
-                                raise RowError(f"not valid JSON: {exc}") from None
-                            fields = normalise(row)
-                        except RowError as exc:
-                            text = raw[:RAW_KEEP].decode("utf-8", errors="replace")
-                            bad.append(
-                                {
-                                    "source": src_name,
-                                    "file": str(path),
-                                    "line": lineno,
-                                    "reason": str(exc),
-                                    "raw": scrubber.scrub(text),
-                                    "created_at": now,
-                                }
-                            )
-                        else:
-                            rid = _record_id(project.key, src_name, fields)
-                            if scrub:
-                                _scrub_fields(fields, scrubber)
-                            batch.append(
-                                {
-                                    "id": rid,
-                                    "source": src_name,
-                                    "ts": fields["ts"],
-                                    "model": fields["model"],
-                                    "messages": [m.model_dump() for m in fields["messages"]],
-                                    "output": fields["output"],
-                                    "latency_ms": fields["latency_ms"],
-                                    "tokens_in": fields["tokens_in"],
-                                    "tokens_out": fields["tokens_out"],
-                                    "cost_usd": fields["cost_usd"],
-                                    "meta": fields["metadata"],
-                                    "feedback": fields["feedback"].model_dump() if fields["feedback"] else None,
-                                    "labels": fields["labels"],
-                                    "ingested_at": now,
-                                }
-                            )
-                        if len(batch) + len(bad) >= BATCH:
-                            _flush(store, batch, bad, summary)
-                            batch, bad = [], []
-                    _flush(store, batch, bad, summary)
+                proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings)
+                by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd"))
+                total = float(path.stat().st_size) if by_bytes else None
+
+                def size_of(p: Any) -> float:
+                    return len(p) if by_bytes and isinstance(p, (bytes, bytearray)) else 0.0
+
+                with progress(f"ingest {path.name}", total) as task:
+                    _run_file(store, proc, rows, task, summary, pool, size_of)
                 kept, dup, quar = (summary.kept - before[0], summary.duplicates - before[1], summary.quarantined - before[2])
                 with store.write() as conn:
                     conn.execute(
@@ -226,7 +273,8 @@ def ingest(
                         .values(finished_at=utcnow(), n_kept=kept, n_duplicate=dup, n_quarantined=quar)
                     )
     finally:
-        summary.pii = Counter(scrubber.found)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         summary.seconds = time.perf_counter() - started
         if own_store:
             store.close()

@@ -1,11 +1,17 @@
-"""Turn one raw log row into a :class:`~assay.records.Record` (before scrubbing)."""
+"""Turn one decoded log row into record fields (before scrubbing).
+
+The helpers here are shared by every shape: chat messages in the dialects of OpenAI,
+Anthropic, LangChain and OpenTelemetry (content parts become text, images and audio become
+placeholders such as ``[image]``, tool calls become ``[tool_call name {...}]``), timestamps,
+numbers and user feedback. :func:`normalise` is the ``generic`` shape.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import ValidationError
+import orjson
 
 from assay.records import Feedback, Message
 
@@ -16,91 +22,289 @@ _KNOWN = {
     "metadata", "feedback", "labels", *_INPUT_KEYS, *_OUTPUT_KEYS,
 }
 
+ROLE_ALIASES = {
+    "system": "system", "developer": "system",
+    "user": "user", "human": "user",
+    "assistant": "assistant", "ai": "assistant", "model": "assistant", "bot": "assistant",
+    "tool": "tool", "function": "tool", "ipython": "tool",
+}
+_PLACEHOLDERS = {
+    "image": "[image]", "image_url": "[image]", "input_image": "[image]",
+    "audio": "[audio]", "input_audio": "[audio]", "file": "[file]", "input_file": "[file]",
+    "document": "[document]", "video": "[video]", "blob": "[file]", "uri": "[file]",
+}
+
 
 class RowError(ValueError):
     """The row cannot become a record; the message is the quarantine reason."""
 
 
-def _messages(value: Any) -> list[Message]:
+def dumps(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str).decode()
+
+
+def tool_call_text(name: Any, arguments: Any) -> str:
+    """One tool call as text the profiler and scorers can read."""
+    if isinstance(arguments, str):
+        args = arguments
+    else:
+        args = dumps(arguments if arguments is not None else {})
+    return f"[tool_call {name} {args}]"
+
+
+def content_text(content: Any, where: str) -> str:
+    """Text of a message's content: a string, or a list of parts (text kept, media as placeholders)."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        content = [content]
+    if not isinstance(content, list):
+        raise RowError(f"{where}: expected text or a list of content parts, got {type(content).__name__}")
+    out: list[str] = []
+    for part in content:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        if not isinstance(part, dict):
+            raise RowError(f"{where}: content part must be an object, got {type(part).__name__}")
+        kind = part.get("type", "text")
+        if kind in ("text", "input_text", "output_text") or (kind not in _PLACEHOLDERS and isinstance(part.get("text"), str)):
+            out.append(str(part.get("text", part.get("content", ""))))
+        elif kind in _PLACEHOLDERS:
+            out.append(_PLACEHOLDERS[kind])
+        elif kind in ("tool_use", "tool_call", "function_call", "server_tool_use"):
+            out.append(tool_call_text(part.get("name"), part.get("input", part.get("arguments"))))
+        elif kind in ("tool_result", "tool_call_response", "function_call_output"):
+            out.append(content_text(part.get("content", part.get("response", part.get("output"))), where))
+        elif kind in ("thinking", "reasoning", "redacted_thinking"):
+            continue
+        elif kind == "refusal":
+            out.append(str(part.get("refusal", "")))
+        else:
+            out.append(f"[{kind}]")
+    return "\n".join(s for s in out if s)
+
+
+def chat_message(m: Any, where: str) -> Message:
+    """One chat message in any common dialect."""
+    if isinstance(m, str):
+        return Message(role="user", content=m)
+    if not isinstance(m, dict):
+        raise RowError(f"{where}: expected a message object, got {type(m).__name__}")
+    raw_role = m.get("role", m.get("type"))
+    if raw_role is None and "message.role" in m:
+        raw_role = m["message.role"]
+    role = ROLE_ALIASES.get(str(raw_role).lower()) if raw_role is not None else None
+    if role is None:
+        raise RowError(f"{where}.role: unknown role {raw_role!r} (use system, user, assistant or tool)")
+    content = m.get("content", m.get("parts", m.get("message.content")))
+    if content is None and "data" in m and isinstance(m["data"], dict):  # LangChain serialised message
+        content = m["data"].get("content")
+    text = content_text(content, f"{where}.content")
+    calls = m.get("tool_calls") or []
+    if isinstance(calls, list):
+        for call in calls:
+            if isinstance(call, dict):
+                fn = call.get("function", call)
+                text = "\n".join(s for s in (text, tool_call_text(fn.get("name"), fn.get("arguments", fn.get("args")))) if s)
+    if isinstance(m.get("function_call"), dict):
+        fc = m["function_call"]
+        text = "\n".join(s for s in (text, tool_call_text(fc.get("name"), fc.get("arguments"))) if s)
+    return Message.model_construct(role=role, content=text)
+
+
+def chat_messages(value: Any, where: str = "messages") -> list[Message]:
+    """A conversation: a list of messages, or one string (a single user message)."""
     if isinstance(value, str):
-        return [Message(role="user", content=value)]
+        stripped = value.lstrip()
+        if stripped.startswith("[{") or stripped.startswith('[\n'):
+            try:  # a JSON-encoded list, as CSV cells and span attributes hold it
+                return chat_messages(orjson.loads(value), where)
+            except orjson.JSONDecodeError:
+                pass
+        return [Message.model_construct(role="user", content=value)]
+    if isinstance(value, dict) and "messages" in value:
+        return chat_messages(value["messages"], where)
     if isinstance(value, list):
-        out = []
-        for i, m in enumerate(value):
-            try:
-                out.append(Message.model_validate(m))
-            except ValidationError as exc:
-                err = exc.errors()[0]
-                raise RowError(f"messages.{i}.{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
-        return out
-    raise RowError(f"messages: expected a list of {{role, content}} or a string, got {type(value).__name__}")
+        return [chat_message(m, f"{where}.{i}") for i, m in enumerate(value)]
+    raise RowError(f"{where}: expected a list of {{role, content}} or a string, got {type(value).__name__}")
 
 
-def _ts(value: Any) -> datetime | None:
+def parse_ts(value: Any, where: str = "ts") -> datetime | None:
+    """ISO 8601 text, epoch seconds/milliseconds/nanoseconds, or a datetime."""
     if value is None:
         return None
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        v = float(value)
+        if v > 1e17:
+            v /= 1e9
+        elif v > 1e14:
+            v /= 1e6
+        elif v > 1e11:
+            v /= 1e3
+        try:
+            return datetime.fromtimestamp(v, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise RowError(f"{where}: timestamp out of range: {value!r}") from None
+    if isinstance(value, str):
+        text = value.strip().replace("Z", "+00:00")
+        if " " in text and "T" not in text:
+            text = text.replace(" ", "T", 1)
+        try:
+            ts = datetime.fromisoformat(text)
+        except ValueError:
+            raise RowError(f"{where}: not an ISO 8601 timestamp: {value[:40]!r}") from None
+        return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+    raise RowError(f"{where}: expected a timestamp, got {type(value).__name__}")
+
+
+def number(value: Any, where: str, kind: type = float) -> Any:
+    """A number, or a numeric string (CSV cells); None stays None."""
+    if value is None:
+        return None
     if isinstance(value, str):
         try:
-            ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            value = float(value.strip())
         except ValueError:
-            raise RowError(f"ts: not an ISO 8601 timestamp: {value[:40]!r}") from None
-        return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
-    raise RowError(f"ts: expected a timestamp, got {type(value).__name__}")
-
-
-def _number(row: dict[str, Any], key: str, kind: type) -> Any:
-    value = row.get(key)
-    if value is None:
-        return None
+            raise RowError(f"{where}: expected a number, got {value!r}"[:200]) from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise RowError(f"{key}: expected a number, got {value!r}"[:200])
+        raise RowError(f"{where}: expected a number, got {value!r}"[:200])
+    if value != value or value in (float("inf"), float("-inf")):
+        raise RowError(f"{where}: expected a finite number, got {value!r}")
     return kind(value)
 
 
-def normalise(row: Any) -> dict[str, Any]:
-    """Map a parsed row onto the record fields (everything but ``id`` and ``source``)."""
-    if not isinstance(row, dict):
-        raise RowError(f"expected a JSON object, got {type(row).__name__}")
-    input_key = next((k for k in _INPUT_KEYS if k in row), None)
-    if input_key is None:
-        raise RowError("missing required field: messages (or input / prompt)")
-    messages = _messages(row[input_key])
+_UP = {"up", "thumbs_up", "thumbsup", "+1", "1", "true", "yes", "good", "positive", "like", "👍"}
+_DOWN = {"down", "thumbs_down", "thumbsdown", "-1", "0", "false", "no", "bad", "negative", "dislike", "👎"}
+
+
+def thumb(value: Any) -> str | None:
+    if value is None:
+        return None
+    key = str(value).strip().lower()
+    if isinstance(value, bool):
+        return "up" if value else "down"
+    if isinstance(value, (int, float)):
+        return "up" if value > 0 else "down"
+    if key in _UP:
+        return "up"
+    if key in _DOWN:
+        return "down"
+    raise RowError(f"feedback.thumb: expected up/down (or true/false, 1/-1), got {value!r}"[:200])
+
+
+def feedback(value: Any, meta: dict[str, Any]) -> Feedback | None:
+    """User feedback: ``{thumb, rating, comment, edit}`` in common spellings; an answer the
+    user corrected (``edit``/``correction``) becomes ``Feedback.edit``."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        value = {"thumb": value}
+    if not isinstance(value, dict):
+        raise RowError(f"feedback: expected an object, got {type(value).__name__}")
+    t = next((value[k] for k in ("thumb", "thumbs", "score", "vote", "liked") if k in value and value[k] is not None), None)
+    rating = value.get("rating", value.get("stars"))
+    comment = value.get("comment", value.get("text", value.get("note")))
+    edit = next((value[k] for k in ("edit", "edited", "edited_output", "correction", "corrected_output") if value.get(k)), None)
+    if edit is not None and not isinstance(edit, str):
+        edit = dumps(edit)
+    if comment is not None and not isinstance(comment, str):
+        raise RowError(f"feedback.comment: expected text, got {type(comment).__name__}")
+    fb = Feedback(thumb=thumb(t), rating=number(rating, "feedback.rating"), comment=comment, edit=edit)
+    return fb if (fb.thumb, fb.rating, fb.comment, fb.edit) != (None, None, None, None) else None
+
+
+def fields(
+    messages: list[Message],
+    *,
+    output: Any = None,
+    ts: Any = None,
+    model: Any = None,
+    latency_ms: Any = None,
+    tokens_in: Any = None,
+    tokens_out: Any = None,
+    cost_usd: Any = None,
+    metadata: dict[str, Any] | None = None,
+    feedback_value: Any = None,
+    labels: Any = None,
+) -> dict[str, Any]:
+    """Check and assemble the record fields every shape returns."""
+    if not messages:
+        raise RowError("messages: the conversation is empty")
     if not any(m.role == "user" for m in messages):
         raise RowError("messages: no user message")
-    output = next((row[k] for k in _OUTPUT_KEYS if k in row), None)
     if output is not None and not isinstance(output, str):
         raise RowError(f"output: expected a string, got {type(output).__name__}")
-    meta = row.get("metadata") or {}
-    if not isinstance(meta, dict):
-        raise RowError("metadata: expected an object")
-    meta = dict(meta)
-    for key, value in row.items():  # keep unknown top-level keys as metadata
-        if key not in _KNOWN:
-            meta.setdefault(key, value)
-    if row.get("id") is not None:  # the log's own id, for tracing a record back
-        meta.setdefault("source_id", row["id"])
-    feedback = row.get("feedback")
-    try:
-        feedback = Feedback.model_validate(feedback) if feedback is not None else None
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise RowError(f"feedback.{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
-    labels = row.get("labels")
+    meta = dict(metadata or {})
+    fb = feedback(feedback_value, meta)
     if labels is not None and not isinstance(labels, dict):
         raise RowError("labels: expected an object")
-    model = row.get("model")
     return {
-        "ts": _ts(row.get("ts", row.get("timestamp"))),
+        "ts": parse_ts(ts),
         "model": str(model) if model is not None else None,
         "messages": messages,
         "output": output,
-        "latency_ms": _number(row, "latency_ms", float),
-        "tokens_in": _number(row, "tokens_in", int),
-        "tokens_out": _number(row, "tokens_out", int),
-        "cost_usd": _number(row, "cost_usd", float),
+        "latency_ms": number(latency_ms, "latency_ms", float),
+        "tokens_in": number(tokens_in, "tokens_in", int),
+        "tokens_out": number(tokens_out, "tokens_out", int),
+        "cost_usd": number(cost_usd, "cost_usd", float),
         "metadata": meta,
-        "feedback": feedback,
+        "feedback": fb,
         "labels": labels,
     }
+
+
+def normalise(row: Any) -> dict[str, Any]:
+    """The ``generic`` shape: ``{messages|input|prompt, output, ts, model, ...}``; unknown
+    top-level keys are kept as metadata (the log's own ``id`` as ``source_id``)."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected a JSON object, got {type(row).__name__}")
+    input_key = next((k for k in _INPUT_KEYS if k in row and row[k] is not None), None)
+    if input_key is None:
+        raise RowError("missing required field: messages (or input / prompt)")
+    messages = chat_messages(row[input_key], input_key if input_key == "messages" else "messages")
+    output = next((row[k] for k in _OUTPUT_KEYS if k in row), None)
+    if isinstance(output, (list, dict)):
+        output = content_text(output, "output") if not isinstance(output, dict) or "type" in output else output
+    meta = row.get("metadata") or {}
+    if isinstance(meta, str) and meta.startswith("{"):
+        try:
+            meta = orjson.loads(meta)
+        except orjson.JSONDecodeError:
+            pass
+    if not isinstance(meta, dict):
+        raise RowError("metadata: expected an object")
+    meta = dict(meta)
+    for key, value in row.items():
+        if key not in _KNOWN:
+            meta.setdefault(key, value)
+    if row.get("id") is not None:
+        meta.setdefault("source_id", row["id"])
+    fb = row.get("feedback")
+    if isinstance(fb, str) and fb.startswith("{"):
+        try:
+            fb = orjson.loads(fb)
+        except orjson.JSONDecodeError:
+            pass
+    labels = row.get("labels")
+    if isinstance(labels, str) and labels.startswith("{"):
+        labels = orjson.loads(labels)
+    return fields(
+        messages,
+        output=output,
+        ts=row.get("ts", row.get("timestamp")),
+        model=row.get("model"),
+        latency_ms=row.get("latency_ms"),
+        tokens_in=row.get("tokens_in"),
+        tokens_out=row.get("tokens_out"),
+        cost_usd=row.get("cost_usd"),
+        metadata=meta,
+        feedback_value=fb,
+        labels=labels,
+    )

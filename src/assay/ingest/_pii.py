@@ -3,15 +3,28 @@
 Each detected value is replaced by a token such as ``<EMAIL_7f3a21>``: the same value
 gives the same token everywhere in a project (an HMAC keyed with the project key), so a
 conversation stays coherent, and the value cannot be recovered without the key.
+
+Detectors (kinds): ``SECRET`` (API keys, bearer tokens, JWTs, private keys, passwords and
+keys after a ``password=``-style label, credentials in URLs), ``EMAIL``, ``IBAN`` (mod-97
+checked), ``CARD`` (Luhn and issuer-prefix checked), ``SSN`` (US), ``NATIONAL_ID`` (UK
+NINO, Spanish DNI/NIE with check letter), ``IP`` (IPv4, IPv6), ``PHONE`` (international and
+national formats), ``ADDRESS`` (street addresses in English, German, French, Spanish,
+Italian and Portuguese patterns). Users add their own kinds (regexes) and an allow-list of
+values that must stay as they are (a company's support address, say).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from assay.errors import ConfigError
 
 
 def luhn_ok(digits: str) -> bool:
@@ -26,58 +39,356 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?![\w-])")
-# 13-19 digits, optionally grouped by single spaces or dashes.
+# IBAN lengths by country (ISO 13616 registry, the common ones)
+_IBAN_LEN = {
+    "AD": 24, "AE": 23, "AT": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29, "CH": 21, "CY": 28, "CZ": 24, "DE": 22,
+    "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21, "HU": 28, "IE": 22,
+    "IL": 23, "IS": 26, "IT": 27, "KW": 30, "KZ": 20, "LB": 28, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27,
+    "MT": 31, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SE": 24,
+    "SI": 19, "SK": 24, "SM": 27, "TR": 26, "UA": 29,
+}
+
+
+def iban_ok(iban: str) -> bool:
+    """ISO 13616: known country length and mod-97 check digits."""
+    iban = iban.replace(" ", "").upper()
+    if _IBAN_LEN.get(iban[:2]) != len(iban):
+        return False
+    moved = iban[4:] + iban[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+def card_ok(digits: str) -> bool:
+    """Luhn plus a known issuer prefix and length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay)."""
+    n = len(digits)
+    if not 13 <= n <= 19 or not luhn_ok(digits):
+        return False
+    p2, p4 = int(digits[:2]), int(digits[:4])
+    return (
+        digits[0] == "4" and n in (13, 16, 19)
+        or 51 <= p2 <= 55 and n == 16
+        or 2221 <= p4 <= 2720 and n == 16
+        or p2 in (34, 37) and n == 15
+        or (digits.startswith("6011") or p2 == 65 or 644 <= int(digits[:3]) <= 649) and n in (16, 19)
+        or 3528 <= p4 <= 3589 and n in (16, 19)
+        or (p2 in (36, 38, 39) or 300 <= int(digits[:3]) <= 305) and n in (14, 16)
+        or p2 == 62 and 16 <= n <= 19
+    )
+
+
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def dni_ok(value: str) -> bool:
+    v = value.upper().replace("-", "").replace(" ", "")
+    v = {"X": "0", "Y": "1", "Z": "2"}.get(v[0], v[0]) + v[1:]
+    return v[:-1].isdigit() and _DNI_LETTERS[int(v[:-1]) % 23] == v[-1]
+
+
+_LABEL = r"(?:password|passwd|pwd|passcode|passwort|mot de passe|contraseña|secret|api[_ -]?key|apikey|access[_ -]?token|auth[_ -]?token|client[_ -]?secret|private[_ -]?key)"
+_SECRET = re.compile(
+    r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z ]+ )?PRIVATE KEY-----"
+    r"|\b(?:sk-(?:proj-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{20,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"
+    r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|glpat-[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}"
+    r"|AIza[0-9A-Za-z_-]{35}|xox[baprs]-[A-Za-z0-9-]{10,}|hf_[A-Za-z0-9]{30,}"
+    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
+    r"|(?i:bearer\s+)[A-Za-z0-9._~+/-]{16,}=*"
+    r"|(?<=://)[^/\s:@]{1,64}:[^/\s@]{1,128}(?=@)"
+)
+_LABELLED_SECRET = re.compile(
+    r"(?i)(\b" + _LABEL + r"\b[\"']?\s*(?:is|was|ist|est|es|era|è|é|=|:|：|=>)\s*[\"']?)([^\s\"',;)}\]]{4,})"
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
-_SSN = re.compile(r"(?<!\d)(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?!\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
-# Phone numbers: an international prefix or a parenthesised area code, or at least 10
-# digits in separated groups. Dates (2026-10-01) and short ids fall below the bar.
+_SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
+_SSN_CONTEXT = re.compile(r"(?i)(?<=ssn)(?:[:#]? ?)((?!000|666|9\d\d)\d{9})(?!\d)|(?<=security number )((?!000|666|9\d\d)\d{9})(?!\d)")
+_NATIONAL = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D])(?![A-Za-z0-9])"  # UK NINO
+    r"|(?<![A-Za-z0-9])(?:\d{8}-?[A-Z]|[XYZ]-?\d{7}-?[A-Z])(?![A-Za-z0-9])"  # Spanish DNI / NIE
+)
+_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\d|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:){1,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,7}|[0-9A-Fa-f]{1,4})(?:%\w+)?(?![\w:])"
+                   r"|(?<![\w:])::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}(?![\w:])")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?|\(\d{2,5}\)[ .-]?)?\d{2,8}(?:[ .-]\d{2,8}){1,4}(?![\w-])"
+    r"(?<![\w+/.,-])(?:(?:\+\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?|00\d{2,3}[ .-])\d{1,8}|(?:\(\d{2,5}\)[ .-]?)?\d{2,8})(?:[ .-]\d{2,8}){1,5}(?![\w-]|[.,]\d)"
     r"|(?<![\w+])\+\d{8,14}(?!\w)"
 )
-_SECRET = re.compile(
-    r"\b(?:sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|xox[baprs]-[A-Za-z0-9-]{10,})\b"
-    r"|(?i:bearer\s+)[A-Za-z0-9._~+/-]{20,}=*"
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$")
+_DATEISH = re.compile(r"^(?:\d{4}[-. /]\d{1,2}[-. /]\d{1,2}|\d{1,2}[-. /]\d{1,2}[-. /]\d{4})(?:\D|$)")
+_UPPER = r"[A-ZÄÖÜÉÈÁÍÓÚÑÇ][\w'’.-]*"
+_ADDRESS = re.compile(
+    r"\b\d{1,5}[A-Za-z]?,?\s+(?:" + _UPPER + r"\s+){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?"
+    r"|Drive|Dr\.?|Court|Ct\.?|Way|Place|Pl\.?|Terrace|Close|Crescent|Parkway|Highway|Square)(?:\s+(?:NW|NE|SW|SE|N|S|E|W))?\b\.?"
+    r"|\b[A-ZÄÖÜ][a-zäöüß-]+(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer)\s+\d{1,4}\s?[a-z]?\b"
+    r"|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|cours)\s+"
+    r"(?:(?:de la|de l'|des|du|de|la|le|l'|d')\s*)?" + _UPPER + r"(?:\s+" + _UPPER + r")*"
+    r"|\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Via|Viale|Piazza|Corso|Rua|Avenida)\s+(?:(?:de la|de|del|della|dei|di|da|das|do|dos|des)\s+)?"
+    + _UPPER + r"(?:\s+" + _UPPER + r")*,?\s+(?:n\.?º?\s*)?\d{1,4}\b"
 )
+
+_HAS_DIGITS = re.compile(r"\d\d")
+_HAS_IBAN = re.compile(r"[A-Z]{2}\d\d")
+_SECRET_MARKS = ("sk-", "k_live_", "k_test_", "hp_", "ho_", "hu_", "hs_", "hr_", "github_pat_", "glpat-", "AKIA", "ASIA", "AIza",
+                 "xox", "hf_", "eyJ", "earer", "EARER", "PRIVATE KEY", "://")
+
+
+def _HAS_SECRET_SHAPE(text: str) -> bool:
+    return any(m in text for m in _SECRET_MARKS)
+
+
+_LABEL_WORDS = ("pass", "pwd", "secret", "key", "token", "mot de passe", "contraseña")
+_STREET_WORDS = (
+    "street", "st.", " st ", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct",
+    "way", "place", "pl", "terrace", "close", "crescent", "parkway", "highway", "square", "straße", "strasse", "str.", "weg",
+    "gasse", "platz", "allee", "ring", "damm", "ufer", "rue", "bd", "chemin", "allée", "impasse", "quai", "cours",
+    "calle", "c/", "avenida", "avda", "plaza", "paseo", "via", "viale", "piazza", "corso", "rua",
+)
+
+
+def _has_words(words: tuple[str, ...]) -> Callable[[str], bool]:
+    def check(text: str) -> bool:
+        low = text.lower()
+        return any(w in low for w in words)
+
+    return check
+
+
+_HAS_LABEL = _has_words(_LABEL_WORDS)
+_HAS_STREET = _has_words(_STREET_WORDS)
+
+
+def _when(pre: str | re.Pattern[str] | Callable[[str], bool], step: Callable[[str, list[str]], str]) -> Callable[[str, list[str]], str]:
+    """Run ``step`` only when a cheap pre-check finds a necessary part of the pattern."""
+    if isinstance(pre, str):
+        return lambda text, kinds: step(text, kinds) if pre in text else text
+    search = pre.search if isinstance(pre, re.Pattern) else pre
+    return lambda text, kinds: step(text, kinds) if search(text) else text
+
+
+KINDS = ("SECRET", "EMAIL", "IBAN", "CARD", "SSN", "NATIONAL_ID", "IP", "PHONE", "ADDRESS")
 
 
 @dataclass
+class ScrubSettings:
+    """What to scrub beyond the defaults (``assay.yaml`` section ``scrub``).
+
+    ``patterns``: extra kinds, ``{"CUSTOMER_ID": r"CUST-\\d{8}"}`` (applied first).
+    ``allow``: values left as they are; a plain string matches exactly (case-insensitive),
+    ``re:<regex>`` matches by full regex. ``disable``: built-in kinds to switch off.
+    """
+
+    patterns: dict[str, str] = field(default_factory=dict)
+    allow: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+
+    def compiled(self) -> tuple[list[tuple[str, re.Pattern[str]]], set[str], list[re.Pattern[str]]]:
+        pats = []
+        for name, rx in self.patterns.items():
+            kind = re.sub(r"\W", "_", name).upper()
+            try:
+                pats.append((kind, re.compile(rx)))
+            except re.error as exc:
+                raise ConfigError(f"scrub pattern {name!r} is not a valid regex: {exc}", field=f"scrub.patterns.{name}") from None
+        for kind in self.disable:
+            if kind.upper() not in KINDS:
+                raise ConfigError(f"unknown PII kind {kind!r}", field="scrub.disable", hint=f"use one of: {', '.join(KINDS)}")
+        literal = {a.lower() for a in self.allow if not a.startswith("re:")}
+        regexes = []
+        for a in self.allow:
+            if a.startswith("re:"):
+                try:
+                    regexes.append(re.compile(a[3:]))
+                except re.error as exc:
+                    raise ConfigError(f"allow-list regex {a!r} is not valid: {exc}", field="scrub.allow") from None
+        return pats, literal, regexes
+
+
+_CACHE_MAX = 50_000
+
+
 class Scrubber:
     """Finds PII in text and swaps it for keyed pseudonyms."""
 
-    key: bytes
-    found: Counter[str] = field(default_factory=Counter)
+    def __init__(self, key: bytes, settings: ScrubSettings | None = None) -> None:
+        self.key = key
+        self.found: Counter[str] = Counter()
+        self.settings = settings or ScrubSettings()
+        self._custom, self._allow_lit, self._allow_re = self.settings.compiled()
+        disabled = {k.upper() for k in self.settings.disable}
+        self._steps: list[tuple[str, Callable[[str, list[str]], str]]] = []
+        for kind, rx in self._custom:
+            self._steps.append((kind, self._simple(kind, rx)))
+        builtin: list[tuple[str, Callable[[str, list[str]], str]]] = [
+            ("SECRET", self._secret),
+            ("EMAIL", _when("@", self._simple("EMAIL", _EMAIL, str.lower))),
+            ("IBAN", _when(_HAS_IBAN, self._checked("IBAN", _IBAN, lambda v: v.replace(" ", ""), iban_ok))),
+            ("CARD", _when(_HAS_DIGITS, self._checked("CARD", _CARD, lambda v: re.sub(r"[ -]", "", v), card_ok))),
+            ("SSN", self._ssn),
+            ("NATIONAL_ID", _when(_HAS_DIGITS, self._checked("NATIONAL_ID", _NATIONAL, lambda v: re.sub(r"[ -]", "", v).upper(), _national_ok))),
+            ("IP", self._ip),
+            ("PHONE", _when(_HAS_DIGITS, self._phone)),
+            ("ADDRESS", _when(_HAS_STREET, self._simple("ADDRESS", _ADDRESS))),
+        ]
+        self._steps += [s for s in builtin if s[0] not in disabled]
+        self._cache: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._tokens: dict[tuple[str, str], str] = {}
+
+    # -------------------------------------------------------------- tokens
+
+    def allowed(self, value: str) -> bool:
+        if value.lower() in self._allow_lit:
+            return True
+        return any(r.fullmatch(value) for r in self._allow_re)
+
+    def _token(self, kind: str, value: str, kinds: list[str]) -> str:
+        kinds.append(kind)
+        tok = self._tokens.get((kind, value))
+        if tok is None:
+            digest = hmac.new(self.key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:6]
+            tok = f"<{kind}_{digest}>"
+            if len(self._tokens) < _CACHE_MAX:
+                self._tokens[(kind, value)] = tok
+        return tok
 
     def token(self, kind: str, value: str) -> str:
-        digest = hmac.new(self.key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:6]
-        self.found[kind] += 1
-        return f"<{kind}_{digest}>"
+        """The pseudonym for ``value`` of ``kind`` (counted in ``found``)."""
+        kinds: list[str] = []
+        tok = self._token(kind, value, kinds)
+        self.found.update(kinds)
+        return tok
 
-    def _card(self, m: re.Match[str]) -> str:
-        digits = re.sub(r"[ -]", "", m.group(0))
-        if 13 <= len(digits) <= 19 and luhn_ok(digits):
-            return self.token("CARD", digits)
-        return m.group(0)
+    # -------------------------------------------------------------- detectors
 
-    def _phone(self, m: re.Match[str]) -> str:
-        raw = m.group(0)
-        digits = re.sub(r"\D", "", raw)
-        international = raw.startswith("+") or raw.startswith("(")
-        if len(digits) > 15 or len(digits) < (8 if international else 10):
-            return raw
-        return self.token("PHONE", digits)
+    def _simple(self, kind: str, rx: re.Pattern[str], norm: Callable[[str], str] = lambda v: v) -> Callable[[str, list[str]], str]:
+        def run(text: str, kinds: list[str]) -> str:
+            def repl(m: re.Match[str]) -> str:
+                v = m.group(0)
+                return v if self.allowed(v) else self._token(kind, norm(v), kinds)
+
+            return rx.sub(repl, text)
+
+        return run
+
+    def _checked(self, kind: str, rx: re.Pattern[str], norm: Callable[[str], str], ok: Callable[[str], bool]) -> Callable[[str, list[str]], str]:
+        def run(text: str, kinds: list[str]) -> str:
+            def repl(m: re.Match[str]) -> str:
+                v = m.group(0)
+                n = norm(v)
+                return self._token(kind, n, kinds) if ok(n) and not self.allowed(v) else v
+
+            return rx.sub(repl, text)
+
+        return run
+
+    def _ssn(self, text: str, kinds: list[str]) -> str:
+        if not _HAS_DIGITS.search(text):
+            return text
+
+        def repl(m: re.Match[str]) -> str:
+            v = m.group(0)
+            return v if self.allowed(v) else self._token("SSN", re.sub(r"\D", "", v), kinds)
+
+        text = _SSN.sub(repl, text)
+        low = text.lower()
+        if "ssn" in low or "security number" in low:
+            def ctx(m: re.Match[str]) -> str:
+                v = m.group(1) or m.group(2)
+                return m.group(0).replace(v, self._token("SSN", v, kinds))
+
+            text = _SSN_CONTEXT.sub(ctx, text)
+        return text
+
+    def _secret(self, text: str, kinds: list[str]) -> str:
+        def repl(m: re.Match[str]) -> str:
+            return m.group(0) if self.allowed(m.group(0)) else self._token("SECRET", m.group(0), kinds)
+
+        if _HAS_SECRET_SHAPE(text):
+            text = _SECRET.sub(repl, text)
+        if not _HAS_LABEL(text):
+            return text
+
+        def labelled(m: re.Match[str]) -> str:
+            value = m.group(2)
+            if value.startswith("<") or self.allowed(value):
+                return m.group(0)
+            return m.group(1) + self._token("SECRET", value, kinds)
+
+        return _LABELLED_SECRET.sub(labelled, text)
+
+    def _ip(self, text: str, kinds: list[str]) -> str:
+        def v4(m: re.Match[str]) -> str:
+            v = m.group(0)
+            before = text[max(0, m.start() - 9):m.start()].lower()
+            if before.endswith("v") or re.search(r"(?:version|release|build|ver\.?)\s*$", before) or self.allowed(v):
+                return v
+            return self._token("IP", v, kinds)
+
+        text = _IPV4.sub(v4, text) if "." in text else text
+        if "::" not in text and text.count(":") < 5:
+            return text
+
+        def v6(m: re.Match[str]) -> str:
+            v = m.group(0)
+            try:
+                ipaddress.IPv6Address(v.split("%")[0])
+            except ValueError:
+                return v
+            if sum(c in "0123456789abcdefABCDEF" for c in v) < 4 or self.allowed(v):
+                return v
+            return self._token("IP", v.lower(), kinds)
+
+        return _IPV6.sub(v6, text)
+
+    def _phone(self, text: str, kinds: list[str]) -> str:
+        def repl(m: re.Match[str]) -> str:
+            raw = m.group(0)
+            digits = re.sub(r"\D", "", raw)
+            international = raw.startswith(("+", "(", "00"))
+            if len(digits) > 15 or len(digits) < (8 if international else 10):
+                return raw
+            if not international and (_DATEISH.match(raw) or text[m.end():m.end() + 1] == ":"):
+                return raw
+            if _IBAN_HEAD.search(text, max(0, m.start() - 40), m.start()):  # the tail of an IBAN-shaped string
+                return raw
+            if self.allowed(raw):
+                return raw
+            return self._token("PHONE", digits, kinds)
+
+        return _PHONE.sub(repl, text)
+
+    # -------------------------------------------------------------- public
 
     def scrub(self, text: str) -> str:
+        """``text`` with every detected value replaced by its pseudonym."""
         if not text:
             return text
-        text = _SECRET.sub(lambda m: self.token("SECRET", m.group(0)), text)
-        text = _EMAIL.sub(lambda m: self.token("EMAIL", m.group(0).lower()), text)
-        text = _IBAN.sub(lambda m: self.token("IBAN", m.group(0).replace(" ", "")), text)
-        text = _CARD.sub(self._card, text)
-        text = _SSN.sub(lambda m: self.token("SSN", m.group(0)), text)
-        text = _IPV4.sub(lambda m: self.token("IP", m.group(0)), text)
-        text = _PHONE.sub(self._phone, text)
-        return text
+        hit = self._cache.get(text)
+        if hit is not None:
+            self.found.update(hit[1])
+            return hit[0]
+        kinds: list[str] = []
+        out = text
+        for _, step in self._steps:
+            out = step(out, kinds)
+        self.found.update(kinds)
+        if len(self._cache) >= _CACHE_MAX:
+            self._cache.clear()
+        self._cache[text] = (out, tuple(kinds))
+        return out
+
+    def scrub_json(self, value: Any) -> Any:
+        """Scrub every string inside a JSON-like value (keys are left alone)."""
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, dict):
+            return {k: self.scrub_json(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.scrub_json(v) for v in value]
+        return value
+
+
+def _national_ok(v: str) -> bool:
+    if v[0].isalpha() and v[1].isalpha():
+        return True  # UK NINO: format is the check
+    return dni_ok(v)

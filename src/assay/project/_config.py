@@ -40,6 +40,15 @@ class SourceSettings(_Section):
     name: str = Field(description="name recorded on every record from this source")
     path: str = Field(description="file or glob, relative to the project folder")
     format: str = Field(default="auto", description="log format, or auto to detect it")
+    map: str | None = Field(
+        default=None, description="read fields from dotted paths: input=request.messages,output=response.text"
+    )
+
+
+class ScrubConfig(_Section):
+    patterns: dict[str, str] = Field(default_factory=dict, description="extra PII kinds: NAME -> regex")
+    allow: list[str] = Field(default_factory=list, description="values never scrubbed; 're:' prefix for a regex")
+    disable: list[str] = Field(default_factory=list, description="built-in kinds to switch off, e.g. ADDRESS")
 
 
 class ProfileSettings(_Section):
@@ -74,11 +83,24 @@ class ScorerSettings(_Section):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+class PriceSettings(_Section):
+    input_per_mtok: float = Field(ge=0, description="USD per million input (prompt) tokens")
+    output_per_mtok: float = Field(ge=0, description="USD per million output tokens")
+
+
 class RunSettings(_Section):
     concurrency: int = Field(default=8, ge=1)
     epochs: int = Field(default=1, ge=1)
     timeout_s: float = Field(default=120, gt=0)
     retries: int = Field(default=3, ge=0)
+    breaker_failures: int = Field(
+        default=10, ge=1, description="consecutive failures of one candidate's provider that open its circuit breaker"
+    )
+    breaker_cooldown_s: float = Field(default=10.0, gt=0, description="seconds an open breaker waits before one probe request")
+    prices: dict[str, PriceSettings] = Field(
+        default_factory=dict,
+        description="model name -> price, for cost when the provider reports none (candidate options.price overrides)",
+    )
 
 
 class GateSettings(_Section):
@@ -92,6 +114,7 @@ class ProjectConfig(_Section):
     project: str = Field(description="project name")
     store: StoreSettings = Field(default_factory=StoreSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
+    scrub: ScrubConfig = Field(default_factory=ScrubConfig)
     profile: ProfileSettings = Field(default_factory=ProfileSettings)
     sampling: SamplingSettings = Field(default_factory=SamplingSettings)
     candidates: list[Candidate] = Field(default_factory=list)

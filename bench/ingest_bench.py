@@ -1,0 +1,127 @@
+"""Ingest throughput: records/s end to end and peak RSS on a generated OpenAI-style JSONL.
+
+    .venv/bin/python bench/ingest_bench.py --size-mb 1000 [--workers 2] [--stages]
+
+Generates (once, cached under /tmp) a JSONL of ~2 KB synthetic chat-completion logs:
+a shared system prompt and tool list, a unique user question (some with an e-mail, phone
+or card number), an answer, usage and metadata. ``--stages`` first times each stage
+alone on the first 50,000 rows (read, +parse, +normalise, +scrub, +ids), so the
+bottleneck is measured, not guessed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SYSTEM = ("You are the customer support assistant of Acme Outdoor. Answer politely and concisely. "
+          "Use the tools to look up orders. Never reveal internal notes. Policies: returns within 30 days; "
+          "free shipping over 50 EUR; warranty claims need the order number. ") * 2
+TOOLS = [{"type": "function", "function": {"name": n, "description": f"{n} tool", "parameters": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+         for n in ("get_order", "start_return", "check_stock")]
+WORDS = ("order tent stove boots jacket delivery refund size colour warranty broken zip late parcel address "
+         "invoice discount coupon store hiking rain weekend sleeping bag backpack trail").split()
+
+
+def make_row(i: int, r: random.Random) -> dict:
+    q = " ".join(r.choice(WORDS) for _ in range(r.randint(40, 90)))
+    if i % 10 == 0:
+        q += f" my email is user{i}@example.com"
+    if i % 25 == 0:
+        q += " call me on +44 20 7946 0958"
+    if i % 50 == 0:
+        q += " card 4111 1111 1111 1111"
+    a = " ".join(r.choice(WORDS) for _ in range(r.randint(40, 90)))
+    return {
+        "request": {"model": "gpt-4o-mini", "temperature": 0.3, "tools": TOOLS,
+                    "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": f"#{i} {q}"}]},
+        "response": {"id": f"chatcmpl-{i}", "created": 1793520000 + i, "model": "gpt-4o-mini-2024-07-18",
+                     "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": a}}],
+                     "usage": {"prompt_tokens": 300 + i % 50, "completion_tokens": 60 + i % 30}},
+        "latency_ms": 400 + i % 900, "metadata": {"locale": r.choice(["en-GB", "de-DE", "fr-FR"]), "channel": "web"},
+    }
+
+
+def generate(path: Path, size_mb: int) -> int:
+    if path.exists():
+        return sum(1 for _ in path.open("rb"))
+    r = random.Random(0)
+    n, written = 0, 0
+    with path.open("w") as fh:
+        while written < size_mb * 1_000_000:
+            line = json.dumps(make_row(n, r)) + "\n"
+            fh.write(line)
+            written += len(line)
+            n += 1
+    return n
+
+
+def stages(path: Path, limit: int = 50_000) -> None:
+    import itertools
+
+    import orjson
+
+    from assay.ingest._formats import read_jsonl
+    from assay.ingest._pii import Scrubber
+    from assay.ingest._process import record_id
+    from assay.ingest._shapes import get_shape
+
+    rows = list(itertools.islice(read_jsonl(path), limit))
+    norm = get_shape("openai").normalise
+    t = time.perf_counter(); list(itertools.islice(read_jsonl(path), limit)); t_read = time.perf_counter() - t
+    t = time.perf_counter(); parsed = [orjson.loads(b) for _, b in rows]; t_parse = time.perf_counter() - t
+    t = time.perf_counter(); fields = [norm(p) for p in parsed]; t_norm = time.perf_counter() - t
+    t = time.perf_counter(); ids = [record_id(b"k", "s", f) for f in fields]; t_id = time.perf_counter() - t
+    s = Scrubber(b"k")
+    t = time.perf_counter()
+    for f in fields:
+        for m in f["messages"]:
+            s.scrub(m.content)
+        s.scrub(f["output"])
+        s.scrub_json(f["metadata"])
+    t_scrub = time.perf_counter() - t
+    n = len(rows)
+    for name, sec in (("read lines", t_read), ("orjson parse", t_parse), ("normalise", t_norm), ("record ids", t_id), ("scrub", t_scrub)):
+        print(f"  {name:14s} {sec / n * 1e6:7.1f} us/row  ({n / sec:,.0f} rows/s alone)")
+    del ids
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size-mb", type=int, default=1000)
+    ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--stages", action="store_true")
+    ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "assay-bench")
+    args = ap.parse_args()
+    args.data.mkdir(parents=True, exist_ok=True)
+    path = args.data / f"openai-{args.size_mb}mb.jsonl"
+    t = time.perf_counter()
+    n = generate(path, args.size_mb)
+    print(f"data: {path} ({path.stat().st_size / 1e6:,.0f} MB, {n:,} rows, {path.stat().st_size / n:,.0f} B/row; ready in {time.perf_counter() - t:.0f}s)")
+    if args.stages:
+        stages(path)
+    from assay.ingest import ingest
+    from assay.project import load_project
+
+    proj_dir = Path(tempfile.mkdtemp(prefix="assay-bench-"))
+    (proj_dir / "assay.yaml").write_text("project: bench\n")
+    project = load_project(proj_dir)
+    t = time.perf_counter()
+    s = ingest(project, [str(path)], workers=args.workers)
+    sec = time.perf_counter() - t
+    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    db = proj_dir / ".assay" / "assay.db"
+    print(f"ingest: {s.kept:,} kept, {s.duplicates:,} dup, {s.quarantined:,} quarantined in {sec:,.1f}s "
+          f"= {s.kept / sec:,.0f} records/s, {path.stat().st_size / sec / 1e6:,.1f} MB/s; peak RSS {rss:,.0f} MiB "
+          f"(workers={args.workers}); db {db.stat().st_size / 1e6:,.0f} MB; PII {dict(s.pii)}")
+    print(f"python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()

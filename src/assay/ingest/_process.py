@@ -1,0 +1,175 @@
+"""The per-row work of an ingest, on a chunk of rows at a time: parse, normalise, scrub,
+give each record its keyed content id. Pure (no store access), so a chunk can be
+processed in this process or in a worker process with the same result."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from assay.ingest._formats import _BadRow
+from assay.ingest._normalise import RowError
+from assay.ingest._pii import Scrubber, ScrubSettings
+from assay.ingest._shapes import Shape, get_shape, mapped
+
+MAX_ROW_BYTES = 10 * 1024 * 1024
+RAW_KEEP = 4000  # characters of a quarantined row kept for inspection (scrubbed)
+
+
+def record_id(key: bytes, source: str, f: dict[str, Any]) -> str:
+    """Keyed hash of the normalised interaction (before scrubbing): re-ingesting is idempotent."""
+    canonical = orjson.dumps(
+        {
+            "source": source,
+            "ts": f["ts"].isoformat() if f["ts"] else None,
+            "messages": [{"role": m.role, "content": m.content} for m in f["messages"]],
+            "output": f["output"],
+            "metadata": f["metadata"],
+        },
+        option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+        default=str,
+    )
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()[:32]
+
+
+def _json_safe(value: Any) -> Any:
+    """Metadata must survive a JSON round trip (datetimes and odd types become text)."""
+    return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS, default=str))
+
+
+@dataclass
+class ChunkResult:
+    good: list[dict[str, Any]] = field(default_factory=list)
+    bad: list[dict[str, Any]] = field(default_factory=list)
+    skipped: int = 0
+    pii: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Processor:
+    """Everything a worker needs to turn raw rows into store rows (picklable)."""
+
+    key: bytes
+    source: str
+    file: str
+    shape_name: str
+    mapping: dict[str, str] | None
+    scrub: bool
+    scrub_settings: ScrubSettings | None = None
+    _shape: Shape | None = field(default=None, init=False, repr=False)
+    _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
+
+    def _ready(self) -> tuple[Shape, Scrubber]:
+        if self._shape is None:
+            if self.mapping:
+                self._shape = Shape("map", mapped(self.mapping))
+            else:
+                self._shape = get_shape(self.shape_name)
+            self._scrubber = Scrubber(self.key, settings=self.scrub_settings)
+        assert self._scrubber is not None
+        return self._shape, self._scrubber
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_shape"] = state["_scrubber"] = None
+        return state
+
+    def _quarantine(self, out: ChunkResult, pos: int, reason: str, raw: Any, scrubber: Scrubber, now: Any) -> None:
+        if isinstance(raw, (bytes, bytearray)):
+            text = bytes(raw[:RAW_KEEP]).decode("utf-8", errors="replace")
+        elif isinstance(raw, _BadRow):
+            text = ""
+        else:
+            text = orjson.dumps(raw, default=str, option=orjson.OPT_NON_STR_KEYS)[:RAW_KEEP].decode("utf-8", errors="replace")
+        if out.bad and out.bad[-1]["line"] == pos:  # several bad spans on one line: one row, all reasons
+            out.bad[-1]["reason"] += f"; {reason}"
+            return
+        out.bad.append({"source": self.source, "file": self.file, "line": pos, "reason": reason[:2000],
+                        "raw": scrubber.scrub(text), "created_at": now})
+
+    def process(self, chunk: list[tuple[int, Any]], now: Any) -> ChunkResult:
+        shape, scrubber = self._ready()
+        scrubber.found.clear()
+        out = ChunkResult()
+        for pos, payload in chunk:
+            if isinstance(payload, _BadRow):
+                self._quarantine(out, pos, payload.reason, payload, scrubber, now)
+                continue
+            if isinstance(payload, (bytes, bytearray)):
+                if len(payload) > MAX_ROW_BYTES:
+                    self._quarantine(out, pos, f"row is {len(payload) / 1e6:.1f} MB, over the {MAX_ROW_BYTES // 2**20} MiB limit", payload, scrubber, now)
+                    continue
+                try:
+                    row = orjson.loads(payload)
+                except orjson.JSONDecodeError as exc:
+                    try:
+                        payload.decode("utf-8")
+                        reason = f"not valid JSON: {exc}"
+                    except UnicodeDecodeError as uexc:
+                        reason = f"not valid UTF-8 text (byte {uexc.start}): re-encode the file as UTF-8"
+                    self._quarantine(out, pos, reason, payload, scrubber, now)
+                    continue
+            else:
+                row = payload
+            items = shape.explode(row) if shape.explode else (row,)
+            n_items = 0
+            try:
+                for item in items:
+                    n_items += 1
+                    if item is None:
+                        out.skipped += 1
+                        continue
+                    try:
+                        f = shape.normalise(item)
+                    except RowError as exc:
+                        prefix = f"span {n_items}: " if shape.explode and isinstance(row, dict) and "resourceSpans" in row else ""
+                        self._quarantine(out, pos, prefix + str(exc), row, scrubber, now)
+                        continue
+                    out.good.append(self._store_row(f, scrubber, now))
+            except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+                # an export whose structure is broken mid-way (e.g. spans that are not objects)
+                self._quarantine(out, pos, f"unexpected structure: {type(exc).__name__}: {exc}", row, scrubber, now)
+        out.pii = Counter(scrubber.found)
+        return out
+
+    def _store_row(self, f: dict[str, Any], scrubber: Scrubber, now: Any) -> dict[str, Any]:
+        meta = f["metadata"]
+        try:
+            orjson.dumps(meta, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:
+            meta = f["metadata"] = _json_safe(meta)
+        rid = record_id(self.key, self.source, f)
+        msgs = [{"role": m.role, "content": m.content} for m in f["messages"]]
+        output = f["output"]
+        fb = f["feedback"].model_dump() if f["feedback"] is not None else None
+        if self.scrub:
+            for m in msgs:
+                m["content"] = scrubber.scrub(m["content"])
+            if output:
+                output = scrubber.scrub(output)
+            if fb is not None and fb.get("comment"):
+                fb["comment"] = scrubber.scrub(fb["comment"])
+            if fb is not None and fb.get("edit"):
+                fb["edit"] = scrubber.scrub(fb["edit"])
+            meta = scrubber.scrub_json(meta)
+        return {
+            "id": rid,
+            "source": self.source,
+            "ts": f["ts"],
+            "model": f["model"],
+            "messages": msgs,
+            "output": output,
+            "latency_ms": f["latency_ms"],
+            "tokens_in": f["tokens_in"],
+            "tokens_out": f["tokens_out"],
+            "cost_usd": f["cost_usd"],
+            "meta": meta,
+            "feedback": fb,
+            "labels": f["labels"],
+            "ingested_at": now,
+        }

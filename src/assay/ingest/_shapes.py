@@ -1,0 +1,347 @@
+"""Row shapes ("dialects"), registered by name: how one decoded row becomes record fields.
+
+A file format (``_formats``) says how to cut a file into rows; a shape says what a row
+means: ``generic`` (``{messages, output, ...}``), ``openai`` and ``anthropic`` request/
+response logs, ``otel`` GenAI spans, ``langfuse``, ``phoenix``, ``langsmith`` exports, or
+a user's dotted-path mapping. Built-ins register through :func:`shape`, like user code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from assay.errors import InputError
+from assay.ingest._normalise import (
+    RowError,
+    chat_messages,
+    content_text,
+    fields,
+    normalise,
+    tool_call_text,
+)
+from assay.records import Message
+
+Fields = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    normalise: Callable[[Any], Fields]
+    detect: Callable[[dict[str, Any]], bool] | None = None
+    explode: Callable[[Any], Iterator[Any]] | None = None
+    """Rows that hold several interactions (an OTLP export) are split first."""
+
+
+_SHAPES: dict[str, Shape] = {}
+
+
+def shape(
+    name: str,
+    *,
+    detect: Callable[[dict[str, Any]], bool] | None = None,
+    explode: Callable[[Any], Iterator[Any]] | None = None,
+) -> Callable[[Callable[[Any], Fields]], Callable[[Any], Fields]]:
+    """Register a row shape: ``normalise(row) -> fields``; ``detect(row)`` says whether a
+    row looks like this shape (used by ``--format auto``)."""
+
+    def register(fn: Callable[[Any], Fields]) -> Callable[[Any], Fields]:
+        _SHAPES[name] = Shape(name, fn, detect, explode)
+        return fn
+
+    return register
+
+
+def shapes() -> list[str]:
+    """Names of the registered row shapes."""
+    return sorted(_SHAPES)
+
+
+def get_shape(name: str) -> Shape:
+    try:
+        return _SHAPES[name]
+    except KeyError:
+        raise InputError(f"unknown log shape {name!r}", hint=f"use one of: auto, {', '.join(shapes())}") from None
+
+
+def detect_shape(row: Any, *, file: str, line: int) -> Shape:
+    """The one specific shape that claims ``row``, else ``generic``; several is an error."""
+    if not isinstance(row, dict):
+        return _SHAPES["generic"]
+    hits = [s for s in _SHAPES.values() if s.detect is not None and s.name != "generic" and s.detect(row)]
+    if len(hits) > 1:
+        names = ", ".join(s.name for s in hits)
+        raise InputError(
+            f"the rows look like more than one log shape ({names})",
+            file=file,
+            line=line,
+            hint=f"say which with --format, e.g. --format {hits[0].name}",
+        )
+    return hits[0] if hits else _SHAPES["generic"]
+
+
+shape("generic", detect=lambda row: any(k in row for k in ("messages", "input", "prompt")))(normalise)
+
+
+# ---------------------------------------------------------------- helpers shared by shapes
+
+def unwrap(value: Any) -> Any:
+    """``{"body": {...}}`` (OpenAI batch files, HTTP proxies) -> the body."""
+    while isinstance(value, dict) and isinstance(value.get("body"), dict) and len(value) <= 4:
+        value = value["body"]
+    return value
+
+
+def pick(d: dict[str, Any], *keys: str) -> Any:
+    for k in keys:
+        if d.get(k) is not None:
+            return d[k]
+    return None
+
+
+def extra_meta(row: dict[str, Any], used: set[str]) -> dict[str, Any]:
+    """Everything in ``row`` a shape did not consume, kept as metadata (nothing lost)."""
+    meta = dict(row.get("metadata") or {}) if isinstance(row.get("metadata"), dict) else {}
+    for k, v in row.items():
+        if k not in used and k != "metadata":
+            meta.setdefault(k, v)
+    if row.get("id") is not None:
+        meta.setdefault("source_id", row["id"])
+    return meta
+
+
+_REQ_PARAMS = ("temperature", "top_p", "max_tokens", "max_completion_tokens", "stop", "seed", "n", "tool_choice",
+               "presence_penalty", "frequency_penalty", "reasoning_effort", "top_k", "stream")
+
+
+def request_meta(req: dict[str, Any]) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    params = {k: req[k] for k in _REQ_PARAMS if k in req}
+    if params:
+        meta["params"] = params
+    if req.get("tools"):
+        meta["tools"] = req["tools"]
+    if req.get("response_format") is not None:
+        meta["response_format"] = req["response_format"]
+    if isinstance(req.get("metadata"), dict):
+        meta.update(req["metadata"])
+    return meta
+
+
+def _split(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    req = unwrap(row.get("request")) if isinstance(row.get("request"), dict) else row
+    resp = unwrap(row.get("response")) if isinstance(row.get("response"), dict) else row
+    return req, resp
+
+
+# ---------------------------------------------------------------- OpenAI chat completions
+
+def _is_openai(row: dict[str, Any]) -> bool:
+    req, resp = _split(row)
+    return isinstance(req, dict) and "messages" in req and isinstance(resp, dict) and "choices" in resp
+
+
+@shape("openai", detect=_is_openai)
+def normalise_openai(row: Any) -> Fields:
+    """OpenAI chat-completions logs: ``{request: {model, messages, tools, response_format},
+    response: {choices, usage, created}}`` (or one flat object with ``messages`` and ``choices``)."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected a JSON object, got {type(row).__name__}")
+    req, resp = _split(row)
+    if "messages" not in req:
+        raise RowError("missing required field: request.messages")
+    messages = chat_messages(req["messages"], "request.messages")
+    output = None
+    choices = resp.get("choices")
+    if choices is not None:
+        if not isinstance(choices, list):
+            raise RowError("response.choices: expected a list")
+        if choices:
+            ch = choices[0] if isinstance(choices[0], dict) else {}
+            msg = ch.get("message") or {}
+            if not isinstance(msg, dict):
+                raise RowError("response.choices.0.message: expected an object")
+            if "text" in ch and not msg:  # legacy completions
+                output = str(ch["text"])
+            else:
+                output = content_text(msg.get("content"), "response.choices.0.message.content")
+                for call in msg.get("tool_calls") or []:
+                    fn = call.get("function", call) if isinstance(call, dict) else {}
+                    output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), fn.get("arguments"))) if s)
+    usage = resp.get("usage") or {}
+    meta = extra_meta(row, {"request", "response", "messages", "choices", "usage", "model", "created", "latency_ms",
+                            "ts", "timestamp", "feedback", "labels", "cost_usd", "tools", "response_format", *_REQ_PARAMS})
+    meta.update(request_meta(req))
+    if len(choices or []) > 1:
+        meta["n_choices"] = len(choices)
+    if choices and isinstance(choices[0], dict) and choices[0].get("finish_reason"):
+        meta["finish_reason"] = choices[0]["finish_reason"]
+    if resp is not row and resp.get("id"):
+        meta.setdefault("response_id", resp["id"])
+    return fields(
+        messages,
+        output=output,
+        ts=pick(row, "ts", "timestamp", "created_at") or resp.get("created"),
+        model=resp.get("model") or req.get("model"),
+        latency_ms=pick(row, "latency_ms", "duration_ms"),
+        tokens_in=usage.get("prompt_tokens", usage.get("input_tokens")),
+        tokens_out=usage.get("completion_tokens", usage.get("output_tokens")),
+        cost_usd=row.get("cost_usd"),
+        metadata=meta,
+        feedback_value=row.get("feedback"),
+        labels=row.get("labels"),
+    )
+
+
+# ---------------------------------------------------------------- Anthropic messages
+
+def _is_anthropic(row: dict[str, Any]) -> bool:
+    req, resp = _split(row)
+    if not (isinstance(req, dict) and "messages" in req and isinstance(resp, dict)):
+        return False
+    return resp.get("type") == "message" or ("stop_reason" in resp and isinstance(resp.get("content"), list))
+
+
+@shape("anthropic", detect=_is_anthropic)
+def normalise_anthropic(row: Any) -> Fields:
+    """Anthropic messages logs: ``{request: {model, system, messages, tools}, response:
+    {content: [text | tool_use blocks], stop_reason, usage: {input_tokens, output_tokens}}}``."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected a JSON object, got {type(row).__name__}")
+    req, resp = _split(row)
+    if "messages" not in req:
+        raise RowError("missing required field: request.messages")
+    messages: list[Message] = []
+    system = req.get("system")
+    if system:
+        messages.append(Message.model_construct(role="system", content=content_text(system, "request.system")))
+    messages += chat_messages(req["messages"], "request.messages")
+    output = content_text(resp.get("content"), "response.content") if resp.get("content") is not None else None
+    usage = resp.get("usage") or {}
+    meta = extra_meta(row, {"request", "response", "messages", "content", "usage", "model", "system", "stop_reason",
+                            "type", "role", "latency_ms", "ts", "timestamp", "feedback", "labels", "cost_usd", *_REQ_PARAMS})
+    meta.update(request_meta(req))
+    if resp.get("stop_reason"):
+        meta["finish_reason"] = resp["stop_reason"]
+    return fields(
+        messages,
+        output=output,
+        ts=pick(row, "ts", "timestamp", "created_at"),
+        model=resp.get("model") or req.get("model"),
+        latency_ms=pick(row, "latency_ms", "duration_ms"),
+        tokens_in=usage.get("input_tokens"),
+        tokens_out=usage.get("output_tokens"),
+        cost_usd=row.get("cost_usd"),
+        metadata=meta,
+        feedback_value=row.get("feedback"),
+        labels=row.get("labels"),
+    )
+
+
+# ---------------------------------------------------------------- user mapping
+
+_MAP_TARGETS = {"input", "messages", "output", "ts", "model", "latency_ms", "tokens_in", "tokens_out", "cost_usd",
+                "feedback", "labels", "id", "system"}
+
+
+def parse_mapping(spec: str | dict[str, str] | None) -> dict[str, str]:
+    """``"input=request.messages,output=response.text"`` -> ``{"input": "request.messages", ...}``.
+    Targets: input, output, ts, model, latency_ms, tokens_in, tokens_out, cost_usd, feedback,
+    feedback.thumb/rating/comment, labels, id, system, metadata.<name>."""
+    if not spec:
+        return {}
+    if isinstance(spec, str):
+        pairs = [p.strip() for p in spec.split(",") if p.strip()]
+        out = {}
+        for p in pairs:
+            if "=" not in p:
+                raise InputError(f"--map entry {p!r} is not target=path", hint="e.g. --map input=request.messages,output=response.text")
+            k, v = p.split("=", 1)
+            out[k.strip()] = v.strip()
+        spec = out
+    for target in spec:
+        if target not in _MAP_TARGETS and not target.startswith(("metadata.", "feedback.")):
+            raise InputError(
+                f"--map target {target!r} is not a record field",
+                hint=f"use one of: {', '.join(sorted(_MAP_TARGETS))}, feedback.thumb, metadata.<name>",
+            )
+    return dict(spec)
+
+
+_MISSING = object()
+
+
+def get_path(row: Any, path: str) -> Any:
+    """Follow a dotted path (``response.choices.0.message.content``); a key that itself
+    contains dots (``attributes.llm.model_name``) is tried whole first."""
+    if isinstance(row, dict) and path in row:
+        return row[path]
+    head, _, rest = path.partition(".")
+    if isinstance(row, dict):
+        if head not in row:
+            # keys with dots inside: try the longest prefix present
+            parts = path.split(".")
+            for i in range(len(parts) - 1, 1, -1):
+                key = ".".join(parts[:i])
+                if key in row:
+                    return get_path(row[key], ".".join(parts[i:]))
+            return _MISSING
+        value = row[head]
+    elif isinstance(row, list) and head.lstrip("-").isdigit():
+        i = int(head)
+        if not -len(row) <= i < len(row):
+            return _MISSING
+        value = row[i]
+    else:
+        return _MISSING
+    return get_path(value, rest) if rest else value
+
+
+def mapped(mapping: dict[str, str]) -> Callable[[Any], Fields]:
+    """A normaliser that reads each record field from the dotted path the user gave."""
+    roots = {p.split(".", 1)[0] for p in mapping.values()}
+
+    def normalise_mapped(row: Any) -> Fields:
+        if not isinstance(row, dict):
+            raise RowError(f"expected an object, got {type(row).__name__}")
+        got: dict[str, Any] = {}
+        for target, path in mapping.items():
+            value = get_path(row, path)
+            if value is _MISSING:
+                if target in ("input", "messages"):
+                    raise RowError(f"missing required field: {path} (mapped to {target})")
+                continue
+            got[target] = value
+        meta = {k: v for k, v in row.items() if k not in roots}
+        for t, v in got.items():
+            if t.startswith("metadata."):
+                meta[t.removeprefix("metadata.")] = v
+        fb = got.get("feedback")
+        sub = {t.removeprefix("feedback."): v for t, v in got.items() if t.startswith("feedback.")}
+        if sub:
+            fb = {**(fb if isinstance(fb, dict) else {}), **sub}
+        msgs = chat_messages(got.get("input", got.get("messages")), mapping.get("input", mapping.get("messages", "input")))
+        if got.get("system"):
+            msgs.insert(0, Message.model_construct(role="system", content=content_text(got["system"], mapping["system"])))
+        output = got.get("output")
+        if output is not None and not isinstance(output, str):
+            output = content_text(output, mapping["output"]) if isinstance(output, list) else str(output)
+        if got.get("id") is not None:
+            meta.setdefault("source_id", got["id"])
+        return fields(
+            msgs,
+            output=output,
+            ts=got.get("ts"),
+            model=got.get("model"),
+            latency_ms=got.get("latency_ms"),
+            tokens_in=got.get("tokens_in"),
+            tokens_out=got.get("tokens_out"),
+            cost_usd=got.get("cost_usd"),
+            metadata=meta,
+            feedback_value=fb,
+            labels=got.get("labels"),
+        )
+
+    return normalise_mapped

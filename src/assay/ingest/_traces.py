@@ -1,0 +1,455 @@
+"""Trace exports as row shapes: OpenTelemetry GenAI spans (OTLP JSON), Langfuse
+observations and traces, Arize Phoenix (OpenInference) spans, LangSmith runs.
+
+Only spans/runs that are a model call become records; the rest of a trace (HTTP spans,
+tool executions, chains) is counted as skipped, not quarantined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from assay.ingest._normalise import RowError, chat_messages, content_text, fields, parse_ts
+from assay.ingest._shapes import Fields, extra_meta, pick, shape
+from assay.records import Message
+
+SKIP = None  # what ``explode`` yields for a row that is not a model call
+
+
+def _maybe_json(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return value
+    return value
+
+
+def _latency(start: Any, end: Any) -> float | None:
+    a, b = parse_ts(start, "start_time"), parse_ts(end, "end_time")
+    if a is None or b is None:
+        return None
+    return max((b - a).total_seconds() * 1000.0, 0.0)
+
+
+# ---------------------------------------------------------------- OpenTelemetry GenAI
+
+def _any_value(v: Any) -> Any:
+    if not isinstance(v, dict):
+        return v
+    if "stringValue" in v:
+        return v["stringValue"]
+    if "intValue" in v:
+        return int(v["intValue"])
+    if "doubleValue" in v:
+        return float(v["doubleValue"])
+    if "boolValue" in v:
+        return bool(v["boolValue"])
+    if "arrayValue" in v:
+        return [_any_value(x) for x in (v["arrayValue"] or {}).get("values", [])]
+    if "kvlistValue" in v:
+        return {kv["key"]: _any_value(kv.get("value")) for kv in (v["kvlistValue"] or {}).get("values", [])}
+    if "bytesValue" in v:
+        return "[binary]"
+    return None if not v else v
+
+
+def otel_attrs(attrs: Any) -> dict[str, Any]:
+    """OTLP ``[{key, value: {stringValue: ...}}]`` (or an already flat dict) -> flat dict."""
+    if isinstance(attrs, dict):
+        return dict(attrs)
+    if not isinstance(attrs, list):
+        return {}
+    return {a["key"]: _any_value(a.get("value")) for a in attrs if isinstance(a, dict) and "key" in a}
+
+
+_CHAT_OPS = {"chat", "text_completion", "generate_content", "completion"}
+
+
+def _is_genai(attrs: dict[str, Any]) -> bool:
+    op = attrs.get("gen_ai.operation.name")
+    if op is not None:
+        return op in _CHAT_OPS
+    return any(k.startswith(("gen_ai.prompt", "gen_ai.input.messages", "gen_ai.request.model")) for k in attrs)
+
+
+def explode_otel(row: Any) -> Iterator[Any]:
+    """An OTLP export (``{resourceSpans: [...]}``) -> one row per span, with the resource
+    attributes attached; spans that are not model calls yield ``SKIP``."""
+    if not isinstance(row, dict) or "resourceSpans" not in row:
+        yield row
+        return
+    for rs in row.get("resourceSpans") or []:
+        resource = otel_attrs((rs.get("resource") or {}).get("attributes"))
+        for ss in rs.get("scopeSpans") or rs.get("instrumentationLibrarySpans") or []:
+            for span in ss.get("spans") or []:
+                if not isinstance(span, dict):
+                    yield span
+                    continue
+                if not _is_genai(otel_attrs(span.get("attributes"))):
+                    yield SKIP
+                    continue
+                yield {**span, "_resource": resource}
+
+
+def _is_otel(row: dict[str, Any]) -> bool:
+    return "resourceSpans" in row or ("spanId" in row and "traceId" in row and "attributes" in row)
+
+
+def _indexed(attrs: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+    """OpenLLMetry-style ``gen_ai.prompt.0.role`` / ``gen_ai.prompt.0.content`` -> list of dicts."""
+    items: dict[int, dict[str, Any]] = {}
+    for k, v in attrs.items():
+        if k.startswith(prefix + "."):
+            idx, _, field = k[len(prefix) + 1:].partition(".")
+            if idx.isdigit() and field:
+                items.setdefault(int(idx), {})[field] = v
+    return [items[i] for i in sorted(items)]
+
+
+def _otel_event_messages(events: list[dict[str, Any]]) -> tuple[list[Message], str | None]:
+    msgs: list[Message] = []
+    output: str | None = None
+    for i, ev in enumerate(events):
+        name = ev.get("name", "")
+        a = otel_attrs(ev.get("attributes"))
+        body = _maybe_json(a.get("gen_ai.event.content", a.get("body", a.get("event.body"))))
+        if name in ("gen_ai.system.message", "gen_ai.user.message", "gen_ai.assistant.message", "gen_ai.tool.message"):
+            role = name.split(".")[1]
+            payload = body if isinstance(body, dict) else {"content": a.get("content", body)}
+            msgs.append(Message.model_construct(role=role, content=content_text(payload.get("content"), f"events.{i}.content")))
+        elif name == "gen_ai.choice":
+            payload = body if isinstance(body, dict) else a
+            message = payload.get("message") or {"content": payload.get("content")}
+            output = chat_messages([{"role": "assistant", **message}], f"events.{i}")[0].content
+        elif name == "gen_ai.content.prompt":
+            msgs += chat_messages(_maybe_json(a.get("gen_ai.prompt")), f"events.{i}.gen_ai.prompt")
+        elif name == "gen_ai.content.completion":
+            comp = _maybe_json(a.get("gen_ai.completion"))
+            output = comp if isinstance(comp, str) else "\n".join(m.content for m in chat_messages(comp, f"events.{i}"))
+        elif name == "gen_ai.client.inference.operation.details":
+            if a.get("gen_ai.input.messages") is not None:
+                msgs += chat_messages(_maybe_json(a["gen_ai.input.messages"]), f"events.{i}.gen_ai.input.messages")
+            if a.get("gen_ai.output.messages") is not None:
+                output = "\n".join(m.content for m in chat_messages(_maybe_json(a["gen_ai.output.messages"]), "gen_ai.output.messages"))
+    return msgs, output
+
+
+@shape("otel", detect=_is_otel, explode=explode_otel)
+def normalise_otel(span: Any) -> Fields:
+    """One OpenTelemetry GenAI span: ``gen_ai.*`` attributes, ``gen_ai.input.messages`` /
+    ``gen_ai.output.messages``, per-message events, or the older ``gen_ai.prompt.N.*`` form."""
+    if not isinstance(span, dict):
+        raise RowError(f"span: expected an object, got {type(span).__name__}")
+    a = otel_attrs(span.get("attributes"))
+    msgs: list[Message] = []
+    output: str | None = None
+    if a.get("gen_ai.system_instructions") is not None:
+        msgs.append(Message.model_construct(role="system", content=content_text(_maybe_json(a["gen_ai.system_instructions"]), "gen_ai.system_instructions")))
+    if a.get("gen_ai.input.messages") is not None:
+        msgs += chat_messages(_maybe_json(a["gen_ai.input.messages"]), "gen_ai.input.messages")
+    if a.get("gen_ai.output.messages") is not None:
+        output = "\n".join(m.content for m in chat_messages(_maybe_json(a["gen_ai.output.messages"]), "gen_ai.output.messages"))
+    if not msgs and _indexed(a, "gen_ai.prompt"):
+        msgs = chat_messages(_indexed(a, "gen_ai.prompt"), "gen_ai.prompt")
+    if output is None and _indexed(a, "gen_ai.completion"):
+        output = "\n".join(m.content for m in chat_messages(
+            [{"role": "assistant", **c} for c in _indexed(a, "gen_ai.completion")], "gen_ai.completion"))
+    if not msgs or output is None:
+        ev_msgs, ev_out = _otel_event_messages([e for e in span.get("events") or [] if isinstance(e, dict)])
+        msgs = msgs or ev_msgs
+        output = output if output is not None else ev_out
+    if not msgs:
+        raise RowError("span has gen_ai attributes but no prompt: no gen_ai.input.messages, gen_ai.prompt.* or message events")
+    meta = {k: v for k, v in a.items() if not k.startswith(("gen_ai.prompt.", "gen_ai.completion.", "gen_ai.input.messages",
+                                                           "gen_ai.output.messages", "gen_ai.system_instructions", "gen_ai.usage."))}
+    meta.update({k: v for k, v in (span.get("_resource") or {}).items()})
+    meta.update({"trace_id": span.get("traceId"), "span_id": span.get("spanId"), "span_name": span.get("name")})
+    return fields(
+        msgs,
+        output=output,
+        ts=span.get("startTimeUnixNano"),
+        model=a.get("gen_ai.response.model") or a.get("gen_ai.request.model"),
+        latency_ms=_latency(span.get("startTimeUnixNano"), span.get("endTimeUnixNano")),
+        tokens_in=pick(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
+        tokens_out=pick(a, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"),
+        cost_usd=a.get("gen_ai.usage.cost"),
+        metadata=meta,
+    )
+
+
+# ---------------------------------------------------------------- Langfuse
+
+_LF_TYPES = {"GENERATION", "SPAN", "EVENT", "AGENT", "TOOL", "CHAIN", "RETRIEVER", "EMBEDDING", "EVALUATOR", "GUARDRAIL"}
+
+
+def _is_langfuse(row: dict[str, Any]) -> bool:
+    if "traceId" in row and row.get("type") in _LF_TYPES and "startTime" in row:
+        return True
+    return "input" in row and "timestamp" in row and ("sessionId" in row or "htmlPath" in row or "observations" in row)
+
+
+def _explode_langfuse(row: Any) -> Iterator[Any]:
+    if isinstance(row, dict) and row.get("type") in _LF_TYPES and row.get("type") != "GENERATION":
+        yield SKIP
+    else:
+        yield row
+
+
+def _langfuse_feedback(scores: Any) -> dict[str, Any] | None:
+    if not isinstance(scores, list):
+        return None
+    fb: dict[str, Any] = {}
+    for s in scores:
+        if not isinstance(s, dict):
+            continue
+        name = str(s.get("name", "")).lower()
+        value = s.get("value", s.get("stringValue"))
+        if "rating" in name:
+            fb["rating"] = value
+        elif any(w in name for w in ("thumb", "feedback", "user", "like", "vote")):
+            fb["thumb"] = value
+        if s.get("comment"):
+            fb["comment"] = s["comment"]
+    return fb or None
+
+
+@shape("langfuse", detect=_is_langfuse, explode=_explode_langfuse)
+def normalise_langfuse(row: Any) -> Fields:
+    """Langfuse exports: a GENERATION observation (``input``, ``output``, ``model``,
+    ``usage``/``usageDetails``, ``calculatedTotalCost``) or a trace (``input``, ``output``, ``scores``)."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected an object, got {type(row).__name__}")
+    if row.get("input") is None:
+        raise RowError("missing required field: input")
+    msgs = chat_messages(_maybe_json(row["input"]), "input")
+    out = _maybe_json(row.get("output"))
+    if isinstance(out, dict):
+        if "choices" in out:
+            out = (out["choices"] or [{}])[0].get("message", {})
+        out = chat_messages([{"role": "assistant", **out}] if "content" in out else [{"role": "assistant", "content": orjson.dumps(out).decode()}], "output")[0].content
+    elif isinstance(out, list):
+        out = content_text(out, "output")
+    usage = row.get("usageDetails") or row.get("usage") or {}
+    cost = pick(row, "calculatedTotalCost", "totalCost")
+    if cost is None and isinstance(row.get("costDetails"), dict):
+        cost = row["costDetails"].get("total")
+    latency = _latency(row.get("startTime"), row.get("endTime")) if row.get("endTime") else None
+    if latency is None and row.get("latency") is not None:
+        latency = float(row["latency"]) * 1000.0  # Langfuse reports latency in seconds
+    meta = extra_meta(row, {"input", "output", "model", "usage", "usageDetails", "costDetails", "calculatedTotalCost",
+                            "totalCost", "startTime", "endTime", "timestamp", "latency", "scores", "metadata", "id"})
+    if row.get("id") is not None:
+        meta["source_id"] = row["id"]
+    return fields(
+        msgs,
+        output=out if out is None or isinstance(out, str) else str(out),
+        ts=row.get("startTime") or row.get("timestamp"),
+        model=row.get("model"),
+        latency_ms=latency,
+        tokens_in=pick(usage, "input", "promptTokens", "prompt_tokens", "input_tokens"),
+        tokens_out=pick(usage, "output", "completionTokens", "completion_tokens", "output_tokens"),
+        cost_usd=cost,
+        metadata=meta,
+        feedback_value=_langfuse_feedback(row.get("scores")),
+    )
+
+
+# ---------------------------------------------------------------- Arize Phoenix (OpenInference)
+
+def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(v, f"{prefix}.{k}" if prefix else str(k), out)
+    else:
+        out[prefix] = value
+
+
+def _phoenix_attrs(row: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    if isinstance(row.get("attributes"), dict):
+        _flatten(row["attributes"], "", flat)
+    for k, v in row.items():
+        if k.startswith("attributes.") and v is not None:
+            flat[k.removeprefix("attributes.")] = _maybe_json(v)
+    return flat
+
+
+def _oi_messages(attrs: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """``llm.input_messages`` as a list (of ``{message: {role, content}}`` or flat
+    ``message.role`` dicts) or flattened ``llm.input_messages.0.message.role`` keys."""
+    value = attrs.get(key)
+    items = value if isinstance(value, list) else [
+        {k2: v for k2, v in d.items()} for d in _indexed(attrs, key)
+    ]
+    out = []
+    for m in items:
+        if not isinstance(m, dict):
+            continue
+        flat: dict[str, Any] = {}
+        _flatten(m, "", flat)
+        role = flat.get("message.role", flat.get("role"))
+        content = flat.get("message.content", flat.get("content"))
+        if content is None:
+            parts = [v for k, v in sorted(flat.items()) if k.endswith("message_content.text")]
+            content = "\n".join(map(str, parts)) if parts else None
+        calls = [v for k, v in sorted(flat.items()) if k.endswith("tool_call.function.name")]
+        text = content_text(content, key) if content is not None else ""
+        for name in calls:
+            text = "\n".join(s for s in (text, f"[tool_call {name}]") if s)
+        out.append({"role": role, "content": text})
+    return out
+
+
+def _is_phoenix(row: dict[str, Any]) -> bool:
+    if "span_kind" in row or "context.span_id" in row:
+        return True
+    return isinstance(row.get("context"), dict) and "span_id" in row["context"] and "attributes" in row
+
+
+def _explode_phoenix(row: Any) -> Iterator[Any]:
+    if isinstance(row, dict):
+        kind = row.get("span_kind") or _phoenix_attrs(row).get("openinference.span.kind")
+        if kind is not None and str(kind).upper() != "LLM":
+            yield SKIP
+            return
+    yield row
+
+
+@shape("phoenix", detect=_is_phoenix, explode=_explode_phoenix)
+def normalise_phoenix(row: Any) -> Fields:
+    """Arize Phoenix span exports (JSON spans or the spans dataframe as Parquet/CSV) with
+    OpenInference attributes: ``llm.input_messages``, ``llm.output_messages``, ``llm.model_name``,
+    ``llm.token_count.*``; ``input.value`` / ``output.value`` when there are no messages."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected an object, got {type(row).__name__}")
+    a = _phoenix_attrs(row)
+    in_msgs = _oi_messages(a, "llm.input_messages")
+    msgs = chat_messages(in_msgs, "llm.input_messages") if in_msgs else (
+        chat_messages(_maybe_json(a["input.value"]), "input.value") if a.get("input.value") is not None else [])
+    if not msgs:
+        raise RowError("missing required field: llm.input_messages (or input.value)")
+    out_msgs = _oi_messages(a, "llm.output_messages")
+    if out_msgs:
+        output: str | None = "\n".join(m.content for m in chat_messages([{**m, "role": m["role"] or "assistant"} for m in out_msgs], "llm.output_messages"))
+    else:
+        ov = a.get("output.value")
+        output = ov if ov is None or isinstance(ov, str) else orjson.dumps(ov).decode()
+    ctx = row.get("context") if isinstance(row.get("context"), dict) else {}
+    meta = {k: v for k, v in a.items() if not k.startswith(("llm.input_messages", "llm.output_messages", "input.value", "output.value", "llm.token_count"))}
+    meta.update({"trace_id": ctx.get("trace_id", row.get("context.trace_id")), "span_id": ctx.get("span_id", row.get("context.span_id")),
+                 "span_name": row.get("name")})
+    start, end = row.get("start_time"), row.get("end_time")
+    return fields(
+        msgs,
+        output=output,
+        ts=start,
+        model=a.get("llm.model_name"),
+        latency_ms=_latency(start, end) if start and end else None,
+        tokens_in=a.get("llm.token_count.prompt"),
+        tokens_out=a.get("llm.token_count.completion"),
+        cost_usd=a.get("llm.cost.total"),
+        metadata=meta,
+    )
+
+
+# ---------------------------------------------------------------- LangSmith
+
+_LC_ROLES = {"HumanMessage": "user", "AIMessage": "assistant", "SystemMessage": "system", "ToolMessage": "tool",
+             "FunctionMessage": "tool", "ChatMessage": "user", "AIMessageChunk": "assistant", "HumanMessageChunk": "user"}
+
+
+def _lc(m: Any) -> Any:
+    """A LangChain-serialised message (``{lc: 1, id: [..., "HumanMessage"], kwargs: {...}}``) -> ``{role, content}``."""
+    if isinstance(m, dict) and m.get("lc") and isinstance(m.get("kwargs"), dict):
+        kind = (m.get("id") or [""])[-1]
+        kw = m["kwargs"]
+        return {"role": _LC_ROLES.get(kind, kw.get("type", kind)), "content": kw.get("content"), "tool_calls": kw.get("tool_calls")}
+    if isinstance(m, dict) and "type" in m and "content" in m and "role" not in m:
+        return {"role": m["type"], "content": m["content"], "tool_calls": m.get("tool_calls")}
+    return m
+
+
+def _langsmith_tool_calls(calls: Any) -> Any:
+    if not isinstance(calls, list):
+        return None
+    return [{"function": {"name": c.get("name"), "arguments": c.get("args", c.get("arguments"))}} if isinstance(c, dict) and "function" not in c else c for c in calls]
+
+
+def _is_langsmith(row: dict[str, Any]) -> bool:
+    return "run_type" in row and "inputs" in row
+
+
+def _explode_langsmith(row: Any) -> Iterator[Any]:
+    yield SKIP if isinstance(row, dict) and row.get("run_type") not in (None, "llm") else row
+
+
+@shape("langsmith", detect=_is_langsmith, explode=_explode_langsmith)
+def normalise_langsmith(row: Any) -> Fields:
+    """LangSmith run exports (``run_type: llm``): LangChain or OpenAI-style ``inputs``,
+    ``outputs.generations`` or ``outputs.choices``, token counts, cost and ``feedback_stats``."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected an object, got {type(row).__name__}")
+    inputs = row.get("inputs")
+    if not isinstance(inputs, dict):
+        raise RowError("inputs: expected an object")
+    raw = inputs.get("messages", inputs.get("prompts", inputs.get("input", inputs.get("prompt"))))
+    if raw is None:
+        raise RowError("missing required field: inputs.messages (or inputs.prompts)")
+    if isinstance(raw, list) and raw and isinstance(raw[0], list):
+        raw = raw[0]  # LangChain batches: one conversation per prompt
+    if isinstance(raw, list):
+        raw = [_lc(m) for m in raw]
+        raw = [{**m, "tool_calls": _langsmith_tool_calls(m.get("tool_calls"))} if isinstance(m, dict) else m for m in raw]
+    msgs = chat_messages(raw, "inputs.messages")
+    outputs = row.get("outputs") or {}
+    output: str | None = None
+    if isinstance(outputs, dict):
+        if outputs.get("generations"):
+            gen = outputs["generations"][0]
+            gen = gen[0] if isinstance(gen, list) and gen else gen
+            if isinstance(gen, dict):
+                msg = _lc(gen.get("message")) if gen.get("message") else None
+                if isinstance(msg, dict):
+                    msg = {**msg, "role": "assistant", "tool_calls": _langsmith_tool_calls(msg.get("tool_calls"))}
+                    output = chat_messages([msg], "outputs.generations.0.message")[0].content
+                else:
+                    output = str(gen.get("text", ""))
+        elif outputs.get("choices"):
+            ch = outputs["choices"][0]
+            output = chat_messages([{"role": "assistant", **(ch.get("message") or {"content": ch.get("text")})}], "outputs.choices.0")[0].content
+        elif isinstance(outputs.get("output"), str):
+            output = outputs["output"]
+    extra = row.get("extra") or {}
+    inv = extra.get("invocation_params") or {}
+    lmeta = extra.get("metadata") or {}
+    fb: dict[str, Any] = {}
+    for key, stat in (row.get("feedback_stats") or {}).items():
+        avg = stat.get("avg") if isinstance(stat, dict) else stat
+        if avg is None:
+            continue
+        if "rating" in key or "score" in key and not 0 <= avg <= 1:
+            fb["rating"] = avg
+        elif avg in (0, 1) or "thumb" in key or "user" in key:
+            fb["thumb"] = "up" if avg >= 0.5 else "down"
+    meta = {k: v for k, v in lmeta.items()}
+    meta.update({k: row[k] for k in ("name", "tags", "session_id", "trace_id", "parent_run_id", "error", "status") if row.get(k) is not None})
+    if row.get("feedback_stats"):
+        meta["feedback_stats"] = row["feedback_stats"]
+    if row.get("id") is not None:
+        meta["source_id"] = row["id"]
+    return fields(
+        msgs,
+        output=output,
+        ts=row.get("start_time"),
+        model=pick(inv, "model", "model_name") or lmeta.get("ls_model_name"),
+        latency_ms=_latency(row.get("start_time"), row.get("end_time")) if row.get("end_time") else None,
+        tokens_in=row.get("prompt_tokens"),
+        tokens_out=row.get("completion_tokens"),
+        cost_usd=row.get("total_cost"),
+        metadata=meta,
+        feedback_value=fb or None,
+    )

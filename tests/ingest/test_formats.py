@@ -1,0 +1,164 @@
+"""Every supported format, from the synthetic fixtures in tests/fixtures/ingest."""
+
+import pytest
+
+from assay.errors import InputError
+from assay.ingest import detect_format, ingest
+from tests.ingest.conftest import stored
+
+
+def _by_user(recs, text):
+    return next(r for r in recs if any(text in m["content"] for m in r["messages"]))
+
+
+def test_openai_logs_tools_multimodal_usage_feedback(project, fixtures):
+    s = ingest(project, [str(fixtures / "openai.jsonl")])
+    assert s.formats[str(fixtures / "openai.jsonl")] == "jsonl:openai"
+    assert (s.kept, s.quarantined) == (3, 1)
+    recs, quar = stored(project)
+    r = _by_user(recs, "Where is my order")
+    assert [m["role"] for m in r["messages"]] == ["system", "user", "assistant", "tool", "user"]
+    assert r["messages"][2]["content"] == '[tool_call get_order {"order_id": "A-48213"}]'
+    assert "<EMAIL_" in r["messages"][1]["content"] and "jane.roe" not in r["messages"][1]["content"]
+    assert (r["model"], r["tokens_in"], r["tokens_out"], r["latency_ms"]) == ("gpt-4o-mini-2024-07-18", 182, 12, 843.5)
+    assert r["meta"]["response_format"] == {"type": "json_object"}
+    assert r["meta"]["tools"][0]["function"]["name"] == "get_order"
+    assert r["meta"]["params"] == {"temperature": 0.2} and r["meta"]["locale"] == "en-GB"
+    assert r["feedback"]["thumb"] == "up"
+    mm = _by_user(recs, "broken in this photo")
+    assert mm["messages"][0]["content"].endswith("[image]")
+    assert mm["output"] == "[tool_call get_order {}]"
+    assert mm["feedback"]["rating"] == 2 and "<PHONE_" in mm["feedback"]["comment"]
+    assert mm["feedback"]["edit"] == "The hinge is cracked." and mm["meta"]["user_segment"] == "pro"
+    assert quar[0]["line"] == 4 and "response.choices" in quar[0]["reason"]
+
+
+def test_anthropic_system_tool_use_and_image(project, fixtures):
+    s = ingest(project, [str(fixtures / "anthropic.jsonl")])
+    assert s.kept == 2 and s.formats[str(fixtures / "anthropic.jsonl")] == "jsonl:anthropic"
+    recs, _ = stored(project)
+    r = _by_user(recs, "Refund invoice")
+    assert r["messages"][0] == {"role": "system", "content": "You are a billing assistant."}
+    assert r["messages"][1]["content"].endswith("[image]")
+    assert r["output"] == 'I\'ll start the refund.\n[tool_call refund {"invoice":"88-1203"}]'
+    assert (r["tokens_in"], r["tokens_out"], r["meta"]["finish_reason"]) == (411, 57, "tool_use")
+    multi = _by_user(recs, "Cancel my plan")
+    assert [m["role"] for m in multi["messages"]] == ["user", "assistant", "user"]
+    assert multi["ts"].year == 2026  # epoch milliseconds
+
+
+def test_otel_genai_spans_three_styles_and_non_llm_spans_skipped(project, fixtures):
+    s = ingest(project, [str(fixtures / "otel-export.json")])
+    assert (s.kept, s.skipped, s.quarantined) == (3, 1, 1)
+    recs, quar = stored(project)
+    new = _by_user(recs, "Weather in Paris")
+    assert new["messages"][0] == {"role": "system", "content": "You are a travel agent."}
+    assert new["messages"][2]["content"] == '[tool_call get_weather {"city":"Paris"}]'
+    assert new["output"] == "Rainy, 57°F." and new["latency_ms"] == pytest.approx(640.0)
+    assert (new["model"], new["tokens_in"], new["tokens_out"]) == ("gpt-4o-2024-08-06", 97, 52)
+    assert new["meta"]["service.name"] == "travel-bot"
+    ev = _by_user(recs, "Reset my password")
+    assert ev["output"] == "Link sent." and ev["tokens_in"] == 20 and ev["messages"][0]["role"] == "system"
+    legacy = _by_user(recs, "Translate")
+    assert legacy["output"] == "Hallo"
+    assert "no prompt" in quar[0]["reason"]
+
+
+def test_langfuse_observations_and_traces(project, fixtures):
+    s = ingest(project, [str(fixtures / "langfuse-observations.json"), str(fixtures / "langfuse-traces.jsonl")])
+    assert (s.kept, s.skipped) == (3, 1)
+    recs, _ = stored(project)
+    g = _by_user(recs, "Invoice total")
+    assert (g["tokens_in"], g["tokens_out"], g["cost_usd"], g["latency_ms"]) == (40, 9, 0.00021, 1250.0)
+    assert g["output"] == "It was 1,299.00 EUR." and g["meta"]["locale"] == "de-DE"
+    assert _by_user(recs, "Summarise")["latency_ms"] == pytest.approx(800.0)
+    t = _by_user(recs, "ship to Norway")
+    assert t["feedback"] == {"thumb": "down", "rating": None, "comment": "too slow", "edit": None}
+
+
+def test_phoenix_json_and_parquet(project, fixtures):
+    s = ingest(project, [str(fixtures / "phoenix-spans.jsonl"), str(fixtures / "phoenix-spans.parquet")])
+    assert (s.kept, s.skipped) == (5, 1)
+    assert s.formats[str(fixtures / "phoenix-spans.parquet")] == "parquet:phoenix"
+    recs, _ = stored(project)
+    r = _by_user(recs, "package never arrived")
+    assert (r["output"], r["model"], r["tokens_in"], r["latency_ms"]) == ("delivery_issue", "gpt-4o-mini", 25, 2000.0)
+    assert _by_user(recs, "Hi there")["output"] == "Hello!"
+    assert _by_user(recs, "pq span 2")["output"] == "reply 2"
+
+
+def test_langsmith_runs(project, fixtures):
+    s = ingest(project, [str(fixtures / "langsmith-runs.jsonl")])
+    assert (s.kept, s.skipped) == (2, 1)
+    recs, _ = stored(project)
+    r = _by_user(recs, "Vegan lasagne")
+    assert [m["role"] for m in r["messages"]] == ["system", "user"]
+    assert r["output"].endswith('[tool_call search_recipes {"q":"vegan lasagne"}]')
+    assert (r["model"], r["tokens_in"], r["cost_usd"], r["feedback"]["thumb"]) == ("gpt-4o-mini", 31, 0.00005, "up")
+    assert _by_user(recs, "2+2?")["output"] == "4"
+
+
+@pytest.mark.parametrize("name", ["generic-array.json", "generic.jsonl.gz", "generic.jsonl.zst"])
+def test_containers_give_the_same_records(project, fixtures, name):
+    s = ingest(project, [str(fixtures / name)])
+    assert s.kept == 6
+    recs, _ = stored(project)
+    assert {r["model"] for r in recs} == {"m-small", "m-large"} and recs[0]["meta"]["feature"] == "faq"
+
+
+def test_same_rows_in_different_containers_are_duplicates(project, fixtures):
+    ingest(project, [str(fixtures / "generic-array.json")])
+    again = ingest(project, [str(fixtures / "generic.jsonl.gz")])
+    assert (again.kept, again.duplicates) == (0, 6)
+
+
+def test_csv_and_tsv(project, fixtures):
+    s = ingest(project, [str(fixtures / "generic.csv"), str(fixtures / "generic.tsv")])
+    assert (s.kept, s.quarantined) == (4, 2)
+    recs, quar = stored(project)
+    de = _by_user(recs, "Rechnung")
+    assert de["messages"][0]["role"] == "system" and de["meta"]["locale"] == "de-DE"
+    assert _by_user(recs, "pay by invoice")["feedback"]["thumb"] == "up"
+    assert [(q["line"], q["reason"].split(":")[0]) for q in quar] == [(4, "missing required field"), (5, "latency_ms")]
+
+
+def test_mapping_on_parquet(project, fixtures):
+    s = ingest(project, [str(fixtures / "custom.parquet")], mapping="input=request.messages,output=response.text,ts=started_at,model=engine")
+    assert s.kept == 5
+    recs, _ = stored(project)
+    assert recs[0]["output"].startswith("parquet answer") and recs[0]["model"] == "m-pq" and recs[0]["meta"] == {"env": "prod"}
+
+
+def test_mapping_errors_are_clear(project, fixtures):
+    with pytest.raises(InputError, match="not a record field"):
+        ingest(project, [str(fixtures / "custom.parquet")], mapping="question=request.messages")
+    s = ingest(project, [str(fixtures / "custom.parquet")], mapping="input=request.nope")
+    assert s.quarantined == 5
+
+
+def test_format_can_be_forced_and_unknown_names_are_explained(project, fixtures):
+    s = ingest(project, [str(fixtures / "openai.jsonl")], format="jsonl:generic")
+    assert s.kept == 1  # only the flat row has top-level messages
+    with pytest.raises(InputError, match="unknown log shape"):
+        ingest(project, [str(fixtures / "openai.jsonl")], format="jsonl:nope")
+    with pytest.raises(InputError, match="unknown file format"):
+        ingest(project, [str(fixtures / "openai.jsonl")], format="xml")
+
+
+def test_ambiguous_rows_ask_for_format(project, tmp_path):
+    f = tmp_path / "weird.jsonl"
+    f.write_text('{"run_type": "llm", "inputs": {}, "span_kind": "LLM"}\n')
+    with pytest.raises(InputError, match="more than one log shape") as exc:
+        ingest(project, [str(f)])
+    assert "weird.jsonl:1" in str(exc.value) and "--format" in str(exc.value)
+
+
+def test_detect_format_by_content(tmp_path, fixtures):
+    (tmp_path / "a.log").write_text('{"messages": "hi"}\n{"messages": "yo"}\n')
+    (tmp_path / "b.log").write_text('[{"messages": "hi"}]')
+    (tmp_path / "c.log").write_text("input,output\nhi,yo\n")
+    assert [detect_format(tmp_path / n) for n in ("a.log", "b.log", "c.log")] == ["jsonl", "json", "csv"]
+    assert detect_format(fixtures / "otel-export.json") == "json"
+    (tmp_path / "d.bin").write_bytes(b"\x00\x01\x02")
+    with pytest.raises(InputError, match="cannot tell the file format"):
+        detect_format(tmp_path / "d.bin")

@@ -1,0 +1,159 @@
+"""Nothing lost, nothing duplicated: quarantine paths, interrupted ingest, random garbage."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from assay.ingest import ingest
+from assay.ingest._formats import read_jsonl
+from assay.ingest._process import Processor
+from assay.store._schema import records
+from tests.ingest.conftest import stored
+
+
+def _row(i, text="where is my order?"):
+    return {"id": f"r{i}", "ts": "2026-11-01T10:00:00Z", "model": "m", "messages": [{"role": "user", "content": f"{text} {i}"}], "output": "ok"}
+
+
+def test_bad_encoding_oversized_wrong_types_are_quarantined(project, tmp_path, monkeypatch):
+    from assay.ingest import _process as proc
+
+    monkeypatch.setattr(proc, "MAX_ROW_BYTES", 10_000)
+    f = tmp_path / "mixed.jsonl"
+    lines = [
+        json.dumps(_row(1)).encode(),
+        b'{"messages": "caf\xe9 latin-1", "output": "x"}',
+        json.dumps({**_row(3), "messages": [{"role": "user", "content": "x" * 20_000}]}).encode(),
+        json.dumps({**_row(4), "output": {"text": "not a string"}}).encode(),
+        json.dumps({**_row(5), "ts": "yesterday"}).encode(),
+        json.dumps({**_row(6), "feedback": {"thumb": "sideways"}}).encode(),
+        json.dumps([1, 2, 3]).encode(),
+        json.dumps(_row(8)).encode(),
+    ]
+    f.write_bytes(b"\n".join(lines) + b"\n")
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (2, 6)
+    _, quar = stored(project)
+    reasons = {q["line"]: q["reason"] for q in quar}
+    assert "UTF-8" in reasons[2]
+    assert "MB, over the" in reasons[3]
+    assert reasons[4].startswith("output: expected a string")
+    assert reasons[5].startswith("ts: not an ISO 8601")
+    assert "feedback.thumb" in reasons[6]
+    assert "expected a JSON object" in reasons[7]
+    assert all(q["file"] == str(f) and q["source"] == "default" for q in quar)
+
+
+def test_quarantined_raw_is_scrubbed(project, tmp_path):
+    f = tmp_path / "a.jsonl"
+    f.write_text('{"messages": 5, "email": "ann@example.com"}\n')
+    ingest(project, [str(f)])
+    _, quar = stored(project)
+    assert "ann@example.com" not in quar[0]["raw"] and "<EMAIL_" in quar[0]["raw"]
+
+
+def test_broken_json_array_keeps_items_before_the_break(project, tmp_path):
+    f = tmp_path / "a.json"
+    f.write_text("[" + ",".join(json.dumps(_row(i)) for i in range(3)) + ', {"messages": ')
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (3, 1)
+    _, quar = stored(project)
+    assert quar[0]["line"] == 4 and "breaks after item 3" in quar[0]["reason"]
+
+
+def test_quarantine_is_idempotent_too(project, tmp_path):
+    f = tmp_path / "a.jsonl"
+    f.write_text("{bad\n" + json.dumps(_row(1)) + "\n{worse\n")
+    ingest(project, [str(f)])
+    again = ingest(project, [str(f)])
+    assert (again.kept, again.duplicates, again.quarantined) == (0, 1, 2)
+    _, quar = stored(project)
+    assert [q["line"] for q in quar] == [1, 3]
+
+
+_WORKER = """
+import sys
+from assay.ingest import ingest
+ingest(sys.argv[1], [sys.argv[2]])
+"""
+
+
+def _count(project):
+    store = project.open_store()
+    with store.read() as conn:
+        n = conn.execute(select(func.count()).select_from(records)).scalar()
+    store.close()
+    return n
+
+
+def test_kill_9_mid_file_then_rerun_equals_one_clean_run(project, tmp_path):
+    n = 40_000
+    f = tmp_path / "big.jsonl"
+    with f.open("w") as fh:
+        for i in range(n):
+            fh.write((json.dumps(_row(i)) if i % 997 else "{broken") + "\n")
+    env = {**os.environ, "ASSAY_PROJECT_KEY": "fixed-key-for-test"}
+    proc = subprocess.Popen([sys.executable, "-c", _WORKER, str(project.root), str(f)], env=env)
+    deadline = time.time() + 60
+    try:
+        while time.time() < deadline:
+            time.sleep(0.05)
+            if (project.root / ".assay" / "assay.db").exists() and _count(project) > 2000:
+                break
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    partial = _count(project)
+    assert 0 < partial < n - n // 997  # killed mid-file
+    subprocess.run([sys.executable, "-c", _WORKER, str(project.root), str(f)], env=env, check=True)
+    recs, quar = stored(project)
+    # a clean run into a fresh project with the same key
+    clean_dir = tmp_path / "clean"
+    clean_dir.mkdir()
+    (clean_dir / "assay.yaml").write_text("project: t\n")
+    subprocess.run([sys.executable, "-c", _WORKER, str(clean_dir), str(f)], env=env, check=True)
+    from assay.project import load_project
+
+    clean_recs, clean_quar = stored(load_project(clean_dir))
+    assert sorted(r["id"] for r in recs) == sorted(r["id"] for r in clean_recs)
+    assert len(recs) == n - len(range(0, n, 997))
+    assert [(q["line"], q["reason"]) for q in quar] == [(q["line"], q["reason"]) for q in clean_quar]
+
+
+_garbage = st.one_of(
+    st.binary(max_size=200),
+    st.text(max_size=200).map(str.encode),
+    st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                 lambda c: st.lists(c, max_size=4) | st.dictionaries(st.sampled_from(["messages", "output", "ts", "model", "feedback", "role", "content", "metadata"]), c, max_size=4),
+                 max_leaves=12).map(lambda v: json.dumps(v).encode()),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(garbage=st.lists(_garbage, min_size=1, max_size=8), shape=st.sampled_from(["generic", "openai", "anthropic", "otel", "langfuse", "phoenix", "langsmith"]))
+def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
+    valid = {"generic": _row(0), "openai": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"choices": []}},
+             "anthropic": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"type": "message", "content": []}},
+             "otel": {"traceId": "t", "spanId": "s", "attributes": [{"key": "gen_ai.prompt.0.role", "value": {"stringValue": "user"}}, {"key": "gen_ai.prompt.0.content", "value": {"stringValue": "hi"}}]},
+             "langfuse": {"traceId": "t", "type": "GENERATION", "startTime": "2026-11-01T00:00:00Z", "input": "hi"},
+             "phoenix": {"span_kind": "LLM", "attributes": {"input.value": "hi"}},
+             "langsmith": {"run_type": "llm", "inputs": {"prompts": ["hi"]}}}[shape]
+    lines = [g.replace(b"\n", b" ").replace(b"\r", b" ") for g in garbage]
+    lines.insert(len(lines) // 2, json.dumps(valid).encode())
+    f = tmp_path / "g.jsonl"
+    f.write_bytes(b"\n".join(lines) + b"\n")
+    rows = list(read_jsonl(f))
+    res = Processor(b"k", "s", str(f), shape, None, True).process(rows, None)
+    valid_pos = next(p for p, raw in rows if raw.strip() == json.dumps(valid).encode())
+    bad_lines = {b["line"] for b in res.bad}
+    assert valid_pos not in bad_lines
+    assert len(res.good) >= 1
+    # every non-blank line is accounted for: kept, skipped or quarantined
+    assert len({*bad_lines}) + len(res.good) + res.skipped >= len(rows)
