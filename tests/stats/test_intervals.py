@@ -39,3 +39,24 @@ def test_bca_interval_agrees_with_scipy_reference():
 def test_epochs_are_averaged_within_a_case_before_the_interval():
     ids, vals = per_case_means(["a", "a", "b", "b"], [1, 0, 1, 1])
     assert ids == ["a", "b"] and vals.tolist() == [0.5, 1.0]
+
+
+def test_clustered_cases_widen_the_interval_per_miller():
+    # 20 conversations with 5 perfectly correlated cases each: the effective n is 20, not 100.
+    rng = np.random.default_rng(0)
+    conv = rng.integers(0, 2, size=20).astype(float)
+    values = np.repeat(conv, 5)
+    clusters = np.repeat(np.arange(20), 5)
+    naive = estimate_mean(values, binary=True)
+    clustered = estimate_mean(values, binary=True, clusters=clusters)
+    assert clustered.method == "clustered-t" and naive.method == "wilson"
+    assert (clustered.high - clustered.low) > 1.8 * (naive.high - naive.low)
+    # Miller (2024) eq. for the clustered SE: SE_CLT^2 + (1/n^2) sum_c sum_{i != j} d_i d_j, t on G-1 df
+    n, m = len(values), values.mean()
+    d = values - m
+    off = sum(d[clusters == c].sum() ** 2 - (d[clusters == c] ** 2).sum() for c in range(20))
+    se = np.sqrt(values.var(ddof=1) / n + off / n**2)
+    half = stats.t.ppf(0.975, 19) * se
+    assert clustered.low == pytest.approx(max(0, m - half)) and clustered.high == pytest.approx(min(1, m + half))
+    # singleton clusters change nothing
+    assert estimate_mean(values, binary=True, clusters=np.arange(100)).method == "wilson"

@@ -67,6 +67,14 @@ class Tables:
     slices: list[SliceRow]
 
 
+def cluster_of(cases: dict[str, Case], case_id: str) -> str:
+    """Cases from one conversation are not independent: cluster them (Miller 2024)."""
+    case = cases.get(case_id)
+    if case is None:
+        return case_id
+    return str(case.metadata.get("conversation_id") or case_id)
+
+
 def weighted_estimate(values: np.ndarray, weights: np.ndarray, confidence: float = 0.95) -> Estimate:
     """Traffic-weighted mean with a percentile bootstrap interval (cases resampled)."""
     n = len(values)
@@ -124,7 +132,9 @@ def build_tables(store: Store, set_name: str, run_id: str, incumbent: str | None
         for sc in scorer_names:
             vals = by[cand][sc]
             means = {cid: float(np.mean(v)) for cid, v in vals.items()}
-            per_scorer[sc] = estimate_mean(np.array(list(means.values())), binary=kinds[sc] == "binary")
+            per_scorer[sc] = estimate_mean(
+                np.array(list(means.values())), binary=kinds[sc] == "binary", clusters=[cluster_of(cases, c) for c in means]
+            )
             for cid, m in means.items():
                 case_vals[cid].append(m)
         # A case's overall score is the mean of the scorers that apply to it. Cases the
@@ -144,7 +154,7 @@ def build_tables(store: Store, set_name: str, run_id: str, incumbent: str | None
                 name=cand,
                 incumbent=cand == incumbent,
                 scorers=per_scorer,
-                overall=estimate_mean(vals_arr, binary=binary),
+                overall=estimate_mean(vals_arr, binary=binary, clusters=[cluster_of(cases, i) for i in ids]),
                 traffic_weighted=weighted_estimate(vals_arr, w),
                 results=n_results[cand],
                 errors=n_errors[cand],

@@ -45,13 +45,33 @@ def bootstrap_mean(values: np.ndarray, confidence: float = 0.95, n_resamples: in
     return (float(res.confidence_interval.low), float(res.confidence_interval.high))
 
 
-def estimate_mean(values: np.ndarray, *, binary: bool, confidence: float = 0.95) -> Estimate:
-    """Mean with a small-sample-correct interval (``values``: one per case)."""
+def estimate_mean(
+    values: np.ndarray,
+    *,
+    binary: bool,
+    confidence: float = 0.95,
+    clusters: np.ndarray | list | None = None,
+) -> Estimate:
+    """Mean with a small-sample-correct interval (``values``: one per case).
+
+    When ``clusters`` shows that some cases are not independent (two cases from one
+    conversation or user), the interval uses Miller's clustered standard error with a
+    t quantile on G - 1 degrees of freedom (G clusters); otherwise Wilson for pass/fail
+    scores and BCa bootstrap for graded ones.
+    """
     values = np.asarray(values, dtype=float)
     n = len(values)
     if n == 0:
         return Estimate(float("nan"), float("nan"), float("nan"), 0, "none")
     mean = float(values.mean())
+    if clusters is not None and n >= 2:
+        from assay.stats._clustered import mean_se
+
+        m = mean_se(values, clusters=clusters)
+        if m.n_clusters < n and m.n_clusters >= 2:
+            half = float(stats.t.ppf(0.5 + confidence / 2, m.n_clusters - 1)) * m.se
+            return Estimate(mean, max(0.0, mean - half) if binary else mean - half,
+                            min(1.0, mean + half) if binary else mean + half, n, "clustered-t")
     if binary and np.all((values == 0) | (values == 1)):
         low, high = wilson(int(values.sum()), n, confidence)
         return Estimate(mean, low, high, n, "wilson")
