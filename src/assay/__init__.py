@@ -14,6 +14,7 @@ Submodules keep their other names: ``from assay.ingest import IngestSummary``.
 """
 
 from assay.analyze import compare, mirage, report
+from assay.coverage import coverage
 from assay.errors import AssayError
 from assay.ingest import ingest
 from assay.profile import profile
@@ -30,6 +31,7 @@ __all__ = [
     "Project",
     "__version__",
     "compare",
+    "coverage",
     "ingest",
     "init",
     "load_project",

@@ -89,11 +89,23 @@ def ingest(
 
 @app.command()
 def profile(
+    action: Annotated[Optional[str], typer.Argument(help="show: write profile.md + profile.html of the newest profile")] = None,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
     top: Annotated[int, typer.Option(help="slices to show")] = 15,
 ) -> None:
-    """Divide production traffic into slices with traffic weights."""
+    """Divide production traffic into slices with traffic weights (`assay profile show` writes the map)."""
+    if action == "show":
+        from assay.profile import profile_show
+
+        view = profile_show(load_project(project))
+        if json_out:
+            emit_json(view.to_json())
+            return
+        out.print(f"traffic map: [bold]{view.html_path}[/] and {view.markdown_path}")
+        return
+    if action is not None:
+        raise AssayError(f"unknown profile action {action!r}", hint="use `assay profile` or `assay profile show`")
     prof = assay.profile(load_project(project), progress=rich_progress)
     if json_out:
         emit_json({"schema": "assay.profile/v1", **prof.model_dump(mode="json")})

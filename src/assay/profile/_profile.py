@@ -25,14 +25,19 @@ from sqlalchemy import delete, insert, select
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import AssayError, NotFoundError
-from assay.profile._embed import TfidfSvdEmbedder
+from assay.profile._embed import Embedder, make_embedder
+from assay.profile._labels import label_terms, make_label
+from assay.profile._map import OTHER, TrafficMap, load_map, normalize_rows, reference_sample, save_map, slice_key
+from assay.profile._pretrained import CachedEmbedder
 from assay.project import as_project, ProfileSettings, Project
 from assay.records import Profile, Slice
 from assay.store import Store, utcnow
 from assay.store._schema import profiles, record_slices, records, slices
 
-OTHER = "other"
 _SILHOUETTE_SAMPLE = 3000
+_K_FIT_SAMPLE = 30_000
+_RADIUS_Q = 0.995
+_PRETRAINED = {"minilm", "openai"}
 
 
 @dataclass
@@ -56,35 +61,37 @@ def _load(store: Store, since: datetime | None) -> _Loaded:
 
 
 def _choose_k(x: np.ndarray, settings: ProfileSettings, task: Any) -> tuple[int, dict[int, float]]:
+    """k with the best silhouette over a grid in [k_min, k_max], fitted on a seeded subsample."""
     rng = np.random.default_rng(settings.seed)
     n = x.shape[0]
-    sample = rng.choice(n, size=min(n, _SILHOUETTE_SAMPLE), replace=False)
-    k_hi = min(settings.k_max, max(2, n - 1))
+    fit_idx = np.sort(rng.choice(n, size=min(n, _K_FIT_SAMPLE), replace=False))
+    xs = x[fit_idx]
+    sample = rng.choice(len(xs), size=min(len(xs), _SILHOUETTE_SAMPLE), replace=False)
+    k_hi = min(settings.k_max, max(2, len(xs) - 1))
     k_lo = min(settings.k_min, k_hi)
     grid = sorted(set(np.linspace(k_lo, k_hi, num=min(8, k_hi - k_lo + 1)).round().astype(int).tolist()))
     scores: dict[int, float] = {}
     for k in grid:
-        km = MiniBatchKMeans(n_clusters=k, random_state=settings.seed, n_init=3, batch_size=2048).fit(x)
+        km = _kmeans(k, settings.seed).fit(xs)
         labels = km.labels_[sample]
-        scores[k] = float(silhouette_score(x[sample], labels)) if len(set(labels)) > 1 else -1.0
+        scores[k] = float(silhouette_score(xs[sample], labels)) if len(set(labels)) > 1 else -1.0
         task.advance(1)
     best = max(scores, key=lambda k: (round(scores[k], 3), -k))
     return best, scores
 
 
-def _terms(tfidf: Any, labels: np.ndarray, vocab: np.ndarray, n_terms: int = 5) -> dict[int, list[str]]:
-    overall = np.asarray(tfidf.mean(axis=0)).ravel()
-    # Function words ("the", "ich", "el") are in most inputs of every language; terms in
-    # more than 8% of all records cannot be what distinguishes a slice.
-    doc_freq = np.asarray((tfidf > 0).mean(axis=0)).ravel()
-    common = doc_freq > 0.08
-    out: dict[int, list[str]] = {}
-    for c in np.unique(labels):
-        mask = labels == c
-        mean = np.asarray(tfidf[mask].mean(axis=0)).ravel()
-        lift = np.where(common, -np.inf, mean - overall)
-        out[int(c)] = [str(vocab[i]) for i in np.argsort(-lift)[:n_terms] if lift[i] > 0]
-    return out
+def _kmeans(k: int, seed: int) -> MiniBatchKMeans:
+    return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=4096, max_no_improvement=20)
+
+
+def _embedder_for(settings: ProfileSettings, embedder: str | Embedder | None) -> Embedder:
+    chosen = embedder if embedder is not None else getattr(settings, "embedder", "tfidf")
+    if isinstance(chosen, str):
+        options = dict(getattr(settings, "embedder_options", None) or {})
+        if chosen == "tfidf":
+            options.setdefault("seed", settings.seed)
+        return make_embedder(chosen, **options)
+    return chosen
 
 
 def profile(
@@ -92,16 +99,26 @@ def profile(
     *,
     since: datetime | None = None,
     settings: ProfileSettings | None = None,
+    embedder: str | Embedder | None = None,
     progress: ProgressFactory = no_progress,
     store: Store | None = None,
 ) -> Profile:
-    """Build a traffic map of the records in the store and save it as the current profile."""
+    """Build a traffic map of the records in the store and save it as the current profile.
+
+    ``embedder`` is a registered name (``tfidf``, ``minilm``, ``openai``) or a fitted-on-
+    demand object with the :class:`~assay.profile.Embedder` shape; the default comes from
+    ``profile.embedder`` in assay.yaml, else ``tfidf``. Besides the slices in the store,
+    the fitted embedder and centroids are saved under ``.assay/profiles/`` so that files
+    never ingested can be placed on this map (see :mod:`assay.coverage`).
+    """
     project = as_project(project)
     settings = settings or project.config.profile
     own_store = store is None
     store = store or project.open_store()
     try:
-        data = _load(store, since)
+        with progress("load records", None) as task:
+            data = _load(store, since)
+            task.advance(1)
         n = len(data.ids)
         if n < max(20, settings.k_min * 2):
             raise AssayError(
@@ -109,28 +126,31 @@ def profile(
                 hint="ingest more logs first: assay ingest PATH",
             )
         started = time.perf_counter()
-        with progress("embed records", None) as task:
-            embedder = TfidfSvdEmbedder(seed=settings.seed)
-            x = embedder.fit_transform(data.texts)
+        emb = _embedder_for(settings, embedder)
+        runner: Any = CachedEmbedder(emb, store) if emb.name in _PRETRAINED else emb
+        with progress(f"embed records ({emb.name})", None) as task:
+            x = runner.fit(data.texts).transform(data.texts)
             task.advance(1)
         with progress("choose k (silhouette)", None) as task:
             k, silhouettes = _choose_k(x, settings, task)
-        km = MiniBatchKMeans(n_clusters=k, random_state=settings.seed, n_init=3, batch_size=2048).fit(x)
-        clusters = km.labels_
-        dist = 1.0 - np.einsum("ij,ij->i", x, normalize_rows(km.cluster_centers_)[clusters])
-        terms = _terms(embedder.tfidf(data.texts), clusters, embedder.vectorizer_.get_feature_names_out())
+        with progress("cluster and label", None) as task:
+            km = _kmeans(k, settings.seed).fit(x)
+            clusters = km.labels_
+            centroids = normalize_rows(km.cluster_centers_).astype(np.float32)
+            dist = 1.0 - np.einsum("ij,ij->i", x, centroids[clusters])
+            radius = np.array(
+                [float(np.quantile(dist[clusters == c], _RADIUS_Q)) if (clusters == c).any() else 0.0 for c in range(k)]
+            )
+            terms = label_terms(data.texts, clusters, seed=settings.seed)
+            reference, nn_threshold = reference_sample(x, settings.seed)
+            task.advance(1)
+        del x
 
         # Slice key: topic cluster crossed with the metadata strata the user named.
-        keys: list[str] = []
-        for c, meta in zip(clusters, data.meta):
-            key = f"t{int(c):02d}"
-            for s in settings.strata:
-                key += f"|{s}={meta.get(s, 'none')}"
-            keys.append(key)
+        keys = [slice_key(c, meta, settings.strata) for c, meta in zip(clusters, data.meta)]
         counts = Counter(keys)
         min_count = settings.min_slice_share * n
-        keys = [k if counts[k] >= min_count else OTHER for k in keys]
-        counts = Counter(keys)
+        keys = [k_ if counts[k_] >= min_count else OTHER for k_ in keys]
 
         ids_by_slice: dict[str, list[int]] = {}
         for i, key in enumerate(keys):
@@ -138,14 +158,12 @@ def profile(
         slice_objs: list[Slice] = []
         for key, members in sorted(ids_by_slice.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             idx = np.array(members)
-            nearest = idx[np.argsort(dist[idx])[:3]]
+            nearest = idx[np.argsort(dist[idx], kind="stable")[:3]]
             if key == OTHER:
                 label, tlist = "other (small slices merged)", []
             else:
-                topic = int(key[1:3])
-                tlist = terms.get(topic, [])
-                strata = key.split("|")[1:]
-                label = ", ".join(tlist[:3]) + (f" [{' '.join(strata)}]" if strata else "")
+                tlist = terms.get(int(key[1:3]), [])
+                label = make_label(tlist, key.split("|")[1:])
             slice_objs.append(
                 Slice(
                     id=key,
@@ -156,8 +174,15 @@ def profile(
                     examples=[data.texts[i][:300] for i in nearest],
                 )
             )
-        params = settings.model_dump() | {"k": k, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()}}
-        digest = hashlib.sha256(orjson.dumps({"ids": data.ids, "params": settings.model_dump()})).hexdigest()[:16]
+        params = settings.model_dump() | {
+            "embedder": emb.name,
+            "embedder_fingerprint": emb.fingerprint(),
+            "k": k,
+            "nn_threshold": round(nn_threshold, 4),
+            "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
+        }
+        digest_src = {"ids": data.ids, "params": settings.model_dump(), "embedder": emb.fingerprint()}
+        digest = hashlib.sha256(orjson.dumps(digest_src)).hexdigest()[:16]
         prof = Profile(
             id=f"p-{digest}",
             created_at=utcnow(),
@@ -166,15 +191,29 @@ def profile(
             params=params | {"seconds": round(time.perf_counter() - started, 2)},
             slices=slice_objs,
         )
-        _save(store, prof, data.ids, keys, dist)
+        tmap = TrafficMap(
+            profile_id=prof.id,
+            embedder=emb,
+            centroids=centroids,
+            radius=radius,
+            strata=list(settings.strata),
+            slice_ids={s.id for s in slice_objs},
+            reference=reference,
+            nn_threshold=nn_threshold,
+        )
+        with progress("save profile", None) as task:
+            save_map(project.state_dir, tmap)
+            _save(store, prof, data.ids, keys, dist)
+            task.advance(1)
         return prof
     finally:
         if own_store:
             store.close()
 
 
-def normalize_rows(m: np.ndarray) -> np.ndarray:
-    return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
+def load_traffic_map(project: Project | str | Path, profile_id: str) -> TrafficMap:
+    """The fitted map (embedder, centroids, radii) saved with profile ``profile_id``."""
+    return load_map(as_project(project).state_dir, profile_id)
 
 
 def _save(store: Store, prof: Profile, ids: list[str], keys: list[str], dist: np.ndarray) -> None:

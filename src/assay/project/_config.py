@@ -53,6 +53,8 @@ class ScrubConfig(_Section):
 
 class ProfileSettings(_Section):
     method: Literal["tfidf-kmeans"] = "tfidf-kmeans"
+    embedder: str = Field(default="tfidf", description="tfidf (default, no download), minilm, or openai")
+    embedder_options: dict[str, Any] = Field(default_factory=dict, description="e.g. base_url and model for openai")
     k_min: int = Field(default=8, ge=2)
     k_max: int = Field(default=40, ge=2)
     strata: list[str] = Field(default_factory=list, description="metadata keys to cross with topic clusters")
@@ -72,6 +74,8 @@ class SamplingSettings(_Section):
     min_per_slice: int = Field(default=1, ge=0, description="tail quota for every slice above min_share")
     min_share: float = Field(default=0.002, ge=0, lt=1)
     require_reference: bool = Field(default=False, description="draw only records with gold labels")
+    near_dup_threshold: float = Field(default=0.9, gt=0, le=1, description="MinHash Jaccard above which inputs are near-duplicates")
+    negative_feedback_boost: float = Field(default=0.0, ge=0, description="extra cases for slices with negative feedback")
     seed: int = 0
 
 

@@ -41,7 +41,7 @@ def allocate(
             if not over or over == receivers:
                 break
             receivers -= over
-        quotas = {s: max(0.0, weights[s] / w_sum * pool - alloc[s]) for s in receivers}
+        quotas = {s: max(0.0, weights[s] / w_sum * pool - alloc[s]) for s in sorted(receivers)}
         given = 0
         for s, q in quotas.items():
             take = min(math.floor(q), available[s] - alloc[s], budget - given)

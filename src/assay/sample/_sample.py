@@ -18,6 +18,7 @@ from assay.profile import load_profile
 from assay.project import as_project, Project, SamplingSettings
 from assay.records import Case, EvalSet, Message
 from assay.sample._allocate import allocate
+from assay.sample._dedupe import near_duplicates
 from assay.store import Store, utcnow
 from assay.store._schema import cases as cases_t
 from assay.store._schema import eval_sets, record_slices, records
@@ -29,6 +30,13 @@ def _dedupe_key(messages: list[dict[str, Any]]) -> str:
     text = " ".join(m["content"] for m in messages if m["role"] == "user").lower()
     text = re.sub(r"\d", "0", text)
     return re.sub(r"\W+", " ", text).strip()
+
+
+def _negative(feedback: dict[str, Any] | None) -> bool:
+    if not feedback:
+        return False
+    rating = feedback.get("rating")
+    return feedback.get("thumb") == "down" or (isinstance(rating, (int, float)) and rating <= 2)
 
 
 def _spread(n_avail: int, n: int) -> list[int]:
@@ -48,14 +56,24 @@ def sample(
     *,
     settings: SamplingSettings | None = None,
     profile_id: str | None = None,
+    near_dup_threshold: float | None = None,
+    overweight: dict[str, float] | None = None,
+    negative_feedback_boost: float | None = None,
     store: Store | None = None,
 ) -> EvalSet:
     """Draw eval set ``name`` from the newest traffic profile and save it (immutable).
 
     Allocation across slices is proportional to traffic with a tail quota; within a
     slice, cases are spread from the centre outwards by distance to the slice centroid;
-    near-identical inputs (same words, digits masked) are drawn only once. A
-    ``holdout`` fraction is sealed: its case ids are hashed and the hash recorded.
+    identical inputs (same words, digits masked) and near-duplicates (MinHash/LSH
+    Jaccard above ``near_dup_threshold``, default 0.9; ``1.0`` turns it off) are drawn
+    only once, keeping the copy nearest the slice centre. A ``holdout`` fraction is
+    sealed: its case ids are hashed and the hash recorded.
+
+    Over-weighting changes only how many cases a slice gets, never the traffic share a
+    case stands for: ``overweight`` multiplies the allocation weight of the named
+    slices (e.g. high business value), and ``negative_feedback_boost`` b multiplies
+    each slice's by ``1 + b * (share of its records with a thumbs-down or rating <= 2)``.
     """
     project = as_project(project)
     settings = settings or project.config.sampling
@@ -91,13 +109,26 @@ def sample(
                     continue
                 seen.add(key)
                 pool[row["slice_id"]].append(dict(row))
+        threshold = near_dup_threshold if near_dup_threshold is not None else getattr(settings, "near_dup_threshold", 0.9)
+        neg = {sid: sum(_negative(r["feedback"]) for r in rows) / len(rows) for sid, rows in pool.items()}
+        if threshold < 1.0 and pool:
+            flat = [(sid, r) for sid in sorted(pool) for r in pool[sid]]
+            keep = near_duplicates(["\n".join(m["content"] for m in r["messages"] if m["role"] == "user") for _, r in flat], threshold=threshold)
+            pool = defaultdict(list)
+            for (sid, r), k in zip(flat, keep):
+                if k:
+                    pool[sid].append(r)
+        boost = negative_feedback_boost if negative_feedback_boost is not None else getattr(settings, "negative_feedback_boost", 0.0)
+        alloc_weights = {
+            sid: w * (overweight or {}).get(sid, 1.0) * (1.0 + boost * neg.get(sid, 0.0)) for sid, w in weights.items()
+        }
         if not pool:
             raise AssayError(
                 "no records to sample from" + (" with gold labels" if settings.require_reference else ""),
                 hint="ingest logs and run `assay profile` first",
             )
         alloc = allocate(
-            weights,
+            alloc_weights,
             {s: len(v) for s, v in pool.items()},
             settings.size,
             min_per_slice=settings.min_per_slice,
@@ -149,7 +180,13 @@ def sample(
             n_holdout=len(holdout_ids),
             content_hash=_hash([c.model_dump(mode="json") for c in case_objs]),
             holdout_hash=_hash(holdout_ids),
-            params=settings.model_dump() | {"allocation": {k: v for k, v in alloc.items() if v}},
+            params=settings.model_dump()
+            | {
+                "allocation": {k: v for k, v in alloc.items() if v},
+                "near_dup_threshold": threshold,
+                "negative_feedback_boost": boost,
+                "overweight": dict(overweight or {}),
+            },
         )
         with store.write() as conn:
             conn.execute(insert(eval_sets).values(**evs.model_dump(exclude={"version"})))
