@@ -35,7 +35,7 @@ $(LLAMA_STAMP): | $(BIN)/python
 	touch $@
 
 $(STAMP): pyproject.toml $(LLAMA_STAMP) | $(BIN)/python
-	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[local,formats,dev]'
+	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[local,formats,scorers,dev]'
 	touch $@
 
 # The tests also cover the optional MiniLM embedder (torch CPU build, pinned).

@@ -2,7 +2,10 @@
 
 Steps: generate the example's synthetic logs if they are missing (its ``generate.py``),
 ingest, profile, sample an eval set (once: eval sets are immutable), run every candidate
-(results and responses are cached, so a repeat run only reads), and write the report.
+(results and responses are cached, so a repeat run only reads), write the report, then
+answer the demo illusion: import the example's hand-picked demo prompts as an eval set,
+run the candidates on it, set its ranking beside the representative one, and measure how
+much of production the demo set and the public-benchmark-style set cover.
 """
 
 from __future__ import annotations
@@ -17,16 +20,21 @@ from typing import Any
 from sqlalchemy import select
 
 from assay._progress import ProgressFactory, no_progress
-from assay.analyze import Report, report
+from assay.analyze import Report, mirage, report
+from assay.analyze._mirage import Mirage
+from assay.coverage import CoverageReport, coverage
 from assay.errors import AssayError
 from assay.ingest import IngestSummary, ingest
 from assay.profile import profile
 from assay.project import load_project
 from assay.run import RunSummary, run
-from assay.sample import sample
+from assay.sample import import_set, sample
 from assay.store._schema import eval_sets
 
 DEMO_SET = "demo-v1"
+CHERRY_SET = "demo-cherry-picked"
+CHERRY_FILE = "data/sets/demo_prompts.jsonl"
+BENCHMARK_FILE = "data/sets/public_benchmark_sample.jsonl"
 
 
 @dataclass
@@ -37,6 +45,8 @@ class DemoResult:
     set_name: str
     run: RunSummary
     report: Report
+    mirage: Mirage | None = None
+    coverage: dict[str, CoverageReport] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -47,6 +57,8 @@ class DemoResult:
             "set": self.set_name,
             "run": self.run.to_json(),
             "report": self.report.to_json(),
+            "mirage": self.mirage.to_json() if self.mirage else None,
+            "coverage": {k: v.to_json() for k, v in self.coverage.items()},
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
         }
 
@@ -70,7 +82,7 @@ def run_demo(
     t = time.perf_counter()
     data = root / "data"
     if not (data / "logs").exists():
-        say(f"[1/6] generating the synthetic example logs into {data}")
+        say(f"[1/8] generating the synthetic example logs into {data}")
         gen = runpy.run_path(str(root / "generate.py"))
         kwargs = {"n_records": records} if records else {}
         gen["generate"](data, **kwargs)
@@ -78,12 +90,12 @@ def run_demo(
 
     store = project.open_store()
     try:
-        say("[2/6] ingesting production logs (PII scrubbed, bad rows quarantined)")
+        say("[2/8] ingesting production logs (PII scrubbed, bad rows quarantined)")
         t = time.perf_counter()
         ing = ingest(project, progress=progress, store=store)
         timings["ingest"] = time.perf_counter() - t
 
-        say("[3/6] profiling traffic into slices")
+        say("[3/8] profiling traffic into slices")
         t = time.perf_counter()
         prof = profile(project, progress=progress, store=store)
         timings["profile"] = time.perf_counter() - t
@@ -92,21 +104,41 @@ def run_demo(
         with store.read() as conn:
             exists = conn.execute(select(eval_sets.c.name).where(eval_sets.c.name == DEMO_SET)).first()
         if exists:
-            say(f"[4/6] eval set {DEMO_SET} exists (eval sets are immutable): reusing it")
+            say(f"[4/8] eval set {DEMO_SET} exists (eval sets are immutable): reusing it")
         else:
-            say(f"[4/6] sampling eval set {DEMO_SET} (stratified by slice, sealed holdout)")
+            say(f"[4/8] sampling eval set {DEMO_SET} (stratified by slice, sealed holdout)")
             sample(project, DEMO_SET, store=store)
         timings["sample"] = time.perf_counter() - t
 
-        say("[5/6] running candidates (cached and resumable) and scoring")
+        say("[5/8] running candidates (cached and resumable) and scoring")
         t = time.perf_counter()
         summary = run(project, DEMO_SET, progress=progress, store=store)
         timings["run"] = time.perf_counter() - t
 
-        say("[6/6] writing the report")
+        say("[6/8] writing the report")
         t = time.perf_counter()
         rep = report(project, DEMO_SET, run_id=summary.run_id, store=store)
         timings["report"] = time.perf_counter() - t
+
+        say("[7/8] the demo illusion: running the candidates on the hand-picked demo prompts")
+        t = time.perf_counter()
+        with store.read() as conn:
+            have_cherry = conn.execute(select(eval_sets.c.name).where(eval_sets.c.name == CHERRY_SET)).first()
+        if not have_cherry:
+            import_set(project, CHERRY_SET, CHERRY_FILE, metadata={"feature": "triage"}, store=store)
+        # The recorded incumbent has no answers for prompts that never reached production.
+        live = [c.name for c in project.config.candidates if c.provider != "recorded"]
+        run(project, CHERRY_SET, candidates=live, progress=progress, store=store)
+        mir = mirage(project, DEMO_SET, run_id=summary.run_id, demo_set=CHERRY_SET, store=store)
+        timings["demo_illusion"] = time.perf_counter() - t
+
+        say("[8/8] coverage of production by the demo prompts and the benchmark-style prompts")
+        t = time.perf_counter()
+        covs = {
+            name: coverage(project, f"file:{path}", store=store)
+            for name, path in (("demo_prompts", CHERRY_FILE), ("public_benchmark_sample", BENCHMARK_FILE))
+        }
+        timings["coverage"] = time.perf_counter() - t
     finally:
         store.close()
     return DemoResult(
@@ -116,5 +148,7 @@ def run_demo(
         set_name=DEMO_SET,
         run=summary,
         report=rep,
+        mirage=mir,
+        coverage=covs,
         seconds=timings,
     )

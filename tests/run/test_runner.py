@@ -116,29 +116,42 @@ def _run_cli(project_root, *extra):
 
 
 @pytest.mark.slow
-def test_kill_9_at_random_points_then_resume_loses_and_duplicates_nothing(project_factory, tmp_path):
+def test_kill_9_twenty_times_at_random_points_then_resume_loses_and_duplicates_nothing(project_factory, tmp_path):
     import random
 
     rng = random.Random(7)
-    with running_in_thread(Script(outputs=_by_keyword, latency_s=0.03)) as mock:
-        project = project_factory(_openai_candidate("k", mock.base_url), size=60, n_records=180)
+    kills = 0
+    with running_in_thread(Script(outputs=_by_keyword, latency_s=0.005)) as mock:
+        project = project_factory(_openai_candidate("k", mock.base_url), size=120, n_records=360)
         store = project.open_store()
         n_cases = len(load_cases(store, "v1"))
-        for _ in range(5):
+        while kills < 20:
             before = _count(store, results)
-            if before >= n_cases:
-                break
+            if before >= n_cases:  # finished before a kill landed: start over on a fresh run
+                with store.write() as conn:
+                    conn.execute(results.delete())
+                    conn.execute(response_cache.delete())
+                continue
             proc = _run_cli(project.root)
-            target = before + rng.randint(1, 8)
-            deadline = time.time() + 60
-            while _count(store, results) < target and proc.poll() is None and time.time() < deadline:
-                time.sleep(0.01)
+            if kills % 2:  # a random moment: during start-up, requests, commits or scoring
+                time.sleep(rng.uniform(0.3, 2.5))
+            else:  # a random number of newly committed results
+                target = before + rng.randint(1, 12)
+                deadline = time.time() + 60
+                while _count(store, results) < target and proc.poll() is None and time.time() < deadline:
+                    time.sleep(0.005)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
-        proc = _run_cli(project.root)
-        assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()
+            kills += 1
+        done = subprocess.run(
+            [sys.executable, "-c", f"from assay.run import resume; s = resume({str(project.root)!r}); print(s.status)"],
+            capture_output=True, timeout=120,
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        assert done.stdout.decode().strip() == "complete"
         with store.read() as conn:
             rows = conn.execute(select(results.c.case_id, results.c.error)).all()
+        assert kills == 20
         assert len(rows) == n_cases
         assert len({r.case_id for r in rows}) == n_cases
         assert all(r.error is None for r in rows)

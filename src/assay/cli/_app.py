@@ -144,25 +144,48 @@ def sample(
 
 @app.command()
 def run(
-    set_name: Annotated[str, typer.Option("--set", help="eval set to run on")],
+    set_name: Annotated[Optional[str], typer.Option("--set", help="eval set to run on (optional with --resume)")] = None,
     candidates: Annotated[Optional[str], typer.Option(help="comma-separated candidate names (default: all)")] = None,
     concurrency: Annotated[Optional[int], typer.Option(help="requests in flight at once")] = None,
     epochs: Annotated[Optional[int], typer.Option(help="repeats per case")] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="continue the newest unfinished run (on --set if given), as it was started")
+    ] = False,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
-    """Run candidates on an eval set, then score the results. Re-run to resume."""
-    names = [c.strip() for c in candidates.split(",")] if candidates and candidates != "all" else None
-    summary = assay.run(load_project(project), set_name, candidates=names, concurrency=concurrency, epochs=epochs, progress=rich_progress)
+    """Run candidates on an eval set, then score the results. Re-run the same command, or --resume, to continue."""
+    from assay.run import resume as resume_run
+
+    proj = load_project(project)
+    if resume:
+        if candidates or epochs:
+            raise AssayError(
+                "--resume continues a run with the candidates and epochs it started with",
+                hint="drop --candidates/--epochs, or start a new run without --resume",
+            )
+        summary = resume_run(proj, set_name, concurrency=concurrency, progress=rich_progress)
+    else:
+        if not set_name:
+            raise AssayError(
+                "--set is required", hint="assay run --set v1, or assay run --resume to continue the newest unfinished run"
+            )
+        names = [c.strip() for c in candidates.split(",")] if candidates and candidates != "all" else None
+        summary = assay.run(proj, set_name, candidates=names, concurrency=concurrency, epochs=epochs, progress=rich_progress)
     if json_out:
         emit_json(summary.to_json())
         return
     out.print(
-        f"run [bold]{summary.run_id}[/]: {summary.completed} new results ({summary.cached} from cache), "
-        f"{summary.already_done} already done, {summary.errors} errors, in {summary.seconds:.1f}s"
+        f"run [bold]{summary.run_id}[/] on {summary.set_name}: {summary.completed} new results ({summary.cached} from cache), "
+        f"{summary.already_done} already done, {summary.errors} errors, {summary.retries} retries, "
+        f"${summary.cost_usd:.4f} spent, in {summary.seconds:.1f}s"
     )
+    for name, n in summary.breaker_trips.items():
+        out.print(f"  [yellow]circuit breaker for {name} opened {n}x[/]")
     for reason, n in summary.error_reasons.most_common(5):
         out.print(f"  [red]{n}x[/] {reason}")
+    if summary.errors:
+        out.print("  finish the failed cases later with: assay run --resume")
 
 
 def _print_report(rep: "assay.analyze.Report") -> None:
@@ -211,6 +234,10 @@ def demo(
         emit_json(result.to_json())
         return
     _print_report(result.report)
+    for name, cov in result.coverage.items():
+        out.print(Text(f"coverage of {name}: {cov.verdict}"), soft_wrap=True)
+    if result.mirage is not None and result.mirage.demo is not None:
+        out.print(Text(result.mirage.demo.headline), soft_wrap=True)
 
 
 _INTERRUPTED = "interrupted: finished work is saved; run the same command again to continue"

@@ -1,16 +1,17 @@
 """Model adapters behind one async protocol, registered by name."""
 
-from assay.providers import _local, _openai  # noqa: F401  (register the built-ins)
+from assay.providers import _anthropic, _local, _openai  # noqa: F401  (register the built-ins)
 from assay.providers._base import (
     Completion,
     Prompt,
     Provider,
     ProviderContext,
+    check_no_secrets,
     make_provider,
     provider,
     provider_names,
 )
-from assay.providers._openai import RetryableError
+from assay.providers._http import RetryableError
 from assay.providers._prompt import render
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Provider",
     "ProviderContext",
     "RetryableError",
+    "check_no_secrets",
     "make_provider",
     "provider",
     "provider_names",

@@ -100,4 +100,20 @@ def make_provider(candidate: Candidate, ctx: ProviderContext) -> Provider:
             field=f"candidates.{candidate.name}.provider",
             hint=f"use one of: {', '.join(provider_names())}",
         ) from None
+    check_no_secrets(candidate)
     return factory(candidate, ctx)
+
+
+def check_no_secrets(candidate: Candidate) -> None:
+    """Refuse a candidate that carries a key in ``options`` (keys come from the environment)."""
+    for key in candidate.options:
+        if key.lower() in _SECRET_OPTIONS:
+            raise ConfigError(
+                f"candidate {candidate.name!r} has a secret in options.{key}; assay never stores keys",
+                field=f"candidates.{candidate.name}.options.{key}",
+                hint="remove it and name an environment variable instead: options.api_key_env: MY_KEY_VAR",
+            )
+
+
+#: option names that would put a secret into assay.yaml (and so into the run's stored config)
+_SECRET_OPTIONS = frozenset({"api_key", "apikey", "key", "token", "secret", "password", "authorization", "x-api-key"})

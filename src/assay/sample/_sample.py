@@ -188,29 +188,34 @@ def sample(
                 "overweight": dict(overweight or {}),
             },
         )
-        with store.write() as conn:
-            conn.execute(insert(eval_sets).values(**evs.model_dump(exclude={"version"})))
-            conn.execute(
-                insert(cases_t),
-                [
-                    {
-                        "set_name": name,
-                        "case_id": c.id,
-                        "split": c.split,
-                        "record_ids": c.record_ids,
-                        "slice_id": c.slice_id,
-                        "weight": c.weight,
-                        "messages": [m.model_dump() for m in c.messages],
-                        "reference": c.reference,
-                        "meta": c.metadata,
-                    }
-                    for c in case_objs
-                ],
-            )
+        save_set(store, evs, case_objs)
         return evs
     finally:
         if own_store:
             store.close()
+
+
+def save_set(store: Store, evs: EvalSet, case_objs: list[Case]) -> None:
+    """Write an eval set and its cases in one transaction (sets are immutable)."""
+    with store.write() as conn:
+        conn.execute(insert(eval_sets).values(**evs.model_dump(exclude={"version"})))
+        conn.execute(
+            insert(cases_t),
+            [
+                {
+                    "set_name": evs.name,
+                    "case_id": c.id,
+                    "split": c.split,
+                    "record_ids": c.record_ids,
+                    "slice_id": c.slice_id,
+                    "weight": c.weight,
+                    "messages": [m.model_dump() for m in c.messages],
+                    "reference": c.reference,
+                    "meta": c.metadata,
+                }
+                for c in case_objs
+            ],
+        )
 
 
 def load_set(store: Store, name: str) -> EvalSet:

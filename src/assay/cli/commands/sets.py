@@ -1,4 +1,4 @@
-"""``assay sets diff|export|open-holdout``: work with saved eval sets."""
+"""``assay sets diff|export|open-holdout|import``: work with saved eval sets."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from rich.table import Table
 
 from assay.cli._app import JsonOpt, ProjectOpt, app
 from assay.cli._output import emit_json, out
+from assay.errors import AssayError
+from assay.project import load_project
 
 sets_app = typer.Typer(no_args_is_help=True, help="Compare, export and (explicitly) open eval sets.")
 app.add_typer(sets_app, name="sets")
@@ -86,3 +88,27 @@ def open_holdout_cmd(
     for c in cases:
         text = " ".join(m.content for m in c.messages if m.role == "user").replace("\n", " ")
         out.print(f"  {c.id} [{c.slice_id}] {text[:90]}")
+
+
+@sets_app.command("import")
+def import_cmd(
+    name: Annotated[str, typer.Argument(help="name of the new eval set")],
+    file: Annotated[Path, typer.Argument(help="JSONL: one prompt per line ('input' or 'messages'); other fields become the reference")],
+    meta: Annotated[Optional[list[str]], typer.Option("--meta", help="KEY=VALUE added to every case, e.g. feature=triage")] = None,
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+) -> None:
+    """Make an eval set from a file of prompts (a demo set, a benchmark's questions)."""
+    from assay.sample import import_set
+
+    extra: dict[str, str] = {}
+    for item in meta or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise AssayError(f"--meta expects KEY=VALUE, got {item!r}")
+        extra[key] = value
+    evs = import_set(load_project(project), name, file, metadata=extra)
+    if json_out:
+        emit_json({"schema": "assay.sets.import/v1", **evs.model_dump(mode="json")})
+        return
+    out.print(f"eval set [bold]{evs.name}[/]: {evs.n_dev} cases imported from {file}; run it with: assay run --set {evs.name}")

@@ -1,0 +1,42 @@
+"""``assay results``: candidates x scorers of a run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from assay.cli._app import JsonOpt, ProjectOpt, app
+from assay.cli._output import emit_json, out
+from assay.project import load_project
+from assay.scorers import results_table
+
+
+@app.command()
+def results(
+    set_name: Annotated[str, typer.Option("--set", help="eval set")],
+    run_id: Annotated[Optional[str], typer.Option("--run", help="run id (default: newest on the set)")] = None,
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+) -> None:
+    """Table of candidates x scorers for a run, with errors, spend and judge calibration."""
+    t = results_table(load_project(project), set_name, run_id=run_id)
+    if json_out:
+        emit_json(t.to_json())
+        return
+    table = Table(title=f"run {t.run_id} on {t.set_name} ({t.status})")
+    for col in ["candidate", *t.scorers, "errors", "spend", "p50 latency"]:
+        table.add_column(col, justify="left" if col == "candidate" else "right")
+    for c in t.candidates:
+        cells = [f"{c.scores[s][0]:.3f} (n={c.scores[s][1]})" if s in c.scores else "–" for s in t.scorers]
+        lat = "–" if c.latency_p50_ms is None else f"{c.latency_p50_ms:.0f} ms"
+        table.add_row(c.name, *cells, f"{c.errors}/{c.results}", f"${c.cost_usd:.4f}", lat)
+    out.print(table)
+    for name, n in t.inconsistent_pairs.items():
+        out.print(f"  {name}: {n} pairs judged differently in the two orders (counted as ties)")
+    for j in t.judges:
+        flag = "[green]calibrated[/]" if j.calibrated else "[yellow]UNCALIBRATED[/]"
+        stats = "" if j.kappa is None else f" kappa={j.kappa:.2f} TPR(fail)={j.tpr_fail if j.tpr_fail is None else round(j.tpr_fail, 2)} TNR(fail)={j.tnr_fail if j.tnr_fail is None else round(j.tnr_fail, 2)}"
+        out.print(f"  judge {j.scorer}: {flag} ({j.reason}){stats}")
