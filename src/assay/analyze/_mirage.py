@@ -219,11 +219,12 @@ def _demo_illusion(m: ScoreMatrix, demo: ScoreMatrix, task: dict[str, float]) ->
         head = f"The demo set {demo.set_name} has no candidates in common with the eval set."
     elif tr[demo_top] == 1:
         head = (f"On the hand-picked set {demo.set_name} (n={demo.n}, slices carrying {cov:.0%} of traffic) "
-                f"{demo_top} ranks 1st, and it is also 1st on the representative set.")
+                f"{demo_top} ranks 1st of the {len(tr)} candidates run on both sets, and it is also 1st of them "
+                f"on the representative set.")
     else:
         head = (f"On the hand-picked set {demo.set_name} (n={demo.n}, slices carrying {cov:.0%} of traffic) "
-                f"{demo_top} ranks 1st with {dscores[demo_top]:.0%}, but {_ordinal(tr[demo_top])} of {len(tr)} on the "
-                f"representative set ({tscores[demo_top]:.0%}).")
+                f"{demo_top} ranks 1st of the {len(tr)} candidates run on both sets with {dscores[demo_top]:.0%}, but "
+                f"{_ordinal(tr[demo_top])} of {len(tr)} on the representative set ({tscores[demo_top]:.0%}).")
     return DemoIllusion(demo.set_name, demo.run_id, demo.n, cov, dscores, tscores, tau, lo, hi, head)
 
 
