@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 def small_example(tmp_path):
     root = tmp_path / "support-desk"
     root.mkdir()
-    for name in ("assay.yaml", "baseline.py", "generate.py", "prompts"):
+    for name in ("assay.yaml", "baseline.py", "generate.py", "prompts", "claims.yaml"):
         src = EXAMPLE / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
     cfg = yaml.safe_load((root / "assay.yaml").read_text())
@@ -45,9 +45,19 @@ def test_demo_runs_every_stage_and_a_repeat_only_reads(small_example):
     html = first.report.html_path.read_text()
     assert "<svg" in html and not re.search(r'(src|href)="(https?:)?//', html)  # self-contained, offline
     assert "| candidate |" in first.report.markdown_path.read_text()
+    # the mirage: synthetic claims beside task evidence, the demo illusion, benchmark-prompt coverage
+    mir = first.mirage
+    assert mir is not None and mir.benchmark == "general-mc (synthetic)" and len(mir.claims) == 4
+    assert mir.demo is not None and mir.demo.n_demo_cases == 40
+    assert mir.benchmark_prompts is not None and "60 items" in mir.headline
+    assert set(first.coverage) == {"demo_prompts", "public_benchmark_sample"}
+    bench = first.coverage["public_benchmark_sample"]
+    assert bench.n_unmatched > bench.n_items / 2 and bench.auc.auc > 0.9  # trivia looks like no production traffic
 
     again = run_demo(small_example)
     assert again.ingest.kept == 0 and again.ingest.duplicates == 2500
     assert again.profile_id == first.profile_id  # same data, same slices
     assert again.run.completed == 0 and again.run.already_done == 4 * n_dev
     assert [c.overall.mean for c in again.report.tables.candidates] == [c.overall.mean for c in first.report.tables.candidates]
+    assert len(again.mirage.claims) == 4  # claims are recorded once
+    assert again.mirage.headline == first.mirage.headline

@@ -17,16 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import select
 
 from assay._progress import ProgressFactory, no_progress
 from assay.analyze import Report, mirage, report
+from assay.analyze._claims import add_claim, list_claims
 from assay.analyze._mirage import Mirage
 from assay.coverage import CoverageReport, coverage
 from assay.errors import AssayError
 from assay.ingest import IngestSummary, ingest
 from assay.profile import profile
 from assay.project import load_project
+from assay.records import BenchmarkClaim
 from assay.run import RunSummary, run
 from assay.sample import import_set, sample
 from assay.store._schema import eval_sets
@@ -35,6 +38,7 @@ DEMO_SET = "demo-v1"
 CHERRY_SET = "demo-cherry-picked"
 CHERRY_FILE = "data/sets/demo_prompts.jsonl"
 BENCHMARK_FILE = "data/sets/public_benchmark_sample.jsonl"
+CLAIMS_FILE = "claims.yaml"
 
 
 @dataclass
@@ -61,6 +65,18 @@ class DemoResult:
             "coverage": {k: v.to_json() for k, v in self.coverage.items()},
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
         }
+
+
+def _record_claims(project: Any, store: Any) -> None:
+    """Record the example's benchmark claims (claims.yaml) once."""
+    path = project.root / CLAIMS_FILE
+    if not path.exists():
+        return
+    have = {(c.candidate, c.benchmark, c.score, c.source) for c in list_claims(store=store)}
+    for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        claim = BenchmarkClaim.model_validate(raw)
+        if (claim.candidate, claim.benchmark, claim.score, claim.source) not in have:
+            add_claim(project, claim, store=store)
 
 
 def run_demo(
@@ -129,7 +145,10 @@ def run_demo(
         # The recorded incumbent has no answers for prompts that never reached production.
         live = [c.name for c in project.config.candidates if c.provider != "recorded"]
         run(project, CHERRY_SET, candidates=live, progress=progress, store=store)
-        mir = mirage(project, DEMO_SET, run_id=summary.run_id, demo_set=CHERRY_SET, store=store)
+        _record_claims(project, store)
+        mir = mirage(
+            project, DEMO_SET, run_id=summary.run_id, demo_set=CHERRY_SET, benchmark_prompts=BENCHMARK_FILE, store=store
+        )
         timings["demo_illusion"] = time.perf_counter() - t
 
         say("[8/8] coverage of production by the demo prompts and the benchmark-style prompts")

@@ -87,6 +87,8 @@ class Mirage:
     leader_losing_slices: list[dict[str, Any]] = field(default_factory=list)
     headline: str = ""
     demo: DemoIllusion | None = None
+    #: coverage of production by the benchmark's own prompts, when they were given
+    benchmark_prompts: dict[str, Any] | None = None
 
     def benchmark_ranks(self) -> dict[str, int]:
         return _ranks({c: k.score for c, k in self.claims.items()})
@@ -116,6 +118,7 @@ class Mirage:
             "flips": [f.to_json() for f in self.flips],
             "leader_losing_slices": self.leader_losing_slices,
             "demo": self.demo.to_json() if self.demo else None,
+            "benchmark_prompts": self.benchmark_prompts,
         }
 
 
@@ -235,12 +238,14 @@ def mirage(
     benchmark: str | None = None,
     run_id: str | None = None,
     demo_set: str | None = None,
+    benchmark_prompts: str | Path | None = None,
     store: Store | None = None,
 ) -> Mirage:
     """Benchmark claims vs. task evidence for the newest run on ``set_name``.
 
     ``demo_set`` names a second eval set (e.g. a hand-picked demo set) with a run of its
-    own; its ranking is set beside the representative one.
+    own; its ranking is set beside the representative one. ``benchmark_prompts`` is a
+    file of the benchmark's own prompts: its coverage of production traffic is added.
     """
     project = as_project(project)
     own = store is None
@@ -250,7 +255,25 @@ def mirage(
         m = load_matrix(store, set_name, run_id)
         demo = load_matrix(store, demo_set, latest_run(store, demo_set)) if demo_set else None
         claims = list_claims(store=store)
+        bench_cov = None
+        if benchmark_prompts is not None:
+            from assay.coverage import coverage
+
+            bench_cov = coverage(project, f"file:{benchmark_prompts}", write=False, store=store)
     finally:
         if own:
             store.close()
-    return mirage_matrix(m, claims, benchmark=benchmark, demo=demo)
+    out = mirage_matrix(m, claims, benchmark=benchmark, demo=demo)
+    if bench_cov is not None:
+        out.benchmark_prompts = {
+            "source": str(benchmark_prompts),
+            "n_items": bench_cov.n_items,
+            "coverage_k1": bench_cov.coverage_k1,
+            "auc": bench_cov.auc.auc if bench_cov.auc else None,
+            "verdict": bench_cov.verdict,
+        }
+        out.headline += (
+            f" The benchmark's own prompts ({bench_cov.n_items} items) fall in slices carrying "
+            f"{bench_cov.coverage_k1:.0%} of your traffic."
+        )
+    return out

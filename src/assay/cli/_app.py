@@ -236,8 +236,8 @@ def demo(
     _print_report(result.report)
     for name, cov in result.coverage.items():
         out.print(Text(f"coverage of {name}: {cov.verdict}"), soft_wrap=True)
-    if result.mirage is not None and result.mirage.demo is not None:
-        out.print(Text(result.mirage.demo.headline), soft_wrap=True)
+    if result.mirage is not None:
+        out.print(Text.assemble(("mirage: ", "bold"), result.mirage.headline), soft_wrap=True)
 
 
 _INTERRUPTED = "interrupted: finished work is saved; run the same command again to continue"

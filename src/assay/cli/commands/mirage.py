@@ -18,6 +18,9 @@ def mirage(
     benchmark: Annotated[Optional[str], typer.Option(help="benchmark (default: the one with most claims)")] = None,
     demo_set: Annotated[Optional[str], typer.Option("--demo-set", help="a hand-picked eval set, with a run, to set beside it")] = None,
     run_id: Annotated[Optional[str], typer.Option("--run", help="run id (default: newest on the set)")] = None,
+    benchmark_prompts: Annotated[
+        Optional[Path], typer.Option("--benchmark-prompts", help="JSONL of the benchmark's own prompts: add their coverage of traffic")
+    ] = None,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
@@ -25,7 +28,9 @@ def mirage(
     from assay.analyze import mirage as run_mirage
     from assay.project import load_project
 
-    m = run_mirage(load_project(project), set_name, benchmark=benchmark, demo_set=demo_set, run_id=run_id)
+    m = run_mirage(
+        load_project(project), set_name, benchmark=benchmark, demo_set=demo_set, run_id=run_id, benchmark_prompts=benchmark_prompts
+    )
     if json_out:
         emit_json(m.to_json())
         return
