@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+from assay._svg import figure_to_svg  # noqa: E402
 import numpy as np  # noqa: E402
 
 from assay.analyze._tables import Tables  # noqa: E402
-
-
-def _svg(fig: plt.Figure) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    text = buf.getvalue()
-    return text[text.find("<svg") :]
 
 
 def candidate_intervals(t: Tables) -> str:
@@ -34,7 +26,7 @@ def candidate_intervals(t: Tables) -> str:
     ax.set_xlim(0, 1.08)
     ax.set_xlabel(f"overall score on {t.n_cases} dev cases (95% interval)")
     ax.grid(axis="x", alpha=0.3)
-    return _svg(fig)
+    return figure_to_svg(fig)
 
 
 def slice_heatmap(t: Tables, top: int = 20) -> str:
@@ -52,7 +44,7 @@ def slice_heatmap(t: Tables, top: int = 20) -> str:
                 ax.text(j, i, f"{data[i, j]:.0%}", ha="center", va="center", fontsize=7)
     fig.colorbar(im, ax=ax, fraction=0.03)
     ax.set_title("overall score per slice (slice share of traffic, cases)", fontsize=10)
-    return _svg(fig)
+    return figure_to_svg(fig)
 
 
 def forest(comparison) -> str:  # noqa: ANN001
@@ -68,7 +60,7 @@ def forest(comparison) -> str:  # noqa: ANN001
     ax.set_xlabel(f"difference in overall score, pts (95% CI; n={comparison.n_cases} cases)")
     ax.legend(fontsize=8, loc="best")
     ax.grid(axis="x", alpha=0.3)
-    return _svg(fig)
+    return figure_to_svg(fig)
 
 
 def diff_heatmap(comparison, top: int = 20) -> str:  # noqa: ANN001
@@ -89,7 +81,7 @@ def diff_heatmap(comparison, top: int = 20) -> str:  # noqa: ANN001
                 ax.text(j, i, f"{s.diff.diff * 100:+.0f}{'*' if s.p_adjusted < 0.05 else ''}", ha="center", va="center", fontsize=7)
     fig.colorbar(im, ax=ax, fraction=0.03)
     ax.set_title(f"difference vs. {comparison.reference} per slice, pts (* BH-adjusted p < 0.05)", fontsize=10)
-    return _svg(fig)
+    return figure_to_svg(fig)
 
 
 def power_curve_plot(baseline: float, rho: float, n_now: int, sizes: np.ndarray, mdes: np.ndarray) -> str:
@@ -103,7 +95,7 @@ def power_curve_plot(baseline: float, rho: float, n_now: int, sizes: np.ndarray,
     ax.set_ylabel("detectable difference, pts")
     ax.set_title(f"80% power, α = 0.05, baseline {baseline:.0%}, correlation {rho:.2f}", fontsize=9)
     ax.grid(alpha=0.3)
-    return _svg(fig)
+    return figure_to_svg(fig)
 
 
 def benchmark_scatter(mirage) -> str:  # noqa: ANN001
@@ -129,7 +121,7 @@ def benchmark_scatter(mirage) -> str:  # noqa: ANN001
     ax2.set_xticks([0, 1], [f"{mirage.benchmark} rank", "task rank"])
     ax2.set_yticks([])
     ax2.set_title(f"Kendall τ = {mirage.tau:.2f} (95% CI {mirage.tau_low:.2f} to {mirage.tau_high:.2f})", fontsize=9)
-    return _svg(fig)
+    return figure_to_svg(fig)
 
 
 def bt_plot(bt) -> str:  # noqa: ANN001
@@ -142,4 +134,4 @@ def bt_plot(bt) -> str:  # noqa: ANN001
     ax.set_yticks(range(len(order)), [bt.models[k] for k in order])
     ax.set_xlabel(f"Bradley–Terry rating, Elo scale (95% bootstrap CI; {bt.n_votes} verdicts)")
     ax.grid(axis="x", alpha=0.3)
-    return _svg(fig)
+    return figure_to_svg(fig)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,21 +10,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+from assay._svg import figure_to_svg  # noqa: E402
 import numpy as np  # noqa: E402
 
 if TYPE_CHECKING:
     from assay.coverage._coverage import CoverageReport
 
 _TOP = 25
-
-
-def svg(fig: Any) -> str:
-    """A matplotlib figure as an inline ``<svg>`` string (no timestamp, so output is stable)."""
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    text = buf.getvalue()
-    return text[text.find("<svg") :]
 
 
 def share_bars(rep: "CoverageReport", top: int = _TOP) -> str:
@@ -40,7 +32,7 @@ def share_bars(rep: "CoverageReport", top: int = _TOP) -> str:
     ax.set_xlabel("share")
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title("slice weight: production vs the set", fontsize=10)
-    return svg(fig)
+    return figure_to_svg(fig)
 
 
 def coverage_bars(rep: "CoverageReport", top: int = _TOP) -> str:
@@ -55,7 +47,7 @@ def coverage_bars(rep: "CoverageReport", top: int = _TOP) -> str:
     ax.set_xlabel("items in the set (bar) vs traffic-proportional count (tick)")
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title("coverage per slice: green covered, amber under-covered, red uncovered", fontsize=10)
-    return svg(fig)
+    return figure_to_svg(fig)
 
 
 def map_plot(rep: "CoverageReport") -> str:
@@ -72,7 +64,7 @@ def map_plot(rep: "CoverageReport") -> str:
     ax.set_yticks([])
     ax.legend(fontsize=8)
     ax.set_title("2-D map: production vs the set", fontsize=10)
-    return svg(fig)
+    return figure_to_svg(fig)
 
 
 def markdown(rep: "CoverageReport") -> str:

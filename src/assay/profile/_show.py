@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
+from assay._svg import figure_to_svg
 from assay.profile._map import load_map
 from assay.profile._profile import load_profile
 from assay.project import Project, as_project
@@ -31,16 +31,6 @@ class ProfileView:
                 "paths": {"markdown": str(self.markdown_path), "html": str(self.html_path)}}
 
 
-def _svg(fig: Any) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    text = buf.getvalue()
-    return text[text.find("<svg") :]
-
-
 def _weight_bars(prof: Profile, top: int = 30) -> str:
     import matplotlib
 
@@ -53,7 +43,7 @@ def _weight_bars(prof: Profile, top: int = 30) -> str:
     ax.set_yticks(range(len(rows)), [f"{s.id} {s.label[:42]}" for s in rows], fontsize=7)
     ax.set_xlabel("share of production traffic")
     ax.set_title(f"slice weights ({prof.n_records} records)", fontsize=10)
-    return _svg(fig)
+    return figure_to_svg(fig)
 
 
 def _slice_map(project: Project, prof: Profile, store: Any) -> str:
@@ -85,7 +75,7 @@ def _slice_map(project: Project, prof: Profile, store: Any) -> str:
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title("production records on their first two principal axes, coloured by slice", fontsize=10)
-    return _svg(fig)
+    return figure_to_svg(fig)
 
 
 def profile_show(project: Project | str | Path, *, profile_id: str | None = None, out_dir: Path | None = None) -> ProfileView:
