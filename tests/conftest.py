@@ -85,3 +85,20 @@ def project_factory(tmp_path):
         return make_project(tmp_path, candidates, **kw)
 
     return factory
+
+
+@pytest.fixture
+def cli(capsys):
+    """``cli([...])`` runs the assay command in-process -> (exit code, stdout, stderr)."""
+    from assay.cli import main
+
+    def run(argv):
+        code = 0
+        try:
+            main(argv)
+        except SystemExit as exc:
+            code = exc.code or 0
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -2,62 +2,51 @@ import json
 
 import pytest
 
-from assay.cli import main
 
 
-def _run(argv, capsys):
-    code = 0
-    try:
-        main(argv)
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_init_then_config_error_names_file_line_and_field(tmp_path, capsys):
-    code, out, _ = _run(["init", str(tmp_path / "p")], capsys)
+def test_init_then_config_error_names_file_line_and_field(tmp_path, cli):
+    code, out, _ = cli(["init", str(tmp_path / "p")])
     assert code == 0 and "assay.yaml" in out
     cfg = tmp_path / "p" / "assay.yaml"
     cfg.write_text(cfg.read_text().replace("provider: recorded", "provider: olama"))
-    code, _, err = _run(["ingest", "-p", str(tmp_path / "p")], capsys)
+    code, _, err = cli(["ingest", "-p", str(tmp_path / "p")])
     assert code == 1
     assert "assay.yaml:" in err and "candidates.0.provider" in err and "olama" in err
     assert "Traceback" not in err
 
 
-def test_user_error_prints_hint_without_traceback(tmp_path, capsys):
-    code, _, err = _run(["profile", "-p", str(tmp_path)], capsys)
+def test_user_error_prints_hint_without_traceback(tmp_path, cli):
+    code, _, err = cli(["profile", "-p", str(tmp_path)])
     assert code == 1 and "assay init" in err and "Traceback" not in err
 
 
-def test_usage_error_exits_2(capsys):
-    code, _, err = _run(["sample"], capsys)
+def test_usage_error_exits_2(cli):
+    code, _, err = cli(["sample"])
     assert code == 2 and "--name" in err
 
 
-def test_json_outputs_are_single_versioned_documents(project_factory, capsys):
+def test_json_outputs_are_single_versioned_documents(project_factory, cli):
     project = project_factory("  - {name: incumbent, provider: recorded, incumbent: true}")
     p = str(project.root)
-    code, out, _ = _run(["ingest", "-p", p, "--json"], capsys)
+    code, out, _ = cli(["ingest", "-p", p, "--json"])
     doc = json.loads(out)
     assert code == 0 and doc["schema"] == "assay.ingest/v1" and doc["duplicates"] == 90 and doc["kept"] == 0
-    code, out, _ = _run(["sample", "--name", "v2", "--size", "12", "--holdout", "0.25", "-p", p, "--json"], capsys)
+    code, out, _ = cli(["sample", "--name", "v2", "--size", "12", "--holdout", "0.25", "-p", p, "--json"])
     doc = json.loads(out)
     assert doc["schema"] == "assay.sample/v1" and doc["n_dev"] == 9 and doc["n_holdout"] == 3
-    code, out, _ = _run(["run", "--set", "v2", "-p", p, "--json"], capsys)
+    code, out, _ = cli(["run", "--set", "v2", "-p", p, "--json"])
     doc = json.loads(out)
     assert doc["schema"] == "assay.run/v1" and doc["completed"] == 9 and doc["errors"] == 0
-    code, out, _ = _run(["report", "--set", "v2", "-p", p, "--json"], capsys)
+    code, out, _ = cli(["report", "--set", "v2", "-p", p, "--json"])
     doc = json.loads(out)
     assert doc["schema"] == "assay.report/v1" and doc["n_cases"] == 9
     (cand,) = doc["candidates"]
     assert cand["name"] == "incumbent" and cand["incumbent"] is True
     assert 0 <= cand["overall"]["low"] <= cand["overall"]["mean"] <= cand["overall"]["high"] <= 1
-    code, out, _ = _run(["profile", "-p", p, "--json"], capsys)
+    code, out, _ = cli(["profile", "-p", p, "--json"])
     assert json.loads(out)["schema"] == "assay.profile/v1"
 
 
-def test_unknown_set_is_a_clear_error(recorded_project, capsys):
-    code, _, err = _run(["run", "--set", "nope", "-p", str(recorded_project.root)], capsys)
+def test_unknown_set_is_a_clear_error(recorded_project, cli):
+    code, _, err = cli(["run", "--set", "nope", "-p", str(recorded_project.root)])
     assert code == 1 and "no eval set named 'nope'" in err and "v1" in err
