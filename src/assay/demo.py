@@ -131,7 +131,8 @@ def run_demo(
         summary = run(project, DEMO_SET, progress=progress, store=store)
         timings["run"] = time.perf_counter() - t
 
-        say("[6/8] writing the report")
+        say("[6/8] writing the report (with the example's benchmark claims beside the task evidence)")
+        _record_claims(project, store)
         t = time.perf_counter()
         rep = report(project, DEMO_SET, run_id=summary.run_id, store=store)
         timings["report"] = time.perf_counter() - t
@@ -145,7 +146,6 @@ def run_demo(
         # The recorded incumbent has no answers for prompts that never reached production.
         live = [c.name for c in project.config.candidates if c.provider != "recorded"]
         run(project, CHERRY_SET, candidates=live, progress=progress, store=store)
-        _record_claims(project, store)
         mir = mirage(
             project, DEMO_SET, run_id=summary.run_id, demo_set=CHERRY_SET, benchmark_prompts=BENCHMARK_FILE, store=store
         )

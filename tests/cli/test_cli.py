@@ -1,8 +1,5 @@
 import json
 
-import pytest
-
-
 
 def test_init_then_config_error_names_file_line_and_field(tmp_path, cli):
     code, out, _ = cli(["init", str(tmp_path / "p")])
