@@ -102,3 +102,9 @@ def cli(capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def make_project_at():
+    """``make_project_at(root, candidates_yaml, **kw)``: like project_factory, at any folder."""
+    return make_project

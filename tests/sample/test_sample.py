@@ -35,3 +35,17 @@ def test_eval_set_is_stratified_immutable_and_has_a_sealed_holdout(project_facto
 def test_bad_set_name(recorded_project):
     with pytest.raises(AssayError, match="invalid eval set name"):
         sample(recorded_project, "../etc")
+
+
+def test_same_traffic_gives_the_same_set_in_projects_with_different_keys(tmp_path, monkeypatch, make_project_at):
+    """Record ids and PII pseudonyms are keyed per project; the drawn set must not depend on the key."""
+    drawn = []
+    for name, key in (("a", "key-one"), ("b", "key-two")):
+        monkeypatch.setenv("ASSAY_PROJECT_KEY", key)
+        project = make_project_at(  # same seeded logs in both
+            tmp_path / name, "  - {name: incumbent, provider: recorded, incumbent: true}", size=30, holdout=0.2)
+        store = project.open_store()
+        cases = load_cases(store, "v1") + load_cases(store, "v1", split="holdout")
+        drawn.append(sorted((c.messages[-1].content, c.split) for c in cases))
+        store.close()
+    assert drawn[0] == drawn[1]

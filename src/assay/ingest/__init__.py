@@ -3,7 +3,7 @@
 from assay.ingest import _traces  # noqa: F401  (registers the trace-export shapes)
 from assay.ingest._formats import detect_format, reader, readers
 from assay.ingest._ingest import IngestSummary, ingest
-from assay.ingest._pii import Scrubber, ScrubSettings
+from assay.ingest._pii import Scrubber, ScrubSettings, strip_pseudonyms
 from assay.ingest._shapes import detect_shape, parse_mapping, shape, shapes
 from assay.ingest._stats import QuarantinedRow, RecordStats, quarantined_rows, record_stats
 
@@ -23,4 +23,5 @@ __all__ = [
     "record_stats",
     "shape",
     "shapes",
+    "strip_pseudonyms",
 ]

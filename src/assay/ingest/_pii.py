@@ -392,3 +392,12 @@ def _national_ok(v: str) -> bool:
     if v[0].isalpha() and v[1].isalpha():
         return True  # UK NINO: format is the check
     return dni_ok(v)
+
+
+PSEUDONYM = re.compile(r"<([A-Z][A-Z_]*)_[0-9a-f]{6}>")
+
+
+def strip_pseudonyms(text: str) -> str:
+    """``<EMAIL_7f3a21>`` -> ``<EMAIL>``: the kind stays, the keyed hash goes. For
+    comparing or clustering texts across projects, whose keys differ."""
+    return PSEUDONYM.sub(r"<\1>", text)

@@ -24,6 +24,7 @@ from sklearn.metrics import silhouette_score
 from sqlalchemy import delete, insert, select
 
 from assay._progress import ProgressFactory, no_progress
+from assay.ingest._pii import strip_pseudonyms
 from assay.errors import AssayError, NotFoundError
 from assay.profile._embed import Embedder, make_embedder
 from assay.profile._labels import label_terms, make_label
@@ -55,8 +56,17 @@ def _load(store: Store, since: datetime | None) -> _Loaded:
     with store.read() as conn:
         for rid, messages, meta in conn.execute(q):
             out.ids.append(rid)
-            out.texts.append("\n".join(m["content"] for m in messages if m["role"] == "user"))
+            text = "\n".join(m["content"] for m in messages if m["role"] == "user")
+            # A PII pseudonym's hash says nothing about the topic (and differs per project key).
+            out.texts.append(strip_pseudonyms(text))
             out.meta.append(meta or {})
+    # Record ids are keyed hashes, so their order differs between projects holding the same
+    # logs. Fit in the order of the texts instead: the same traffic gives the same slices
+    # in any project, not only on re-runs in one.
+    order = sorted(range(len(out.ids)), key=lambda i: (out.texts[i], out.ids[i]))
+    out.ids = [out.ids[i] for i in order]
+    out.texts = [out.texts[i] for i in order]
+    out.meta = [out.meta[i] for i in order]
     return out
 
 

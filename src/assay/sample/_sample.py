@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import insert, select
 
 from assay.errors import AssayError, NotFoundError
+from assay.ingest._pii import strip_pseudonyms
 from assay.profile import load_profile
 from assay.project import as_project, Project, SamplingSettings
 from assay.records import Case, EvalSet, Message
@@ -27,7 +28,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 def _dedupe_key(messages: list[dict[str, Any]]) -> str:
-    text = " ".join(m["content"] for m in messages if m["role"] == "user").lower()
+    text = strip_pseudonyms(" ".join(m["content"] for m in messages if m["role"] == "user")).lower()
     text = re.sub(r"\d", "0", text)
     return re.sub(r"\W+", " ", text).strip()
 
@@ -98,22 +99,36 @@ def sample(
         )
         if settings.require_reference:
             q = q.where(records.c.labels.is_not(None))
+        with store.read() as conn:
+            rows_all = [dict(r) for r in conn.execute(q).mappings() if not settings.require_reference or r["labels"]]
+        # Order by content, not by record id: ids are keyed hashes that differ between
+        # projects, and the same traffic should give the same set in any project.
+        rows_all.sort(
+            key=lambda r: (
+                r["slice_id"],
+                round(r["distance"], 6),
+                _dedupe_key(r["messages"]),
+                str(r["ts"]),
+                orjson.dumps(r["meta"], option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS),
+                r["id"],
+            )
+        )
         pool: dict[str, list[dict[str, Any]]] = defaultdict(list)
         seen: set[str] = set()
-        with store.read() as conn:
-            for row in conn.execute(q).mappings():
-                if settings.require_reference and not row["labels"]:
-                    continue  # JSON null
-                key = _dedupe_key(row["messages"])
-                if key in seen:
-                    continue
-                seen.add(key)
-                pool[row["slice_id"]].append(dict(row))
+        for row in rows_all:
+            key = _dedupe_key(row["messages"])
+            if key in seen:
+                continue
+            seen.add(key)
+            pool[row["slice_id"]].append(row)
         threshold = near_dup_threshold if near_dup_threshold is not None else getattr(settings, "near_dup_threshold", 0.9)
         neg = {sid: sum(_negative(r["feedback"]) for r in rows) / len(rows) for sid, rows in pool.items()}
         if threshold < 1.0 and pool:
             flat = [(sid, r) for sid in sorted(pool) for r in pool[sid]]
-            keep = near_duplicates(["\n".join(m["content"] for m in r["messages"] if m["role"] == "user") for _, r in flat], threshold=threshold)
+            keep = near_duplicates(
+                [strip_pseudonyms("\n".join(m["content"] for m in r["messages"] if m["role"] == "user")) for _, r in flat],
+                threshold=threshold,
+            )
             pool = defaultdict(list)
             for (sid, r), k in zip(flat, keep):
                 if k:
