@@ -39,8 +39,6 @@ def test_eval_set_of_400_covers_95pct_of_traffic(example_project, v400):
     assert rep.auc is not None and rep.auc.auc < 0.75  # not told apart from production
 
 
-@pytest.mark.xfail(reason="known gap: a small intent (product_availability) can share a topic slice with larger ones "
-                   "and then gets no case of its own", strict=False)
 def test_every_intent_above_half_a_percent_is_in_the_set(example_project, v400):
     with example_project.open_store() as store:
         with store.read() as conn:
