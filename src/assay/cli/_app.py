@@ -210,11 +210,17 @@ def report(
     set_name: Annotated[str, typer.Option("--set", help="eval set")],
     run_id: Annotated[Optional[str], typer.Option("--run", help="run id (default: newest on the set)")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="folder for report.md and report.html")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="open the HTML report in the default browser")] = False,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
     """Write the Markdown and self-contained HTML report of a run."""
     rep = assay.report(load_project(project), set_name, run_id=run_id, out_dir=out_dir)
+    if open_:
+        import webbrowser
+
+        if not webbrowser.open(rep.html_path.resolve().as_uri()):
+            err.print(f"no browser available here; open {rep.html_path} yourself")
     if json_out:
         emit_json(rep.to_json())
         return
