@@ -245,3 +245,15 @@ def test_paired_difference_picks_methods_and_reports_n():
     r = st.paired_difference(a, b * 0.5, binary=False, weights=np.arange(1, 11))
     assert r.weighted and r.test == "weighted-t"
     assert r.diff == pytest.approx(np.average(b * 0.5 - a, weights=np.arange(1, 11)))
+
+
+def test_paired_bootstrap_clustered_continuous_scores_agree_with_clustered_t():
+    rng = np.random.default_rng(9)
+    clusters = np.repeat(np.arange(150), 4)
+    shared = np.repeat(rng.normal(0, 0.3, 150), 4)  # cases within a conversation move together
+    a = rng.random(600)
+    b = np.clip(a + 0.05 + shared + rng.normal(0, 0.1, 600), 0, 1)
+    boot = st.paired_bootstrap(a, b, clusters=clusters, n_resamples=20000, seed=3)  # continuous: index path
+    ref = st.paired_difference(a, b, binary=False, clusters=clusters)
+    assert boot.diff == pytest.approx(ref.diff)
+    assert boot.low == pytest.approx(ref.low, abs=0.01) and boot.high == pytest.approx(ref.high, abs=0.01)

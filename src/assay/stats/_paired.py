@@ -237,10 +237,15 @@ def paired_bootstrap(
     else:
         draws = np.empty(n_resamples)
         chunk = max(1, 20_000_000 // g)
+        singletons = bool(np.all(sizes == 1))  # no clustering: the denominator is always g
+        idx_type = np.int32 if g < 2**31 else np.int64
         for s in range(0, n_resamples, chunk):
             e = min(n_resamples, s + chunk)
-            idx = rng.integers(0, g, size=(e - s, g))
-            draws[s:e] = sums[idx].sum(axis=1) / sizes[idx].sum(axis=1)
+            idx = rng.integers(0, g, size=(e - s, g), dtype=idx_type)
+            if singletons:
+                draws[s:e] = sums[idx].sum(axis=1) / g
+            else:
+                draws[s:e] = sums[idx].sum(axis=1) / sizes[idx].sum(axis=1)
     alpha = 1 - confidence
     low, high = np.quantile(draws, [alpha / 2, 1 - alpha / 2])
     diff = float(d.mean())
