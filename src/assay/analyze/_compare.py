@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.analyze._data import ScoreMatrix, load_matrix
+from assay.analyze._data import ALPHA, ScoreMatrix, load_matrix
 from assay.errors import ConfigError, NotFoundError
 from assay.project import Project, as_project
 from assay.run import latest_run
@@ -30,7 +30,6 @@ from assay.stats import (
 )
 from assay.store import Store
 
-ALPHA = 0.05
 
 
 @dataclass

@@ -15,10 +15,19 @@ from sqlalchemy import select
 
 from assay.errors import NotFoundError
 from assay.profile import load_profile
-from assay.records import Profile
+from assay.records import Case, Profile
 from assay.sample import load_cases, load_set
 from assay.store import Store
 from assay.store._schema import runs, scores
+
+#: significance level of every test the reports call "significant"
+ALPHA = 0.05
+
+
+def case_cluster(case: Case) -> str:
+    """The unit a case is not independent within (Miller 2024): its conversation, else
+    its source record, else the case itself."""
+    return str(case.metadata.get("conversation_id") or (case.record_ids[0] if case.record_ids else case.id))
 
 
 @dataclass
@@ -97,5 +106,5 @@ def load_matrix(store: Store, set_name: str, run_id: str) -> ScoreMatrix:
         binary=binary,
         weights=np.array([c.weight for c in cs], dtype=float),
         slice_ids=[c.slice_id for c in cs],
-        clusters=[str(c.metadata.get("conversation_id") or (c.record_ids[0] if c.record_ids else c.id)) for c in cs],
+        clusters=[case_cluster(c) for c in cs],
     )

@@ -15,14 +15,13 @@ from typing import Any
 import numpy as np
 
 from assay.analyze._claims import list_claims, pick_claims
-from assay.analyze._data import ScoreMatrix, load_matrix
+from assay.analyze._data import ALPHA, ScoreMatrix, load_matrix
 from assay.project import Project, as_project
 from assay.records import BenchmarkClaim
 from assay.run import latest_run
 from assay.stats import benjamini_hochberg, paired_difference, rank_agreement
 from assay.store import Store
 
-ALPHA = 0.05
 
 
 def _ordinal(k: int) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 from scipy import stats as sps
 from sqlalchemy import select
 
+from assay.analyze._data import case_cluster
 from assay.profile import load_profile
 from assay.records import Case
 from assay.sample import load_cases, load_set
@@ -65,14 +66,6 @@ class Tables:
     traffic_covered: float
     candidates: list[CandidateSummary]
     slices: list[SliceRow]
-
-
-def cluster_of(cases: dict[str, Case], case_id: str) -> str:
-    """Cases from one conversation are not independent: cluster them (Miller 2024)."""
-    case = cases.get(case_id)
-    if case is None:
-        return case_id
-    return str(case.metadata.get("conversation_id") or case_id)
 
 
 def weighted_estimate(values: np.ndarray, weights: np.ndarray, confidence: float = 0.95) -> Estimate:
@@ -133,7 +126,9 @@ def build_tables(store: Store, set_name: str, run_id: str, incumbent: str | None
             vals = by[cand][sc]
             means = {cid: float(np.mean(v)) for cid, v in vals.items()}
             per_scorer[sc] = estimate_mean(
-                np.array(list(means.values())), binary=kinds[sc] == "binary", clusters=[cluster_of(cases, c) for c in means]
+                np.array(list(means.values())),
+                binary=kinds[sc] == "binary",
+                clusters=[case_cluster(cases[c]) if c in cases else c for c in means],
             )
             for cid, m in means.items():
                 case_vals[cid].append(m)
@@ -154,7 +149,7 @@ def build_tables(store: Store, set_name: str, run_id: str, incumbent: str | None
                 name=cand,
                 incumbent=cand == incumbent,
                 scorers=per_scorer,
-                overall=estimate_mean(vals_arr, binary=binary, clusters=[cluster_of(cases, i) for i in ids]),
+                overall=estimate_mean(vals_arr, binary=binary, clusters=[case_cluster(cases[i]) if i in cases else i for i in ids]),
                 traffic_weighted=weighted_estimate(vals_arr, w),
                 results=n_results[cand],
                 errors=n_errors[cand],
