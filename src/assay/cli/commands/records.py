@@ -56,4 +56,4 @@ def quarantine(
         out.print("no quarantined rows")
         return
     for r in rows:
-        out.print(f"{r.file}:{r.line}: {r.reason}", markup=False, highlight=False)
+        out.print(f"{r.file}:{r.line}: {r.reason}", markup=False, highlight=False, soft_wrap=True)
