@@ -120,3 +120,65 @@ def test_corpus_meets_the_targets():
     assert sum(v["gold"] for v in table.values()) >= 2000
     for kind in mod.STRUCTURED:
         assert table[kind]["recall"] >= 0.99 and table[kind]["precision"] >= 0.95, kind
+
+
+# --- the RE2 trigger prefilter must never change what is scrubbed -----------------------
+
+_FRAGMENTS = [
+    "+44", "+1", "00", "(0)", "(415)", "20", "7946", "0958", "555", "0132", "4111", "1111", "5500", "0004", "123", "45",
+    "6789", "000", "9", "1234567", "12345678", "\u0663\u0664\u0665", "\u0967\u0968", " ", " ", "\u00a0", "\u2009", "\t",
+    "\n", "\x0b", "-", ".", ",", "/", ":", "::", "(", ")", "@", "user", "jane.doe", "example.com", "co.uk", "Street", "St.",
+    "St", "Rd", "Main", "Baker", "rue", "de la", "Paix", "bis", "Calle", "Mayor", "Via", "Roma", "Hauptstraße", "weg",
+    "Ring", "AB", "QQ", "C", "D", "X", "L", "Z", "fe80", "2001", "db8", "0:0", "192.168.0.1", "10.0.0", "sk-", "sk_live_",
+    "AKIA", "abcdefghijklmnopqrstuvwxyz012345", "password", "PASSWORT", "mot de passe", "contraseña", "=", " is ",
+    "Bearer ", "eyJhbGciOiJIUzI1NiJ9", "https://", "bob:hunter2@", "GB82", "WEST", "DE89", "3704", "0044", "0532",
+    "0130", "ssn", "SSN:", "security number ", "v1.2.3.4", "2026-11-26", "order", "#", "x",
+]
+
+
+def _same_with_and_without_prefilter(texts):
+    fast, slow = Scrubber(b"k"), Scrubber(b"k", prefilter=False)
+    for t in texts:
+        assert fast.scrub(t) == slow.scrub(t), t
+    assert fast.found == slow.found
+
+
+def test_prefilter_keeps_the_output_on_the_corpus():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "pii_corpus.jsonl"
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    _same_with_and_without_prefilter(texts)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=3)), max_size=24))
+def test_prefilter_keeps_the_output_on_generated_text(parts):
+    _same_with_and_without_prefilter(["".join(parts)])
+
+
+_leaf = st.one_of(
+    st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=3)), max_size=12).map("".join),
+    st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(),
+)
+_json = st.recursive(_leaf, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(["a", "key", "token", "x y"]), inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_json)
+def test_prefilter_keeps_the_output_on_generated_json(value):
+    fast, slow = Scrubber(b"k"), Scrubber(b"k", prefilter=False)
+    assert fast.scrub_json(value) == slow.scrub_json(value)
+    assert fast.found == slow.found
+
+
+def test_json_whitespace_escapes_do_not_hide_an_address():
+    value = {"note": "ship to\n12 Baker Street\tplease", "n": [1, {"to": "5\x1f rue de la Paix"}]}
+    fast, slow = Scrubber(b"k"), Scrubber(b"k", prefilter=False)
+    out = fast.scrub_json(value)
+    assert out == slow.scrub_json(value) and "Baker" not in out["note"] and "Paix" not in out["n"][1]["to"]

@@ -24,6 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+import re2
+
 from assay.errors import ConfigError
 
 
@@ -127,43 +130,44 @@ _ADDRESS = re.compile(
     + _UPPER + r"(?:\s+" + _UPPER + r")*,?\s+(?:n\.?º?\s*)?\d{1,4}\b"
 )
 
-_HAS_DIGITS = re.compile(r"\d\d")
-_HAS_IBAN = re.compile(r"[A-Z]{2}\d\d")
-_SECRET_MARKS = ("sk-", "k_live_", "k_test_", "hp_", "ho_", "hu_", "hs_", "hr_", "github_pat_", "glpat-", "AKIA", "ASIA", "AIza",
-                 "xox", "hf_", "eyJ", "earer", "EARER", "PRIVATE KEY", "://")
+# One RE2 pass per text decides which detectors can match at all. Each trigger is a
+# necessary condition of its detector: any match of the detector's Python regex contains
+# a match of the trigger (``\p{Nd}`` and the whitespace class stand for Python's Unicode
+# ``\d`` and ``\s``). A text with no trigger costs one linear scan instead of nine
+# backtracking ones; a test checks that scrubbing gives the same output with and without.
+_D = r"\p{Nd}"
+_WS = r"[\s\p{Z}\x0b\x1c-\x1f\x85]"
+# In serialised JSON, whitespace may appear as an escape (\n, \u001f, ...).
+_WS_JSON = r"(?:[\s\p{Z}\x0b\x1c-\x1f\x85]|\\[ntrfb]|\\u00[01][0-9a-fA-F])"
+_TRIGGERS = {
+    "SECRET": r"(?i)(?:sk-|k_live_|k_test_|gh[pousr]_|github_pat_|glpat-|akia|asia|aiza|xox|hf_|eyj|bearer|private key|://"
+              r"|pass|pwd|secret|key|token|contraseña)",
+    "EMAIL": r"@",
+    "IBAN": rf"[A-Z]{{2}}{_D}{{2}}",
+    "CARD": rf"{_D}(?:[ -]?{_D}){{12}}",
+    "SSN": rf"{_D}{{3}}[- ]{_D}{{2}}[- ]{_D}{{4}}|{_D}{{9}}",
+    "NATIONAL_ID": rf"[A-Z]{{2}} ?{_D}{{2}} ?{_D}{{2}} ?{_D}{{2}} ?[A-D]|{_D}{{8}}-?[A-Z]|[XYZ]-?{_D}{{7}}-?[A-Z]",
+    "IP": rf"{_D}{{1,3}}\.{_D}{{1,3}}\.{_D}{{1,3}}\.{_D}{{1,3}}|::|(?:[0-9A-Fa-f]{{1,4}}:){{7}}",
+    "PHONE": rf"{_D}(?:[ .()-]{{0,2}}{_D}){{7}}",
+    "ADDRESS": (
+        rf"{_WS}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent"
+        rf"|Parkway|Highway|Square)"
+        rf"|(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer){_WS}+{_D}"
+        rf"|{_D}(?:{_WS}?(?:bis|ter))?,?{_WS}+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|cours){_WS}"
+        rf"|(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Via|Viale|Piazza|Corso|Rua){_WS}"
+    ),
+}
 
 
-def _HAS_SECRET_SHAPE(text: str) -> bool:
-    return any(m in text for m in _SECRET_MARKS)
-
-
-_LABEL_WORDS = ("pass", "pwd", "secret", "key", "token", "mot de passe", "contraseña")
-_STREET_WORDS = (
-    "street", "st.", " st ", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct",
-    "way", "place", "pl", "terrace", "close", "crescent", "parkway", "highway", "square", "straße", "strasse", "str.", "weg",
-    "gasse", "platz", "allee", "ring", "damm", "ufer", "rue", "bd", "chemin", "allée", "impasse", "quai", "cours",
-    "calle", "c/", "avenida", "avda", "plaza", "paseo", "via", "viale", "piazza", "corso", "rua",
-)
-
-
-def _has_words(words: tuple[str, ...]) -> Callable[[str], bool]:
-    def check(text: str) -> bool:
-        low = text.lower()
-        return any(w in low for w in words)
-
-    return check
-
-
-_HAS_LABEL = _has_words(_LABEL_WORDS)
-_HAS_STREET = _has_words(_STREET_WORDS)
-
-
-def _when(pre: str | re.Pattern[str] | Callable[[str], bool], step: Callable[[str, list[str]], str]) -> Callable[[str, list[str]], str]:
-    """Run ``step`` only when a cheap pre-check finds a necessary part of the pattern."""
-    if isinstance(pre, str):
-        return lambda text, kinds: step(text, kinds) if pre in text else text
-    search = pre.search if isinstance(pre, re.Pattern) else pre
-    return lambda text, kinds: step(text, kinds) if search(text) else text
+def _trigger_set(kinds: list[str], *, json: bool = False) -> re2.Set:
+    """One RE2 set of the triggers of ``kinds``; ``json=True`` for serialised JSON text."""
+    trig = re2.Set.SearchSet(re2.Options())
+    for kind in kinds:
+        pattern = _TRIGGERS[kind].replace(_WS, _WS_JSON) if json else _TRIGGERS[kind]
+        if trig.Add(pattern) < 0:  # pragma: no cover - the patterns are fixed
+            raise ValueError(f"bad trigger for {kind}")
+    trig.Compile()
+    return trig
 
 
 KINDS = ("SECRET", "EMAIL", "IBAN", "CARD", "SSN", "NATIONAL_ID", "IP", "PHONE", "ADDRESS")
@@ -210,27 +214,33 @@ _CACHE_MAX = 50_000
 class Scrubber:
     """Finds PII in text and swaps it for keyed pseudonyms."""
 
-    def __init__(self, key: bytes, settings: ScrubSettings | None = None) -> None:
+    def __init__(self, key: bytes, settings: ScrubSettings | None = None, *, prefilter: bool = True) -> None:
+        """``prefilter=False`` runs every detector on every text (slower; same output)."""
         self.key = key
         self.found: Counter[str] = Counter()
         self.settings = settings or ScrubSettings()
         self._custom, self._allow_lit, self._allow_re = self.settings.compiled()
         disabled = {k.upper() for k in self.settings.disable}
-        self._steps: list[tuple[str, Callable[[str, list[str]], str]]] = []
-        for kind, rx in self._custom:
-            self._steps.append((kind, self._simple(kind, rx)))
+        # (kind, detector, trigger index or None = always run); user patterns run first
+        self._steps: list[tuple[str, Callable[[str, list[str]], str], int | None]] = [
+            (kind, self._simple(kind, rx), None) for kind, rx in self._custom
+        ]
         builtin: list[tuple[str, Callable[[str, list[str]], str]]] = [
             ("SECRET", self._secret),
-            ("EMAIL", _when("@", self._simple("EMAIL", _EMAIL, str.lower))),
-            ("IBAN", _when(_HAS_IBAN, self._checked("IBAN", _IBAN, lambda v: v.replace(" ", ""), iban_ok))),
-            ("CARD", _when(_HAS_DIGITS, self._checked("CARD", _CARD, lambda v: re.sub(r"[ -]", "", v), card_ok))),
+            ("EMAIL", self._simple("EMAIL", _EMAIL, str.lower)),
+            ("IBAN", self._checked("IBAN", _IBAN, lambda v: v.replace(" ", ""), iban_ok)),
+            ("CARD", self._checked("CARD", _CARD, lambda v: re.sub(r"[ -]", "", v), card_ok)),
             ("SSN", self._ssn),
-            ("NATIONAL_ID", _when(_HAS_DIGITS, self._checked("NATIONAL_ID", _NATIONAL, lambda v: re.sub(r"[ -]", "", v).upper(), _national_ok))),
+            ("NATIONAL_ID", self._checked("NATIONAL_ID", _NATIONAL, lambda v: re.sub(r"[ -]", "", v).upper(), _national_ok)),
             ("IP", self._ip),
-            ("PHONE", _when(_HAS_DIGITS, self._phone)),
-            ("ADDRESS", _when(_HAS_STREET, self._simple("ADDRESS", _ADDRESS))),
+            ("PHONE", self._phone),
+            ("ADDRESS", self._simple("ADDRESS", _ADDRESS)),
         ]
-        self._steps += [s for s in builtin if s[0] not in disabled]
+        enabled = [(kind, step) for kind, step in builtin if kind not in disabled]
+        self._steps += [(kind, step, i if prefilter else None) for i, (kind, step) in enumerate(enabled)]
+        self._trigger = _trigger_set([kind for kind, _ in enabled]) if prefilter and enabled else None
+        # a whole JSON value can skip the walk when nothing in it can match (and no user patterns)
+        self._json_trigger = _trigger_set([kind for kind, _ in enabled], json=True) if prefilter and enabled and not self._custom else None
         self._cache: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._tokens: dict[tuple[str, str], str] = {}
 
@@ -282,9 +292,6 @@ class Scrubber:
         return run
 
     def _ssn(self, text: str, kinds: list[str]) -> str:
-        if not _HAS_DIGITS.search(text):
-            return text
-
         def repl(m: re.Match[str]) -> str:
             v = m.group(0)
             return v if self.allowed(v) else self._token("SSN", re.sub(r"\D", "", v), kinds)
@@ -303,10 +310,7 @@ class Scrubber:
         def repl(m: re.Match[str]) -> str:
             return m.group(0) if self.allowed(m.group(0)) else self._token("SECRET", m.group(0), kinds)
 
-        if _HAS_SECRET_SHAPE(text):
-            text = _SECRET.sub(repl, text)
-        if not _HAS_LABEL(text):
-            return text
+        text = _SECRET.sub(repl, text)
 
         def labelled(m: re.Match[str]) -> str:
             value = m.group(2)
@@ -365,13 +369,17 @@ class Scrubber:
             return text
         hit = self._cache.get(text)
         if hit is not None:
-            self.found.update(hit[1])
+            if hit[1]:
+                self.found.update(hit[1])
             return hit[0]
         kinds: list[str] = []
         out = text
-        for _, step in self._steps:
-            out = step(out, kinds)
-        self.found.update(kinds)
+        fired = self._trigger.Match(text) if self._trigger is not None else None
+        for _, step, trigger in self._steps:
+            if trigger is None or (fired is not None and trigger in fired):
+                out = step(out, kinds)
+        if kinds:
+            self.found.update(kinds)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
         self._cache[text] = (out, tuple(kinds))
@@ -381,6 +389,13 @@ class Scrubber:
         """Scrub every string inside a JSON-like value (keys are left alone)."""
         if isinstance(value, str):
             return self.scrub(value)
+        if self._json_trigger is not None and isinstance(value, (dict, list)) and value:
+            try:
+                blob = orjson.dumps(value)
+            except TypeError:  # non-string keys, odd types: walk it
+                blob = None
+            if blob is not None and self._json_trigger.Match(blob) is None:
+                return value
         if isinstance(value, dict):
             return {k: self.scrub_json(v) for k, v in value.items()}
         if isinstance(value, list):
