@@ -62,9 +62,10 @@ def iban_ok(iban: str) -> bool:
 
 
 def card_ok(digits: str) -> bool:
-    """Luhn plus a known issuer prefix and length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay)."""
+    """Luhn plus a known issuer prefix and length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay,
+    Maestro) — the issuer identification numbers of ISO/IEC 7812 as commonly published."""
     n = len(digits)
-    if not 13 <= n <= 19 or not luhn_ok(digits):
+    if not 12 <= n <= 19 or not luhn_ok(digits):
         return False
     p2, p4 = int(digits[:2]), int(digits[:4])
     return (
@@ -76,7 +77,12 @@ def card_ok(digits: str) -> bool:
         or 3528 <= p4 <= 3589 and n in (16, 19)
         or (p2 in (36, 38, 39) or 300 <= int(digits[:3]) <= 305) and n in (14, 16)
         or p2 == 62 and 16 <= n <= 19
+        or digits[:4] in ("2131", "1800") and n == 15  # JCB, 15 digits
+        or (digits[:4] in _MAESTRO or 56 <= p2 <= 58)  # Maestro, 12-19 digits
     )
+
+
+_MAESTRO = frozenset({"5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"})
 
 
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
@@ -102,7 +108,7 @@ _LABELLED_SECRET = re.compile(
     r"(?i)(\b" + _LABEL + r"\b[\"']?\s*(?:is|was|ist|est|es|era|è|é|=|:|：|=>)\s*[\"']?)([^\s\"',;)}\]]{4,})"
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
-_CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
+_CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){11,18}\d(?![\w-])")
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
 _SSN_CONTEXT = re.compile(r"(?i)(?<=ssn)(?:[:#]? ?)((?!000|666|9\d\d)\d{9})(?!\d)|(?<=security number )((?!000|666|9\d\d)\d{9})(?!\d)")
@@ -114,19 +120,48 @@ _IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2
 _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:){1,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,7}|[0-9A-Fa-f]{1,4})(?:%\w+)?(?![\w:])"
                    r"|(?<![\w:])::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}(?![\w:])")
 _PHONE = re.compile(
-    r"(?<![\w+/.,-])(?:(?:\+\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?|00\d{2,3}[ .-])\d{1,8}|(?:\(\d{2,5}\)[ .-]?)?\d{2,8})(?:[ .-]\d{2,8}){1,5}(?![\w-]|[.,]\d)"
+    r"(?<![\w+/.,-])(?P<num>(?:\+\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?|00\d{2,3}[ .-])\d{1,12}(?:[ .-]\d{1,8}){0,5}"
+    r"|\(\d{2,5}\)[ .-]?\d{2,8}(?:[ .-]\d{2,8}){0,5}"
+    r"|\d{2,8}(?:[ .-]\d{2,8}){1,5})"
+    r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\w-]|[.,]\d)"  # an extension stays with its number
     r"|(?<![\w+])\+\d{8,14}(?!\w)"
 )
+_INTL_00 = re.compile(r"00\d{2,3}[ .-]")
 _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$")
 _DATEISH = re.compile(r"^(?:\d{4}[-. /]\d{1,2}[-. /]\d{1,2}|\d{1,2}[-. /]\d{1,2}[-. /]\d{4})(?:\D|$)")
+# Street suffixes of USPS Publication 28 (appendix C1) and UK usage, then common abbreviations
+_US_SUFFIXES = (
+    "Alley Annex Arcade Avenue Bayou Beach Bend Bluffs? Bottom Boulevard Branch Bridge Brooks? Burgs? "
+    "Bypass Camp Canyon Cape Causeway Centers? Circles? Cliffs? Close Club Commons? Corners? Course Courts? "
+    "Coves? Creek Crescent Crest Crossing Crossroad Curve Dale Dam Divide Drives? Estates? Expressway Extensions? "
+    "Falls? Ferry Fields? Flats? Fords? Forest Forges? Forks? Fort Freeway Gardens? Gateway Glens? Greens? "
+    "Groves? Harbors? Haven Heights Highway Hills? Hollow Inlet Islands? Isle Junctions? Keys? Knolls? Lakes? "
+    "Land Landing Lane Lights? Loaf Locks? Lodge Loop Mall Manors? Meadows? Mews Mills? Mission "
+    "Motorway Mount Mountains? Neck Orchard Oval Overpass Parks? Parkways? Pass Passage Path Pike Pines? "
+    "Place Plains? Plaza Points? Ports? Prairie Radial Ramp Ranch Rapids? Rest Ridges? Rise River "
+    "Roads? Route Row Rue Run Shoals? Shores? Skyway Springs? Spurs? Squares? Station Stravenue Stream "
+    "Streets? Summit Terrace Throughway Trace Track Trafficway Trail Trailer Tunnel Turnpike Underpass Unions? Valleys? "
+    "Viaduct Views? Villages? Ville Vista Walks? Wall Ways? Wells? "
+).split()
+_US_ABBREVIATIONS = "St Ave Rd Blvd Ln Dr Ct Pl Sq Hwy Pkwy Cir Trl Ter".split()
+_US_SUFFIX = "|".join(_US_SUFFIXES + [a + r"\.?" for a in _US_ABBREVIATIONS])
+_US_SUFFIX_WORD = "|".join(_US_SUFFIXES + _US_ABBREVIATIONS)  # for the trigger
+# German and Dutch street names end in a suffix, lower case in one word ("Hauptstraße") and
+# capitalised after a hyphen ("Karl-Marx-Straße")
+_NL_DE_SUFFIX = "|".join(
+    f"[{w[0].upper()}{w[0]}]{w[1:]}"
+    for w in "straße strasse str\\. weg gasse platz allee ring damm ufer straat laan plein gracht kade dijk singel steeg baan".split()
+)
+_ROMANCE_STREET = ("Calle|C/|Avenida|Avda\\.|Plaza|Paseo|Rambla|Camino|Carretera|Ronda|Travesía|Urbanización|Pasaje|Via|Viale|Piazza"
+                   "|Corso|Largo|Vicolo|Strada|Contrada|Rua|Travessa|Praça|Alameda|Estrada|Rodovia|Vila|Jardim|Ladeira|Viela")
 _UPPER = r"[A-ZÄÖÜÉÈÁÍÓÚÑÇ][\w'’.-]*"
 _ADDRESS = re.compile(
-    r"\b\d{1,5}[A-Za-z]?,?\s+(?:" + _UPPER + r"\s+){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?"
-    r"|Drive|Dr\.?|Court|Ct\.?|Way|Place|Pl\.?|Terrace|Close|Crescent|Parkway|Highway|Square)(?:\s+(?:NW|NE|SW|SE|N|S|E|W))?\b\.?"
-    r"|\b[A-ZÄÖÜ][a-zäöüß-]+(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer)\s+\d{1,4}\s?[a-z]?\b"
+    r"\b\d{1,5}[A-Za-z]?,?\s+(?:" + _UPPER + r"\s+){1,3}(?:" + _US_SUFFIX + r")(?:\s+(?:NW|NE|SW|SE|N|S|E|W))?\b\.?"
+    r"(?:,?\s+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|#)\s?\d{1,5}[A-Za-z]?\b)?"
+    r"|\b[A-ZÄÖÜ][\w-]*?(?:" + _NL_DE_SUFFIX + r")\s+\d{1,4}\s?[a-z]?(?:[/-]\d{1,4})?\b"
     r"|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|cours)\s+"
     r"(?:(?:de la|de l'|des|du|de|la|le|l'|d')\s*)?" + _UPPER + r"(?:\s+" + _UPPER + r")*"
-    r"|\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Via|Viale|Piazza|Corso|Rua|Avenida)\s+(?:(?:de la|de|del|della|dei|di|da|das|do|dos|des)\s+)?"
+    r"|\b(?:" + _ROMANCE_STREET + r")\s+(?:(?:de la|de|del|della|dei|di|da|das|do|dos|des)\s+)?"
     + _UPPER + r"(?:\s+" + _UPPER + r")*,?\s+(?:n\.?º?\s*)?\d{1,4}\b"
 )
 
@@ -144,17 +179,16 @@ _TRIGGERS = {
               r"|pass|pwd|secret|key|token|contraseña)",
     "EMAIL": r"@",
     "IBAN": rf"[A-Z]{{2}}{_D}{{2}}",
-    "CARD": rf"{_D}(?:[ -]?{_D}){{12}}",
+    "CARD": rf"{_D}(?:[ -]?{_D}){{11}}",
     "SSN": rf"{_D}{{3}}[- ]{_D}{{2}}[- ]{_D}{{4}}|{_D}{{9}}",
     "NATIONAL_ID": rf"[A-Z]{{2}} ?{_D}{{2}} ?{_D}{{2}} ?{_D}{{2}} ?[A-D]|{_D}{{8}}-?[A-Z]|[XYZ]-?{_D}{{7}}-?[A-Z]",
     "IP": rf"{_D}{{1,3}}\.{_D}{{1,3}}\.{_D}{{1,3}}\.{_D}{{1,3}}|::|(?:[0-9A-Fa-f]{{1,4}}:){{7}}",
     "PHONE": rf"{_D}(?:[ .()-]{{0,2}}{_D}){{7}}",
     "ADDRESS": (
-        rf"{_WS}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent"
-        rf"|Parkway|Highway|Square)"
-        rf"|(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer){_WS}+{_D}"
+        rf"{_WS}(?:{_US_SUFFIX_WORD})"
+        rf"|(?:{_NL_DE_SUFFIX}){_WS}+{_D}"
         rf"|{_D}(?:{_WS}?(?:bis|ter))?,?{_WS}+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|cours){_WS}"
-        rf"|(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Via|Viale|Piazza|Corso|Rua){_WS}"
+        rf"|(?:{_ROMANCE_STREET}){_WS}"
     ),
 }
 
@@ -347,9 +381,10 @@ class Scrubber:
     def _phone(self, text: str, kinds: list[str]) -> str:
         def repl(m: re.Match[str]) -> str:
             raw = m.group(0)
-            digits = re.sub(r"\D", "", raw)
-            international = raw.startswith(("+", "(", "00"))
-            if len(digits) > 15 or len(digits) < (8 if international else 10):
+            digits = re.sub(r"\D", "", m.group("num") or raw)
+            international = raw.startswith(("+", "(")) or bool(_INTL_00.match(raw))
+            # "00" + country code + number: at least 10 digits, so 00499-715 (a postcode) stays
+            if len(digits) > 15 or len(digits) < (8 if raw.startswith(("+", "(")) else 10):
                 return raw
             if not international and (_DATEISH.match(raw) or text[m.end():m.end() + 1] == ":"):
                 return raw
