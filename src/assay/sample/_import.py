@@ -12,7 +12,6 @@ import orjson
 from sqlalchemy import select
 
 from assay.errors import AssayError, InputError
-from assay.profile import load_profile
 from assay.project import Project, as_project
 from assay.records import Case, EvalSet, Message
 from assay.sample._sample import _NAME, _hash, save_set
@@ -72,6 +71,8 @@ def import_set(
         with store.read() as conn:
             if conn.execute(select(eval_sets.c.name).where(eval_sets.c.name == name)).first():
                 raise AssayError(f"eval set {name!r} already exists and eval sets are immutable", hint="choose a new name")
+        from assay.profile import load_profile  # lazy: scikit-learn is not needed to run a set
+
         prof = load_profile(store)
         texts: list[str] = []
         messages: list[list[Message]] = []

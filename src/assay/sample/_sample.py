@@ -15,7 +15,6 @@ from sqlalchemy import insert, select
 
 from assay.errors import AssayError, NotFoundError
 from assay.ingest._pii import strip_pseudonyms
-from assay.profile import load_profile
 from assay.project import as_project, Project, SamplingSettings
 from assay.records import Case, EvalSet, Message
 from assay.sample._allocate import allocate
@@ -89,6 +88,8 @@ def sample(
                     f"eval set {name!r} already exists and eval sets are immutable",
                     hint="choose a new name, e.g. --name v2",
                 )
+        from assay.profile import load_profile  # lazy: scikit-learn is not needed to run a set
+
         prof = load_profile(store, profile_id)
         weights = {s.id: s.weight for s in prof.slices}
         q = (
