@@ -90,3 +90,76 @@ async def test_tool_use_becomes_output_and_tools_pass_through(tmp_path):
         await prov.aclose()
     assert json.loads(done.output) == [block]
     assert mock.requests[0]["tools"] == tools
+
+
+@pytest.mark.parametrize("http", ["aiohttp", "httpx"])
+async def test_stream_assembles_text_and_usage(tmp_path, http):
+    async with MockAnthropic(answer=lambda body: "four is the answer") as mock:
+        prov = _make(tmp_path, mock.base_url, stream=True, http=http)
+        done = await prov.complete(PROMPT, {"temperature": 0}, CASE)
+        await prov.aclose()
+    assert done.output == "four is the answer"
+    assert done.tokens_in == 5 + 2 and done.tokens_out == 4  # input from message_start, output from message_delta
+    body = mock.requests[0]
+    assert body["stream"] is True and body["system"] == "be brief" and body["max_tokens"] == 1024
+
+
+async def test_stream_also_from_params(tmp_path):
+    async with MockAnthropic() as mock:
+        prov = _make(tmp_path, mock.base_url)
+        done = await prov.complete(PROMPT, {"stream": True}, CASE)
+        await prov.aclose()
+    assert done.output == "echo: two plus two" and done.tokens_out == 4
+
+
+async def test_streamed_tool_use_matches_the_non_streamed_answer(tmp_path):
+    block = {"type": "tool_use", "id": "t1", "name": "lookup", "input": {"order": "A-1", "items": [1, 2, 3]}}
+    async with MockAnthropic(answer=lambda body: [block]) as mock:
+        streamed = _make(tmp_path, mock.base_url, stream=True)
+        plain = _make(tmp_path, mock.base_url)
+        got_stream = await streamed.complete(PROMPT, {}, CASE)
+        got_plain = await plain.complete(PROMPT, {}, CASE)
+        await streamed.aclose()
+        await plain.aclose()
+    assert json.loads(got_stream.output) == [block] == json.loads(got_plain.output)
+
+
+@pytest.mark.parametrize("http", ["aiohttp", "httpx"])
+async def test_stream_error_event_is_retryable(tmp_path, http):
+    async with MockAnthropic(stream_error="overloaded_error") as mock:
+        prov = _make(tmp_path, mock.base_url, stream=True, http=http)
+        with pytest.raises(RetryableError, match="overloaded_error"):
+            await prov.complete(PROMPT, {}, CASE)
+        await prov.aclose()
+
+
+async def test_stream_error_event_of_a_bad_request_is_not_retryable(tmp_path):
+    async with MockAnthropic(stream_error="invalid_request_error") as mock:
+        prov = _make(tmp_path, mock.base_url, stream=True)
+        with pytest.raises(ProviderError, match="invalid_request_error") as err:
+            await prov.complete(PROMPT, {}, CASE)
+        await prov.aclose()
+    assert not err.value.retryable
+
+
+async def test_stream_cut_or_garbled_is_retryable(tmp_path):
+    async with MockAnthropic(stream_cut_after=4) as mock:
+        prov = _make(tmp_path, mock.base_url, stream=True)
+        with pytest.raises(RetryableError, match="ended before message_stop"):
+            await prov.complete(PROMPT, {}, CASE)
+        await prov.aclose()
+    async with MockAnthropic(stream_garbage=True) as mock:
+        prov = _make(tmp_path, mock.base_url, stream=True)
+        with pytest.raises(RetryableError, match="invalid JSON"):
+            await prov.complete(PROMPT, {}, CASE)
+        await prov.aclose()
+
+
+async def test_stream_http_error_before_events_is_retryable_with_retry_after(tmp_path):
+    async with MockAnthropic(fail_first=1, fail_status=429, retry_after=2) as mock:
+        prov = _make(tmp_path, mock.base_url, stream=True)
+        with pytest.raises(RetryableError) as err:
+            await prov.complete(PROMPT, {}, CASE)
+        assert (await prov.complete(PROMPT, {}, CASE)).output == "echo: two plus two"
+        await prov.aclose()
+    assert err.value.retry_after == 2 and "429" in str(err.value)

@@ -26,6 +26,7 @@ from assay.analyze._plots import (
 from assay.analyze._tables import Tables, build_tables
 from assay.project import as_project, Project
 from assay.run import latest_run
+from assay.scorers import JudgeEvidence, judge_evidence
 from sqlalchemy import select
 
 from assay.stats import BTResult, Estimate, bradley_terry, fragility, mde_graded, power_curve
@@ -56,6 +57,7 @@ class Report:
     mirage: Mirage | None = None
     ratings: BTResult | None = None
     fragility: dict[str, Any] | None = None
+    judges: JudgeEvidence | None = None
 
     def to_json(self) -> dict[str, Any]:
         t = self.tables
@@ -73,6 +75,7 @@ class Report:
             "comparison": None if self.comparison is None else self.comparison.to_json(),
             "mirage": None if self.mirage is None else self.mirage.to_json(),
             "ratings": None if self.ratings is None else {**self.ratings.to_json(), "fragility": self.fragility},
+            "judges": None if self.judges is None else self.judges.to_json(),
         }
 
 
@@ -111,6 +114,29 @@ def _extra_markdown(c: Comparison | None, m: Mirage | None, bt: BTResult | None,
             lines.append(f"| {bt.models[k]} | {bt.elo[k]:.0f} ({1000 + 173.7178 * bt.low[k]:.0f}–{1000 + 173.7178 * bt.high[k]:.0f}) |")
         if frag and frag.get("flips"):
             lines.append(f"\nFlipping {frag['flips']} of {bt.n_votes} verdicts would make {frag['new_leader']} the top model.")
+    return lines
+
+
+def _num(x: float | None) -> str:
+    return "–" if x is None or x != x else f"{x:.2f}"
+
+
+def _judge_markdown(ev: JudgeEvidence | None) -> list[str]:
+    """The judges used in the run, their agreement with human verdicts, and a flag on each uncalibrated one."""
+    if ev is None or not ev.judges:
+        return []
+    lines = ["", "## LLM judges", "",
+             "Agreement with human verdicts on the same results: Cohen's κ, and EvalGen alignment (harmonic mean of "
+             "coverage — human-failed outputs the judge fails — and 1 − false failure rate).", "",
+             "| judge | mode | human verdicts | κ | alignment | coverage | false failure rate | calibrated |",
+             "|---|---|---|---|---|---|---|---|"]
+    for j in ev.judges:
+        lines.append(f"| {j.scorer} | {j.mode} | {j.n} | {_num(j.kappa)} | {_num(j.alignment)} | {_num(j.coverage)} | "
+                     f"{_num(j.false_failure_rate)} | {'yes' if j.calibrated else 'no'} |")
+    lines.append("")
+    lines += [f"> **Warning:** {w}" for w in ev.warnings()]
+    if not ev.ok:
+        lines += ["", "> **The only evidence in this run comes from uncalibrated judges.**"]
     return lines
 
 
@@ -170,6 +196,7 @@ def report(
         inc = project.incumbent
         t = build_tables(store, set_name, run_id, inc.name if inc else None)
         comp, mir, bt, frag = _evidence(store, set_name, run_id, inc.name if inc else None)
+        judges = judge_evidence(project, run_id, store=store)
     finally:
         if own_store:
             store.close()
@@ -177,7 +204,8 @@ def report(
     out_dir.mkdir(parents=True, exist_ok=True)
     scorer_names = sorted({s for c in t.candidates for s in c.scorers})
     md = out_dir / "report.md"
-    md.write_text(_markdown(t, scorer_names) + "\n".join(_extra_markdown(comp, mir, bt, frag)) + "\n", encoding="utf-8")
+    md.write_text(_markdown(t, scorer_names) + "\n".join(_judge_markdown(judges) + _extra_markdown(comp, mir, bt, frag)) + "\n",
+                  encoding="utf-8")
     svg = {}
     if comp is not None and comp.rows:
         svg["forest"] = forest(comp)
@@ -214,7 +242,10 @@ def report(
             pct=pct,
             est=est,
             generated=utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+            judges=judges,
+            num=_num,
         ),
         encoding="utf-8",
     )
-    return Report(tables=t, markdown_path=md, html_path=html, comparison=comp, mirage=mir, ratings=bt, fragility=frag)
+    return Report(tables=t, markdown_path=md, html_path=html, comparison=comp, mirage=mir, ratings=bt, fragility=frag,
+                  judges=judges)

@@ -24,6 +24,7 @@ from sqlalchemy import and_, delete, insert, or_, select, tuple_
 
 from assay.store import Store, utcnow
 from assay.store._schema import response_cache, results
+from assay.store._upsert import insert_or_ignore
 
 _CACHE_FIELDS = ("output", "tokens_in", "tokens_out", "cost_usd", "latency_ms")
 
@@ -106,9 +107,6 @@ class ResultWriter:
                 conn.execute(delete(results).where(cond))
             conn.execute(insert(results), rows)
             if cache_rows:
-                stmt = insert(response_cache)
-                if conn.dialect.name == "sqlite":
-                    stmt = stmt.prefix_with("OR IGNORE")
-                conn.execute(stmt, cache_rows)
+                insert_or_ignore(conn, response_cache, cache_rows)
         self.commits += 1
         self.on_commit(rows)

@@ -10,7 +10,11 @@ A rubric judge's score says *pass* when it is at least ``params.pass_at`` on the
 grade (default ``scale - 1``); a pairwise judge's outcome is win / tie / loss of the
 candidate against the baseline. We report Cohen's κ, raw agreement, and — treating
 "fail" (a failing grade, or a loss) as the positive class — the judge's TPR (it catches
-failures humans saw) and TNR (it passes what humans passed). A judge is *calibrated*
+failures humans saw) and TNR (it passes what humans passed), and EvalGen's alignment
+(Shankar et al. 2024, "Who Validates the Validators?"): *coverage* is the share of
+human-failed outputs the judge fails (= TPR), the *false failure rate* (FFR) the share of
+human-passed outputs the judge fails (= 1 − TNR), and *alignment* their harmonic mean
+``2·coverage·(1 − FFR) / (coverage + 1 − FFR)``. A judge is *calibrated*
 when it has at least ``min_verdicts`` paired verdicts and κ ≥ ``min_kappa``; otherwise
 reports flag it, and it must not be the only evidence for a decision.
 """
@@ -65,11 +69,23 @@ class Calibration:
     tnr_fail: float | None
     calibrated: bool
     reason: str
+    coverage: float | None = None  #: share of human-failed outputs the judge fails
+    false_failure_rate: float | None = None  #: share of human-passed outputs the judge fails
+    alignment: float | None = None  #: harmonic mean of coverage and 1 - false_failure_rate
 
     def to_json(self) -> dict[str, Any]:
         r = lambda x: None if x is None else round(x, 4)  # noqa: E731
         return {"scorer": self.scorer, "mode": self.mode, "n": self.n, "kappa": r(self.kappa), "agreement": r(self.agreement),
-                "tpr_fail": r(self.tpr_fail), "tnr_fail": r(self.tnr_fail), "calibrated": self.calibrated, "reason": self.reason}
+                "tpr_fail": r(self.tpr_fail), "tnr_fail": r(self.tnr_fail), "coverage": r(self.coverage),
+                "false_failure_rate": r(self.false_failure_rate), "alignment": r(self.alignment),
+                "calibrated": self.calibrated, "reason": self.reason}
+
+    def warning(self) -> str | None:
+        """The sentence a report prints when this judge must not stand alone as evidence."""
+        if self.calibrated:
+            return None
+        return (f"judge {self.scorer} is not calibrated against human verdicts ({self.reason}) "
+                "— do not use it as the only evidence for a decision")
 
 
 def _rates(judge: list[bool], human: list[bool]) -> tuple[float | None, float | None]:
@@ -77,6 +93,22 @@ def _rates(judge: list[bool], human: list[bool]) -> tuple[float | None, float | 
     pos = [j for j, h in zip(judge, human) if h]
     neg = [j for j, h in zip(judge, human) if not h]
     return (sum(pos) / len(pos) if pos else None, sum(not j for j in neg) / len(neg) if neg else None)
+
+
+def evalgen_alignment(judge_fails: Sequence[bool], human_fails: Sequence[bool]) -> tuple[float | None, float | None, float | None]:
+    """EvalGen's (coverage, false failure rate, alignment) of a judge against human labels.
+
+    ``True`` means *fail*. Coverage is undefined without human failures and the false
+    failure rate without human passes; alignment then is None too. When the judge
+    misses every failure and fails every pass, alignment is 0.
+    """
+    if len(judge_fails) != len(human_fails):
+        raise ValueError("the judge and the humans must label the same items")
+    tpr, tnr = _rates(list(judge_fails), list(human_fails))
+    if tpr is None or tnr is None:
+        return tpr, None if tnr is None else 1 - tnr, None
+    denom = tpr + tnr
+    return tpr, 1 - tnr, 0.0 if denom == 0 else 2 * tpr * tnr / denom
 
 
 def judge_calibration(
@@ -132,11 +164,13 @@ def judge_calibration(
     fail = "fail" if mode == "grade" else "loss"
     kappa = cohen_kappa(judge_labels, human_labels)
     agreement = sum(a == b for a, b in zip(judge_labels, human_labels)) / n
-    tpr, tnr = _rates([j == fail for j in judge_labels], [h == fail for h in human_labels])
+    judge_fails, human_fails = [j == fail for j in judge_labels], [h == fail for h in human_labels]
+    tpr, tnr = _rates(judge_fails, human_fails)
+    coverage, ffr, alignment = evalgen_alignment(judge_fails, human_fails)
     if n < min_verdicts:
         ok, reason = False, f"only {n} human verdicts (need {min_verdicts})"
     elif not kappa >= min_kappa:  # also catches nan
         ok, reason = False, f"Cohen's kappa {kappa:.2f} is below {min_kappa}"
     else:
         ok, reason = True, f"kappa {kappa:.2f} on {n} verdicts"
-    return Calibration(scorer_name, mode, n, kappa, agreement, tpr, tnr, ok, reason)
+    return Calibration(scorer_name, mode, n, kappa, agreement, tpr, tnr, ok, reason, coverage, ffr, alignment)

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from assay.errors import ConfigError, ProviderError
 from assay.project import Project, ScorerSettings
@@ -37,6 +37,7 @@ from assay.scorers._registry import ScoreValue, scorer
 from assay.scorers._score import baseline_name
 from assay.store import utcnow
 from assay.store._schema import response_cache
+from assay.store._upsert import insert_or_ignore
 
 GRADE_PROMPT = """You are grading an AI assistant's answer against a rubric.
 
@@ -167,10 +168,7 @@ class _Judge:
         await self.prov.aclose()
         if self.new_cache:
             with self.store.write() as conn:
-                stmt = insert(response_cache)
-                if conn.dialect.name == "sqlite":
-                    stmt = stmt.prefix_with("OR IGNORE")
-                conn.execute(stmt, list({r["key"]: r for r in self.new_cache}.values()))
+                insert_or_ignore(conn, response_cache, self.new_cache)
         self.store.close()
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from assay.errors import NotFoundError
 from assay.project import Project, as_project
-from assay.scorers._calibration import Calibration, judge_calibration
+from assay.scorers._calibration import Calibration
+from assay.scorers._evidence import judge_evidence
 from assay.store import Store
 from assay.store._schema import results, runs, scores
 
@@ -37,6 +38,11 @@ class ResultsTable:
     candidates: list[CandidateRow]
     inconsistent_pairs: dict[str, int]
     judges: list[Calibration]
+    evidence_ok: bool = True  #: False when the run's only evidence is uncalibrated judges
+
+    def warnings(self) -> list[str]:
+        """One sentence per judge that is not calibrated against human verdicts."""
+        return [w for j in self.judges if (w := j.warning())]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -53,6 +59,8 @@ class ResultsTable:
             ],
             "inconsistent_pairs": self.inconsistent_pairs,
             "judges": [j.to_json() for j in self.judges],
+            "evidence_ok": self.evidence_ok,
+            "warnings": self.warnings(),
         }
 
 
@@ -99,8 +107,8 @@ def results_table(project: Project | str | Path, set_name: str, *, run_id: str |
         for (cand, scorer_name), values in acc.items():
             rows.setdefault(cand, CandidateRow(cand)).scores[scorer_name] = (sum(values) / len(values), len(values))
         names = [s.name for s in project.config.scorers if any((c, s.name) in acc for c in rows)]
-        judges = [judge_calibration(project, run["id"], s.name, store) for s in project.config.scorers if s.type == "judge"]
-        return ResultsTable(run["id"], set_name, run["status"], names, list(rows.values()), inconsistent, judges)
+        ev = judge_evidence(project, run["id"], store=store)
+        return ResultsTable(run["id"], set_name, run["status"], names, list(rows.values()), inconsistent, ev.judges, ev.ok)
     finally:
         if own:
             store.close()

@@ -11,7 +11,7 @@ from rich.table import Table
 from assay.cli._app import JsonOpt, ProjectOpt, app
 from assay.cli._output import emit_json, out
 from assay.project import load_project
-from assay.scorers import results_table
+from assay.scorers import Calibration, results_table
 
 
 @app.command()
@@ -37,6 +37,20 @@ def results(
     for name, n in t.inconsistent_pairs.items():
         out.print(f"  {name}: {n} pairs judged differently in the two orders (counted as ties)")
     for j in t.judges:
-        flag = "[green]calibrated[/]" if j.calibrated else "[yellow]UNCALIBRATED[/]"
-        stats = "" if j.kappa is None else f" kappa={j.kappa:.2f} TPR(fail)={j.tpr_fail if j.tpr_fail is None else round(j.tpr_fail, 2)} TNR(fail)={j.tnr_fail if j.tnr_fail is None else round(j.tnr_fail, 2)}"
-        out.print(f"  judge {j.scorer}: {flag} ({j.reason}){stats}")
+        out.print(f"  judge {j.scorer}: " + ("[green]calibrated[/]" if j.calibrated else "[yellow]UNCALIBRATED[/]")
+                  + f" ({j.reason}); {judge_stats(j)}")
+    for w in t.warnings():
+        out.print(f"[yellow]warning:[/] {w}")
+    if not t.evidence_ok:
+        out.print("[red]The only evidence in this run comes from uncalibrated judges.[/]")
+
+
+def _num(x: float | None) -> str:
+    return "–" if x is None or x != x else f"{x:.2f}"
+
+
+def judge_stats(j: Calibration) -> str:
+    """κ, EvalGen alignment (coverage, false failure rate), TPR/TNR on fail and n, as one line."""
+    return (f"n={j.n} verdicts, kappa={_num(j.kappa)}, alignment={_num(j.alignment)} "
+            f"(coverage={_num(j.coverage)}, false failures={_num(j.false_failure_rate)}), "
+            f"TPR(fail)={_num(j.tpr_fail)}, TNR(fail)={_num(j.tnr_fail)}")
