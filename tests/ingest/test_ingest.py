@@ -100,3 +100,33 @@ def test_gzip_and_globs(project, tmp_path):
 def test_missing_file_is_a_clear_error(project):
     with pytest.raises(InputError, match="no file matches"):
         ingest(project, ["nope/*.jsonl"])
+
+
+def test_worker_processes_store_exactly_what_one_process_stores(tmp_path, monkeypatch):
+    """``workers`` only changes where rows are parsed and scrubbed, never what is stored."""
+    import importlib
+
+    ing = importlib.import_module("assay.ingest._ingest")
+
+    monkeypatch.setattr(ing, "BATCH", 7)  # many chunks, so several are in flight at once
+    monkeypatch.setenv("ASSAY_PROJECT_KEY", "same-key-for-both")
+    lines = [json.dumps(_row(i, metadata={"locale": "en-US", "note": f"mail me at u{i}@example.com" if i % 3 == 0 else "ok"}))
+             for i in range(60)]
+    lines[10] = "{not json"
+    lines[41] = json.dumps({"id": "no-messages"})
+    results = []
+    for workers in (0, 2):
+        root = tmp_path / f"w{workers}"
+        root.mkdir()
+        (root / "assay.yaml").write_text("project: t\n")
+        proj = load_project(root)
+        log = _write(root / "log.jsonl", lines)
+        s = ingest(proj, [str(log)], source="bot", workers=workers)
+        store = proj.open_store()
+        with store.read() as conn:
+            recs = sorted((r.id, r.output, json.dumps(r.messages), json.dumps(r.meta)) for r in conn.execute(select(records)))
+            quar = sorted((r.line, r.reason) for r in conn.execute(select(quarantine)))
+        store.close()
+        results.append((s.kept, s.quarantined, dict(s.pii), recs, quar))
+    assert results[0][0] == 58 and results[0][1] == 2 and results[0][2] == {"EMAIL": 20}
+    assert results[0] == results[1]

@@ -20,7 +20,7 @@ from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
 from assay.ingest._formats import _BadRow, detect_format, get_reader, readers
 from assay.ingest._pii import ScrubSettings
-from assay.ingest._process import ChunkResult, Processor
+from assay.ingest._process import ChunkResult, Processor, process_in_worker
 from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
@@ -174,7 +174,7 @@ def _run_file(
     pending: list[tuple[Future[ChunkResult], int, float]] = []
     depth = 2 * (pool._max_workers or 1)  # bounded: memory does not grow with the file
     for chunk in chunks:
-        pending.append((pool.submit(proc.process, chunk, utcnow()), len(chunk), sum(size_of(p) for _, p in chunk)))
+        pending.append((pool.submit(process_in_worker, proc, chunk, utcnow()), len(chunk), sum(size_of(p) for _, p in chunk)))
         if len(pending) >= depth:
             fut, n, nb = pending.pop(0)
             absorb(fut.result(), n, nb)
@@ -210,7 +210,7 @@ def ingest(
     lists values to keep (``re:`` prefix for a regex), ``scrub_disable`` switches built-in
     kinds off. Bad rows go to the quarantine table with file, line and reason. Rows already
     stored count as duplicates, so re-running an ingest, or finishing an interrupted one,
-    is safe. ``workers`` > 1 parses and scrubs in that many processes.
+    is safe. ``workers`` >= 1 parses and scrubs in that many worker processes while this one writes.
     """
     project = as_project(project)
     jobs: list[tuple[str, str, list[Path], Any]] = []
@@ -233,7 +233,7 @@ def ingest(
     store = store or project.open_store()
     summary = IngestSummary(scrubbed=scrub)
     started = time.perf_counter()
-    pool = ProcessPoolExecutor(max_workers=workers) if workers and workers > 1 else None
+    pool = ProcessPoolExecutor(max_workers=workers) if workers and workers >= 1 else None
     if not scrub:
         store.audit("ingest.no_scrub", files=[str(p) for _, _, files, _ in jobs for p in files])
     try:

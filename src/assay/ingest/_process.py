@@ -173,3 +173,18 @@ class Processor:
             "labels": f["labels"],
             "ingested_at": now,
         }
+
+
+_WORKER_CACHE: dict[tuple[Any, ...], Processor] = {}
+
+
+def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: Any) -> ChunkResult:
+    """``proc.process`` in a worker process, reusing one ready Processor (its compiled
+    detectors and scrub cache) per file instead of rebuilding it for every chunk."""
+    key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings))
+    cached = _WORKER_CACHE.get(key)
+    if cached is None:
+        if len(_WORKER_CACHE) > 8:
+            _WORKER_CACHE.clear()
+        cached = _WORKER_CACHE[key] = proc
+    return cached.process(chunk, now)
