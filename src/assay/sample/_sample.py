@@ -46,6 +46,47 @@ def _spread(n_avail: int, n: int) -> list[int]:
     return sorted({min(n_avail - 1, int((i + 0.5) * n_avail / n) if i else 0) for i in range(n)})
 
 
+_CANDIDATES_PER_CASE = 25  # a slice's representatives are chosen among at most this many rows per case
+
+
+def _user_text(messages: list[dict[str, Any]]) -> str:
+    """The text a profile embeds for a record (its user turns, pseudonym keys removed)."""
+    return strip_pseudonyms("\n".join(m["content"] for m in messages if m["role"] == "user"))
+
+
+def _representatives(x: np.ndarray, n: int, seed: int) -> list[int]:
+    """``n`` rows of ``x`` (unit vectors) that stand for the sub-topics of a slice: k-means
+    into ``n`` groups, then the member nearest each group's centre. A sub-topic with a few
+    percent of a slice's traffic gets a case of its own instead of being outvoted by the
+    slice's main topic, as it is when cases are picked by distance to one centre."""
+    from sklearn.cluster import KMeans
+
+    if n >= len(x):
+        return list(range(len(x)))
+    if n == 1:
+        return [int(np.argmax(x @ _unit(x.mean(axis=0))))]
+    km = KMeans(n_clusters=n, n_init=1, random_state=seed, max_iter=100).fit(x)
+    picks = []
+    for g in range(n):
+        members = np.flatnonzero(km.labels_ == g)
+        if len(members):
+            d = ((x[members] - km.cluster_centers_[g]) ** 2).sum(axis=1)
+            picks.append(int(members[np.argmin(d)]))
+    taken = set(picks)
+    for i in range(len(x)):  # an empty group (duplicate points): fill with the next rows in order
+        if len(picks) >= n:
+            break
+        if i not in taken:
+            picks.append(i)
+            taken.add(i)
+    return sorted(picks)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 else v
+
+
 def _hash(obj: Any) -> str:
     return hashlib.sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
@@ -64,7 +105,9 @@ def sample(
     """Draw eval set ``name`` from the newest traffic profile and save it (immutable).
 
     Allocation across slices is proportional to traffic with a tail quota; within a
-    slice, cases are spread from the centre outwards by distance to the slice centroid;
+    slice, the candidates (spread from the centre outwards by distance to the slice
+    centroid) are split into as many sub-topics as the slice gets cases (k-means on the
+    profile's embedding) and the record nearest each sub-topic's centre is drawn;
     identical inputs (same words, digits masked) and near-duplicates (MinHash/LSH
     Jaccard above ``near_dup_threshold``, default 0.9; ``1.0`` turns it off) are drawn
     only once, keeping the copy nearest the slice centre. A ``holdout`` fraction is
@@ -151,13 +194,31 @@ def sample(
             min_share=settings.min_share,
         )
         rng = np.random.default_rng(settings.seed)
+        # Within a slice: candidates spread from the centre outwards by distance (at most
+        # _CANDIDATES_PER_CASE per case), then one representative per sub-topic.
+        candidates = {sid: _spread(len(pool[sid]), n * _CANDIDATES_PER_CASE) for sid, n in alloc.items() if n}
+        need = [sid for sid in sorted(candidates) if alloc[sid] < len(candidates[sid])]
+        vectors: dict[str, np.ndarray] = {}
+        if need:
+            embedder = _slice_embedder(project, prof.id, store)
+            if embedder is not None:
+                texts = [_user_text(pool[sid][pos]["messages"]) for sid in need for pos in candidates[sid]]
+                x = embedder.transform(texts)
+                start = 0
+                for sid in need:
+                    vectors[sid] = x[start:start + len(candidates[sid])]
+                    start += len(candidates[sid])
         chosen: list[tuple[str, dict[str, Any], float]] = []
         for slice_id in sorted(alloc):
             n = alloc[slice_id]
             if n == 0:
                 continue
             rows = pool[slice_id]
-            for pos in _spread(len(rows), n):
+            if slice_id in vectors:
+                picks = [candidates[slice_id][i] for i in _representatives(vectors[slice_id], n, settings.seed)]
+            else:
+                picks = _spread(len(rows), n)
+            for pos in picks:
                 chosen.append((slice_id, rows[pos], weights[slice_id] / n))
 
         # Holdout: systematic split over a seeded shuffle within each slice, so the
@@ -209,6 +270,20 @@ def sample(
     finally:
         if own_store:
             store.close()
+
+
+def _slice_embedder(project: Project, profile_id: str, store: Store) -> Any:
+    """The profile's fitted embedder (pretrained ones through the store's vector cache);
+    None when the profile has no saved map, and cases are then picked by distance alone."""
+    from assay.profile import load_traffic_map
+    from assay.profile._pretrained import CachedEmbedder
+
+    try:
+        tmap = load_traffic_map(project, profile_id, store=store)
+    except NotFoundError:
+        return None
+    emb = tmap.embedder
+    return CachedEmbedder(emb, store) if emb.name in ("minilm", "openai") else emb
 
 
 def save_set(store: Store, evs: EvalSet, case_objs: list[Case]) -> None:
