@@ -65,6 +65,11 @@ def embedder_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def embedder_factory(name: str) -> Callable[..., Embedder] | None:
+    """The class or factory registered as ``name`` (None when unknown)."""
+    return _REGISTRY.get(name)
+
+
 def make_embedder(name: str, **options: Any) -> Embedder:
     """Build the embedder registered as ``name`` with its options."""
     if name not in _REGISTRY:
@@ -131,6 +136,34 @@ class TfidfSvdEmbedder:
     def vocabulary(self) -> np.ndarray:
         self._check()
         return self.vectorizer_.get_feature_names_out()
+
+    def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """JSON parameters and numpy arrays that rebuild this fitted embedder (no pickle)."""
+        self._check()
+        vocab = self.vectorizer_.vocabulary_
+        terms = [""] * len(vocab)
+        for term, i in vocab.items():
+            terms[i] = term
+        params = {"dim": self.dim, "max_features": self.max_features, "seed": self.seed,
+                  "fit_sample": self.fit_sample, "vocabulary": terms}
+        return params, {"idf": np.asarray(self.vectorizer_.idf_), "components": self.svd_.components_}
+
+    @classmethod
+    def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> "TfidfSvdEmbedder":
+        """Rebuild from :meth:`get_state`; gives the same vectors and fingerprint."""
+        params = dict(params)
+        terms = params.pop("vocabulary")
+        emb = cls(**params)
+        emb.vectorizer_ = TfidfVectorizer(
+            ngram_range=(1, 2), min_df=2, max_features=emb.max_features, sublinear_tf=True, dtype=np.float32,
+            vocabulary={t: i for i, t in enumerate(terms)},
+        )
+        emb.vectorizer_.idf_ = arrays["idf"]
+        components = arrays["components"]
+        emb.svd_ = TruncatedSVD(n_components=components.shape[0], random_state=emb.seed)
+        emb.svd_.components_ = components
+        emb.svd_.n_features_in_ = components.shape[1]
+        return emb
 
     def fingerprint(self) -> str:
         self._check()

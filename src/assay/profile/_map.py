@@ -1,8 +1,8 @@
 """The fitted traffic map: what is needed to place *new* texts into a profile's slices.
 
-A profile stores its slices in the database; the fitted embedder and the cluster
-centroids are pickled to ``.assay/profiles/<profile id>.pkl`` so that any text (an
-eval set, a demo file, a public benchmark never ingested) can be embedded the same
+A profile stores its slices in the database, and the fitted embedder and the cluster
+centroids with them (table ``profile_models``, see :mod:`._mapstore`), so that any text
+(an eval set, a demo file, a public benchmark never ingested) can be embedded the same
 way and assigned to the nearest centroid. A text is *unmatched* (production has
 nothing like it) when its distance to the nearest of a seeded reference sample of
 production records exceeds ``nn_threshold``: the 99th percentile of the same
@@ -12,7 +12,6 @@ nearest-neighbour distance measured among production records themselves
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from assay.errors import NotFoundError
 from assay.profile._embed import Embedder, chunks
 
 OTHER = "other"
@@ -90,30 +88,8 @@ class TrafficMap:
 
 
 def map_path(state_dir: Path, profile_id: str) -> Path:
+    """Where projects profiled before maps were kept in the store have their pickled map."""
     return state_dir / "profiles" / f"{profile_id}.pkl"
-
-
-def save_map(state_dir: Path, tmap: TrafficMap) -> Path:
-    path = map_path(state_dir, tmap.profile_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(tmap, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
-    return path
-
-
-def load_map(state_dir: Path, profile_id: str) -> TrafficMap:
-    """The fitted map of ``profile_id`` (files of the project's own state folder only)."""
-    path = map_path(state_dir, profile_id)
-    if not path.exists():
-        raise NotFoundError(
-            f"the fitted traffic map of profile {profile_id} is missing ({path})",
-            hint="run `assay profile` again to rebuild it",
-        )
-    with open(path, "rb") as fh:
-        tmap = pickle.load(fh)
-    return tmap
 
 
 def reference_sample(x: np.ndarray, seed: int, n: int = 5000, quantile: float = 0.99) -> tuple[np.ndarray, float]:

@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 from sklearn.preprocessing import normalize
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from assay.errors import AssayError, MissingDependency
 from assay.profile._embed import MAX_CHARS, Embedder, embedder
+from assay.store._upsert import insert_or_ignore
 
 _BATCH = 256
 
@@ -63,6 +64,14 @@ class MiniLMEmbedder:
 
     def fingerprint(self) -> str:
         return "minilm-all-MiniLM-L6-v2"
+
+    def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Constructor parameters only: the weights come from the installed package."""
+        return {"batch_size": self.batch_size, "device": self.device, "threads": self.threads}, {}
+
+    @classmethod
+    def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> "MiniLMEmbedder":
+        return cls(**params)
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "model_"}
@@ -127,6 +136,15 @@ class OpenAIEmbedder:
     def fingerprint(self) -> str:
         return f"openai-{self.base_url}-{self.model}"
 
+    def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Constructor parameters only (the key stays in the environment)."""
+        return {"model": self.model, "base_url": self.base_url, "api_key_env": self.api_key_env,
+                "batch_size": self.batch_size, "timeout_s": self.timeout_s}, {}
+
+    @classmethod
+    def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> "OpenAIEmbedder":
+        return cls(**params)
+
 
 class CachedEmbedder:
     """Wraps a pretrained embedder; vectors are kept in the ``embeddings`` table by content hash."""
@@ -168,9 +186,10 @@ class CachedEmbedder:
             first = {keys[i]: i for i in reversed(todo)}
             new = self.inner.transform([texts[first[k]] for k in todo_unique])
             now = utcnow()
-            with self.store.write() as conn:
-                conn.execute(
-                    insert(embeddings),
+            with self.store.write() as conn:  # another process may have cached the same text meanwhile
+                insert_or_ignore(
+                    conn,
+                    embeddings,
                     [
                         {"key": k, "embedder": self.fingerprint()[:200], "dim": int(v.shape[0]), "vector": v.astype("<f4").tobytes(), "created_at": now}
                         for k, v in zip(todo_unique, new)

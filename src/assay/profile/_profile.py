@@ -1,7 +1,7 @@
 """``assay.profile``: divide production traffic into slices with traffic weights.
 
-Topic clusters (TF-IDF/LSA + k-means, k chosen by silhouette within configured
-bounds), optionally crossed with metadata strata the user names (locale, channel, ...).
+Topic clusters (TF-IDF/LSA + k-means, k chosen by split-half stability within
+configured bounds), optionally crossed with metadata strata the user names (locale, channel, ...).
 Slices below ``min_slice_share`` of traffic merge into ``other`` with their weight kept.
 Everything is seeded, so the same records and settings give the same slices.
 """
@@ -19,8 +19,6 @@ from typing import Any
 
 import numpy as np
 import orjson
-from sklearn.cluster import MiniBatchKMeans
-from sklearn.metrics import silhouette_score
 from sqlalchemy import delete, insert, select
 
 from assay._progress import ProgressFactory, no_progress
@@ -28,15 +26,15 @@ from assay.ingest._pii import strip_pseudonyms
 from assay.errors import AssayError, NotFoundError
 from assay.profile._embed import Embedder, make_embedder
 from assay.profile._labels import label_terms, make_label
-from assay.profile._map import OTHER, TrafficMap, load_map, normalize_rows, reference_sample, save_map, slice_key
+from assay.profile._kselect import choose_k, k_grid, kmeans
+from assay.profile._map import OTHER, TrafficMap, normalize_rows, reference_sample, slice_key
+from assay.profile._mapstore import load_map, write_map
 from assay.profile._pretrained import CachedEmbedder
 from assay.project import as_project, ProfileSettings, Project
 from assay.records import Profile, Slice
 from assay.store import Store, utcnow
 from assay.store._schema import profiles, record_slices, records, slices
 
-_SILHOUETTE_SAMPLE = 3000
-_K_FIT_SAMPLE = 30_000
 _RADIUS_Q = 0.995
 _PRETRAINED = {"minilm", "openai"}
 
@@ -70,28 +68,7 @@ def _load(store: Store, since: datetime | None) -> _Loaded:
     return out
 
 
-def _choose_k(x: np.ndarray, settings: ProfileSettings, task: Any) -> tuple[int, dict[int, float]]:
-    """k with the best silhouette over a grid in [k_min, k_max], fitted on a seeded subsample."""
-    rng = np.random.default_rng(settings.seed)
-    n = x.shape[0]
-    fit_idx = np.sort(rng.choice(n, size=min(n, _K_FIT_SAMPLE), replace=False))
-    xs = x[fit_idx]
-    sample = rng.choice(len(xs), size=min(len(xs), _SILHOUETTE_SAMPLE), replace=False)
-    k_hi = min(settings.k_max, max(2, len(xs) - 1))
-    k_lo = min(settings.k_min, k_hi)
-    grid = sorted(set(np.linspace(k_lo, k_hi, num=min(8, k_hi - k_lo + 1)).round().astype(int).tolist()))
-    scores: dict[int, float] = {}
-    for k in grid:
-        km = _kmeans(k, settings.seed).fit(xs)
-        labels = km.labels_[sample]
-        scores[k] = float(silhouette_score(xs[sample], labels)) if len(set(labels)) > 1 else -1.0
-        task.advance(1)
-    best = max(scores, key=lambda k: (round(scores[k], 3), -k))
-    return best, scores
-
-
-def _kmeans(k: int, seed: int) -> MiniBatchKMeans:
-    return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=4096, max_no_improvement=20)
+_kmeans = kmeans  # the name bench scripts use
 
 
 def _embedder_for(settings: ProfileSettings, embedder: str | Embedder | None) -> Embedder:
@@ -117,8 +94,8 @@ def profile(
 
     ``embedder`` is a registered name (``tfidf``, ``minilm``, ``openai``) or a fitted-on-
     demand object with the :class:`~assay.profile.Embedder` shape; the default comes from
-    ``profile.embedder`` in assay.yaml, else ``tfidf``. Besides the slices in the store,
-    the fitted embedder and centroids are saved under ``.assay/profiles/`` so that files
+    ``profile.embedder`` in assay.yaml, else ``tfidf``. Besides the slices, the fitted
+    embedder and centroids are saved in the store (``profile_models``) so that files
     never ingested can be placed on this map (see :mod:`assay.coverage`).
     """
     project = as_project(project)
@@ -141,10 +118,11 @@ def profile(
         with progress(f"embed records ({emb.name})", None) as task:
             x = runner.fit(data.texts).transform(data.texts)
             task.advance(1)
-        with progress("choose k (silhouette)", None) as task:
-            k, silhouettes = _choose_k(x, settings, task)
+        with progress("choose k (stability)", len(k_grid(settings.k_min, settings.k_max))) as task:
+            choice = choose_k(x, k_min=settings.k_min, k_max=settings.k_max, seed=settings.seed, task=task)
+            k = choice.k
         with progress("cluster and label", None) as task:
-            km = _kmeans(k, settings.seed).fit(x)
+            km = kmeans(k, settings.seed).fit(x)
             clusters = km.labels_
             centroids = normalize_rows(km.cluster_centers_).astype(np.float32)
             dist = 1.0 - np.einsum("ij,ij->i", x, centroids[clusters])
@@ -189,8 +167,7 @@ def profile(
             "embedder_fingerprint": emb.fingerprint(),
             "k": k,
             "nn_threshold": round(nn_threshold, 4),
-            "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
-        }
+        } | choice.to_params()
         digest_src = {"ids": data.ids, "params": settings.model_dump(), "embedder": emb.fingerprint()}
         digest = hashlib.sha256(orjson.dumps(digest_src)).hexdigest()[:16]
         prof = Profile(
@@ -212,8 +189,7 @@ def profile(
             nn_threshold=nn_threshold,
         )
         with progress("save profile", None) as task:
-            save_map(project.state_dir, tmap)
-            _save(store, prof, data.ids, keys, dist)
+            _save(store, prof, data.ids, keys, dist, tmap)
             task.advance(1)
         return prof
     finally:
@@ -221,13 +197,22 @@ def profile(
             store.close()
 
 
-def load_traffic_map(project: Project | str | Path, profile_id: str) -> TrafficMap:
-    """The fitted map (embedder, centroids, radii) saved with profile ``profile_id``."""
-    return load_map(as_project(project).state_dir, profile_id)
+def load_traffic_map(project: Project | str | Path, profile_id: str, store: Store | None = None) -> TrafficMap:
+    """The fitted map (embedder, centroids, reference vectors) saved with profile ``profile_id``.
+
+    Read from the store; maps of projects profiled before the store kept them are read
+    from ``.assay/profiles/<profile id>.pkl``.
+    """
+    project = as_project(project)
+    if store is not None:
+        return load_map(store, profile_id, project.state_dir)
+    with project.open_store() as own:
+        return load_map(own, profile_id, project.state_dir)
 
 
-def _save(store: Store, prof: Profile, ids: list[str], keys: list[str], dist: np.ndarray) -> None:
+def _save(store: Store, prof: Profile, ids: list[str], keys: list[str], dist: np.ndarray, tmap: TrafficMap) -> None:
     with store.write() as conn:
+        write_map(conn, tmap)
         # Same records + same settings give the same id: replace it rather than duplicate.
         for table in (record_slices, slices, profiles):
             col = table.c.profile_id if table is not profiles else table.c.id

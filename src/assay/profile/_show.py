@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import select
 
 from assay._svg import figure_to_svg
-from assay.profile._map import load_map
+from assay.profile._mapstore import load_map
 from assay.profile._profile import load_profile
 from assay.project import Project, as_project
 from assay.records import Profile
@@ -52,7 +52,7 @@ def _slice_map(project: Project, prof: Profile, store: Any) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    tmap = load_map(project.state_dir, prof.id)
+    tmap = load_map(store, prof.id, project.state_dir)
     with store.read() as conn:
         q = (
             select(record_slices.c.slice_id, records.c.messages)

@@ -234,6 +234,15 @@ embeddings = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+profile_models = Table(
+    "profile_models",
+    metadata,
+    Column("profile_id", String(64), primary_key=True),
+    Column("format", String(40), nullable=False),  # e.g. "npz/1": numpy arrays + JSON, no pickle
+    Column("blob", LargeBinary, nullable=False),  # the fitted traffic map (see assay.profile._mapstore)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
