@@ -130,3 +130,13 @@ def test_worker_processes_store_exactly_what_one_process_stores(tmp_path, monkey
         results.append((s.kept, s.quarantined, dict(s.pii), recs, quar))
     assert results[0][0] == 58 and results[0][1] == 2 and results[0][2] == {"EMAIL": 20}
     assert results[0] == results[1]
+
+
+def test_workers_default_to_two_only_for_big_inputs(monkeypatch):
+    import importlib
+
+    ing = importlib.import_module("assay.ingest._ingest")
+    monkeypatch.setattr(ing.os, "cpu_count", lambda: 8)
+    assert ing._auto_workers(10_000) == 0 and ing._auto_workers(ing.AUTO_WORKERS_MIN_BYTES) == 2
+    monkeypatch.setattr(ing.os, "cpu_count", lambda: 1)
+    assert ing._auto_workers(10 * ing.AUTO_WORKERS_MIN_BYTES) == 0

@@ -58,7 +58,9 @@ def ingest(
         typer.Option("--map", help="read fields from dotted paths: input=request.messages,output=response.text,ts=started_at"),
     ] = None,
     no_scrub: Annotated[bool, typer.Option("--no-scrub", help="store PII unscrubbed (recorded in the audit log)")] = False,
-    workers: Annotated[int, typer.Option(help="processes for parsing and scrubbing (0 = in process)")] = 0,
+    workers: Annotated[
+        Optional[int], typer.Option(help="processes for parsing and scrubbing (0 = in process; default: 2 for inputs over 64 MB)")
+    ] = None,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:

@@ -69,6 +69,16 @@ def _expand(project: Project, paths: list[str]) -> list[Path]:
     return out
 
 
+AUTO_WORKERS_MIN_BYTES = 64 * 1024 * 1024
+
+
+def _auto_workers(total_bytes: int) -> int:
+    """Worker processes for an ingest of ``total_bytes``: a pool costs a fraction of a second
+    to start, so small inputs stay in process; big ones use up to 2 workers."""
+    cores = os.cpu_count() or 1
+    return 0 if total_bytes < AUTO_WORKERS_MIN_BYTES or cores < 2 else min(2, cores)
+
+
 def split_format(fmt: str) -> tuple[str, str]:
     """``"auto"``, ``"jsonl"``, ``"openai"`` or ``"jsonl:openai"`` -> (file format, shape)."""
     fmt = (fmt or "auto").lower()
@@ -193,7 +203,7 @@ def ingest(
     scrub_patterns: dict[str, str] | None = None,
     scrub_allow: list[str] | None = None,
     scrub_disable: list[str] | None = None,
-    workers: int = 0,
+    workers: int | None = None,
     progress: ProgressFactory = no_progress,
     store: Store | None = None,
 ) -> IngestSummary:
@@ -210,7 +220,10 @@ def ingest(
     lists values to keep (``re:`` prefix for a regex), ``scrub_disable`` switches built-in
     kinds off. Bad rows go to the quarantine table with file, line and reason. Rows already
     stored count as duplicates, so re-running an ingest, or finishing an interrupted one,
-    is safe. ``workers`` >= 1 parses and scrubs in that many worker processes while this one writes.
+    is safe. ``workers`` >= 1 parses and scrubs in that many worker processes while this one
+    writes; ``0`` does everything in this process; ``None`` (default) uses up to 2 workers
+    when the input is over 64 MB and there are cores to spare (measured: 10.9k vs 7.7k
+    records/s on 1 GB with 2 cores), else none.
     """
     project = as_project(project)
     jobs: list[tuple[str, str, list[Path], Any]] = []
@@ -233,7 +246,9 @@ def ingest(
     store = store or project.open_store()
     summary = IngestSummary(scrubbed=scrub)
     started = time.perf_counter()
-    pool = ProcessPoolExecutor(max_workers=workers) if workers and workers >= 1 else None
+    if workers is None:
+        workers = _auto_workers(sum(p.stat().st_size for _, _, files, _ in jobs for p in files))
+    pool = ProcessPoolExecutor(max_workers=workers) if workers >= 1 else None
     if not scrub:
         store.audit("ingest.no_scrub", files=[str(p) for _, _, files, _ in jobs for p in files])
     try:
