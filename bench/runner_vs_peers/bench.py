@@ -46,8 +46,10 @@ def _timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout
         return float(m.group(1)) if m else float("nan")
 
     inner = re.search(r'"seconds": ([\d.]+)', p.stdout)  # assay's own run time, start-up excluded
+    req = re.search(r'"request_seconds": ([\d.]+)', p.stdout)  # first request sent to last result committed
     return {"wall": wall, "cpu": field("User time (seconds)") + field("System time (seconds)"),
-            "rss_mb": field("Maximum resident set size (kbytes)") / 1024, "inner": float(inner.group(1)) if inner else float("nan")}
+            "rss_mb": field("Maximum resident set size (kbytes)") / 1024, "inner": float(inner.group(1)) if inner else float("nan"),
+            "requests": float(req.group(1)) if req else float("nan")}
 
 
 def _server(latency: float) -> tuple[subprocess.Popen[str], str]:
@@ -92,20 +94,21 @@ def main() -> None:
                     m = _timed(cmd, work / "promptfoo", env, ok=(0, 100))  # 100: some assertions failed
                 ideal = args.n * args.latency / int(conc)
                 srv = 1000 * (_cpu_of(server.pid) - server_cpu0) / args.n
-                rows.append((tool, conc, m["wall"], args.n / m["wall"], 1000 * m["cpu"] / args.n, m["rss_mb"], ideal, m["inner"], srv))
+                rows.append((tool, conc, m["wall"], args.n / m["wall"], 1000 * m["cpu"] / args.n, m["rss_mb"], ideal, m["inner"], srv, m["requests"]))
                 print(f"{tool:9} c={conc:>4}  wall {m['wall']:7.2f}s  {args.n / m['wall']:8.0f} req/s  "
                       f"CPU {1000 * m['cpu'] / args.n:6.3f} ms/req  RSS {m['rss_mb']:6.0f} MB  ideal {ideal:.2f}s  "
-                      f"run-only {m['inner']:.2f}s  server CPU {srv:.3f} ms/req", flush=True)
+                      f"run-only {m['inner']:.2f}s  requests {m['requests']:.2f}s  server CPU {srv:.3f} ms/req", flush=True)
                 shutil.rmtree(work, ignore_errors=True)
     finally:
         server.terminate()
         server.wait()
     print(f"\nN={args.n} latency={args.latency * 1000:g} ms, one mock server process, 2-core machine")
-    print("| tool | concurrency | wall s | requests/s | CPU ms/request | peak RSS MB | ideal wall s | run only s (req/s) | mock server CPU ms/request |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| tool | concurrency | wall s | requests/s | CPU ms/request | peak RSS MB | ideal wall s | run only s (req/s) | request phase s | mock server CPU ms/request |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         inner = "–" if r[7] != r[7] else f"{r[7]:.2f} ({args.n / r[7]:.0f})"
-        print(f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.0f} | {r[4]:.3f} | {r[5]:.0f} | {r[6]:.2f} | {inner} | {r[8]:.3f} |")
+        req = "–" if r[9] != r[9] else f"{r[9]:.2f}"
+        print(f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.0f} | {r[4]:.3f} | {r[5]:.0f} | {r[6]:.2f} | {inner} | {req} | {r[8]:.3f} |")
 
 
 if __name__ == "__main__":

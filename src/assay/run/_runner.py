@@ -57,6 +57,7 @@ class RunSummary:
     tokens_out: int = 0
     scores: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    request_seconds: float = 0.0  # from the first request sent to the last result committed
     status: str = "running"
 
     def to_json(self) -> dict[str, Any]:
@@ -78,6 +79,7 @@ class RunSummary:
             "tokens_out": self.tokens_out,
             "scores": self.scores,
             "seconds": round(self.seconds, 3),
+            "request_seconds": round(self.request_seconds, 3),
             "status": self.status,
         }
 
@@ -383,6 +385,7 @@ def execute(
                     runner.writer.mark_cached(hits)
                     stop = asyncio.Event()
                     flusher = asyncio.create_task(runner.flusher(stop))
+                    t_requests = time.perf_counter()
                     try:
                         await asyncio.gather(
                             *(runner.one(lanes[b["candidate"]], b, p, k, hits.get(k) if k else None) for b, p, _c, k in work)
@@ -391,6 +394,7 @@ def execute(
                         stop.set()
                         await flusher
                         runner.writer.flush()  # commit what finished, even on Ctrl-C
+                        summary.request_seconds = time.perf_counter() - t_requests
                 summary.breaker_trips = {n: ln.breaker.trips for n, ln in lanes.items() if ln.breaker.trips}
             finally:
                 for lane in lanes.values():
