@@ -12,3 +12,16 @@ def test_profile_show_writes_a_self_contained_map(recorded_project, capsys):
     assert doc["schema"] == "assay.profile.show/v1"
     html = open(doc["paths"]["html"]).read()
     assert "<svg" in html and "<script src" not in html
+
+
+def test_profile_says_when_k_hit_the_upper_bound(tmp_path, cli):
+    from conftest import write_logs
+
+    from assay.ingest import ingest
+    from assay.project import load_project
+
+    write_logs(tmp_path / "logs" / "a.jsonl", n=60)
+    (tmp_path / "assay.yaml").write_text("project: t\nsources:\n  - {name: prod, path: logs/*.jsonl}\nprofile: {k_min: 2, k_max: 2}\n")
+    ingest(load_project(tmp_path))
+    code, out, _ = cli(["profile", "-p", str(tmp_path)])
+    assert code == 0 and "upper bound profile.k_max" in out and "Raise profile.k_max" in out

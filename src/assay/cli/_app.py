@@ -118,6 +118,11 @@ def profile(
     for s in prof.slices[:top]:
         table.add_row(s.id, _pct(s.weight), str(s.size), s.label, (s.examples[0] if s.examples else "").replace("\n", " ")[:70])
     out.print(table)
+    if prof.params.get("k_at_upper_bound"):
+        out.print(
+            f"[yellow]note:[/] k = {prof.params['k']} is the upper bound profile.k_max: the traffic may hold finer topics. "
+            "Raise profile.k_max in assay.yaml for smaller slices (docs/profile.md)."
+        )
 
 
 @app.command()
