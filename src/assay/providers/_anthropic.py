@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextlib import aclosing
 from typing import Any
 
 import orjson
 
 from assay.errors import ProviderError
 from assay.providers._base import Completion, Prompt, ProviderContext, provider
-from assay.providers._http import RetryableError, check_status, make_client, parse_json, redact, sse_events
+from assay.providers._http import RetryableError, check_status, make_client, parse_json, redact, stream_events
 from assay.records import Candidate, Case
 
 API_VERSION = "2023-06-01"
@@ -104,18 +105,9 @@ class AnthropicMessages:
         tool_json: dict[int, list[str]] = {}
         tin = tout = None
         finished = False
-        async with self._client.stream("/messages", body) as resp:
-            if resp.status != 200:
-                raw = await resp.read()
-                check_status(resp.status, resp.headers, raw[:300].decode("utf-8", "replace"), self.base_url, name, self._secrets)
-            async for line in resp.lines():
-                try:
-                    event = sse_events(line)
-                except ValueError:
-                    snippet = redact(line[:120].decode("utf-8", "replace"), self._secrets)
-                    raise RetryableError(f"invalid JSON in the stream from {self.base_url}: {snippet!r}", candidate=name) from None
-                if event is None:
-                    continue
+        # aclosing: leaving the loop early (at [DONE]) still closes the HTTP response now
+        async with aclosing(stream_events(self._client, "/messages", body, self.base_url, name, self._secrets)) as events:
+            async for event in events:
                 if not isinstance(event, dict):
                     raise ProviderError(f"unexpected stream event from {self.base_url}: {event!r}", candidate=name)
                 kind = event.get("type")

@@ -259,3 +259,24 @@ def sse_events(line: bytes) -> Any:
     if not payload:
         return None
     return orjson.loads(payload)
+
+
+async def stream_events(
+    client: HttpClient, path: str, body: dict[str, Any], base_url: str, candidate: str, secrets: Any
+) -> AsyncIterator[Any]:
+    """POST ``body`` to ``path`` and yield each server-sent event's JSON (or ``"DONE"``).
+
+    A non-200 status raises as :func:`check_status` says (retryable or not); a line that
+    is not JSON is retryable (a cut or garbled stream)."""
+    async with client.stream(path, body) as resp:
+        if resp.status != 200:
+            raw = await resp.read()
+            check_status(resp.status, resp.headers, raw[:300].decode("utf-8", "replace"), base_url, candidate, secrets)
+        async for line in resp.lines():
+            try:
+                event = sse_events(line)
+            except ValueError:
+                snippet = redact(line[:120].decode("utf-8", "replace"), secrets)
+                raise RetryableError(f"invalid JSON in the stream from {base_url}: {snippet!r}", candidate=candidate) from None
+            if event is not None:
+                yield event
