@@ -49,3 +49,21 @@ def test_same_traffic_gives_the_same_set_in_projects_with_different_keys(tmp_pat
         drawn.append(sorted((c.messages[-1].content, c.split) for c in cases))
         store.close()
     assert drawn[0] == drawn[1]
+
+
+def test_each_sub_topic_of_a_slice_gets_a_case():
+    """A 4% sub-topic inside a slice is drawn when the slice gets 3 cases (synthetic vectors)."""
+    import numpy as np
+
+    from assay.sample._sample import _representatives
+
+    rng = np.random.default_rng(0)
+    centres = np.eye(8)[:3]
+    sizes = [190, 8, 2]
+    x = np.vstack([c + 0.05 * rng.standard_normal((n, 8)) for c, n in zip(centres, sizes)])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    group = np.repeat([0, 1, 2], sizes)
+    picks = _representatives(x, 3, seed=0)
+    assert len(picks) == 3 and sorted(group[picks]) == [0, 1, 2]
+    assert _representatives(x, 1, seed=0) == [int(np.argmax(x @ x.mean(axis=0)))] and group[_representatives(x, 1, seed=0)[0]] == 0
+    assert _representatives(x[:2], 5, seed=0) == [0, 1]

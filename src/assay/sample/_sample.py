@@ -64,7 +64,7 @@ def _representatives(x: np.ndarray, n: int, seed: int) -> list[int]:
     if n >= len(x):
         return list(range(len(x)))
     if n == 1:
-        return [int(np.argmax(x @ _unit(x.mean(axis=0))))]
+        return [int(np.argmax(x @ x.mean(axis=0)))]  # nearest the mean (unit rows)
     km = KMeans(n_clusters=n, n_init=1, random_state=seed, max_iter=100).fit(x)
     picks = []
     for g in range(n):
@@ -80,11 +80,6 @@ def _representatives(x: np.ndarray, n: int, seed: int) -> list[int]:
             picks.append(i)
             taken.add(i)
     return sorted(picks)
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(v))
-    return v / norm if norm > 0 else v
 
 
 def _hash(obj: Any) -> str:
