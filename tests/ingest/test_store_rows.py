@@ -1,0 +1,99 @@
+"""The store-ready rows an ingest writes: the same ids as the definition, the same values
+back through the store, timestamps in UTC, and writes batched without losing a row."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assay.ingest import ingest
+from assay.ingest._ingest import _as_dicts
+from assay.ingest._pii import Scrubber
+from assay.ingest._process import RECORD_COLUMNS, Processor, record_id, utc_text
+from assay.records import Feedback, Message
+from tests.ingest.conftest import stored
+
+KEY = b"k" * 32
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+texts = st.text(max_size=60) | st.sampled_from(["mail me: ann@example.com", "card 4111 1111 1111 1111", "+44 20 7946 0958"])
+
+
+@st.composite
+def record_fields(draw):
+    msgs = [Message(role=draw(st.sampled_from(["system", "user", "assistant", "tool"])), content=draw(texts))
+            for _ in range(draw(st.integers(1, 4)))]
+    ts = draw(st.none() | st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1),
+                                         timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=2)), timezone(timedelta(hours=-7, minutes=-30))])))
+    fb = draw(st.none() | st.builds(Feedback, thumb=st.sampled_from([None, "up", "down"]), comment=st.none() | texts))
+    return {
+        "ts": ts, "model": draw(st.none() | st.text(max_size=10)), "messages": msgs, "output": draw(st.none() | texts),
+        "latency_ms": None, "tokens_in": None, "tokens_out": None, "cost_usd": None,
+        "metadata": draw(st.dictionaries(st.text(max_size=8), json_values, max_size=5)),
+        "feedback": fb, "labels": draw(st.none() | st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2)),
+    }
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(f=record_fields(), scrub=st.booleans())
+def test_store_row_id_is_record_id_and_values_round_trip(f, scrub):
+    proc = Processor(KEY, "src", "f.jsonl", "generic", None, scrub)
+    row = proc._store_row(dict(f), Scrubber(KEY), "2026-11-26 10:00:00.000000")
+    assert row[0] == record_id(KEY, "src", f)
+    d = dict(zip(RECORD_COLUMNS, row))
+    msgs = orjson.loads(d["messages"])
+    assert [m["role"] for m in msgs] == [m.role for m in f["messages"]]
+    if not scrub:
+        assert [m["content"] for m in msgs] == [m.content for m in f["messages"]]
+        assert orjson.loads(d["meta"]) == orjson.loads(orjson.dumps(f["metadata"], option=orjson.OPT_NON_STR_KEYS))
+    assert orjson.loads(d["labels"]) == f["labels"]
+    assert (orjson.loads(d["feedback"]) is None) == (f["feedback"] is None)
+    if f["ts"] is not None:
+        back = datetime.fromisoformat(d["ts"]).replace(tzinfo=timezone.utc)
+        assert back == f["ts"]  # the same instant, written in UTC
+    typed = _as_dicts([row])[0]  # the path for databases other than SQLite
+    assert typed["messages"] == msgs and typed["feedback"] == orjson.loads(d["feedback"])
+    assert typed["ingested_at"] == datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+
+
+def test_utc_text_converts_offsets():
+    assert utc_text(datetime(2026, 5, 1, 12, 30, tzinfo=timezone(timedelta(hours=2)))) == "2026-05-01 10:30:00.000000"
+    assert utc_text(datetime(2026, 5, 1, 12, 30, 0, 5, tzinfo=timezone.utc)) == "2026-05-01 12:30:00.000005"
+    assert utc_text(None) is None
+
+
+def test_offset_timestamps_are_stored_as_the_same_instant(project):
+    rows = [
+        {"messages": [{"role": "user", "content": "a"}], "output": "x", "ts": "2026-05-01T12:30:00+02:00"},
+        {"messages": [{"role": "user", "content": "b"}], "output": "y", "ts": "2026-05-01T11:00:00Z"},
+    ]
+    (project.root / "l.jsonl").write_text("\n".join(orjson.dumps(r).decode() for r in rows) + "\n")
+    ingest(project, ["l.jsonl"])
+    recs, _ = stored(project)
+    assert [r["messages"][0]["content"] for r in recs] == ["a", "b"]  # 10:30 UTC sorts before 11:00 UTC
+    assert recs[0]["ts"].replace(tzinfo=timezone.utc) == datetime(2026, 5, 1, 10, 30, tzinfo=timezone.utc)
+    assert recs[0]["feedback"] is None and recs[0]["labels"] is None and recs[0]["meta"] == {}
+
+
+def test_big_write_batches_keep_every_row_and_count_duplicates(project, monkeypatch):
+    from assay.ingest import _ingest as mod
+
+    monkeypatch.setattr(mod, "BATCH", 7)
+    monkeypatch.setattr(mod, "WRITE_ROWS", 30)
+    lines = [orjson.dumps({"messages": [{"role": "user", "content": f"q{i}"}], "output": "a"}).decode() for i in range(100)]
+    lines[40] = "{not json"
+    lines.append(lines[3])  # the same interaction again
+    (project.root / "l.jsonl").write_text("\n".join(lines) + "\n")
+    s = ingest(project, ["l.jsonl"], workers=0)
+    assert (s.kept, s.duplicates, s.quarantined) == (99, 1, 1)
+    s2 = ingest(project, ["l.jsonl"], workers=0)
+    assert (s2.kept, s2.duplicates, s2.quarantined) == (0, 100, 1)
+    recs, quar = stored(project)
+    assert len(recs) == 99 and [q["line"] for q in quar] == [41]
