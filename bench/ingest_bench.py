@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 SYSTEM = ("You are the customer support assistant of Acme Outdoor. Answer politely and concisely. "
           "Use the tools to look up orders. Never reveal internal notes. Policies: returns within 30 days; "
@@ -63,58 +64,55 @@ def generate(path: Path, size_mb: int) -> int:
 
 
 def stages(path: Path, limit: int = 50_000) -> None:
+    """Each stage alone on the first ``limit`` rows, with the cyclic GC paused as ingest
+    pauses it; all in this process (a worker does the same work per row)."""
     import itertools
 
     import orjson
 
     from assay.ingest._formats import read_jsonl
+    from assay.ingest._ingest import WRITE_ROWS, IngestSummary, _flush
     from assay.ingest._pii import Scrubber
-    from assay.ingest._process import record_id
+    from assay.ingest._process import Processor, gc_paused
     from assay.ingest._shapes import get_shape
-
-    rows = list(itertools.islice(read_jsonl(path), limit))
-    norm = get_shape("openai").normalise
-    t = time.perf_counter(); list(itertools.islice(read_jsonl(path), limit)); t_read = time.perf_counter() - t
-    t = time.perf_counter(); parsed = [orjson.loads(b) for _, b in rows]; t_parse = time.perf_counter() - t
-    t = time.perf_counter(); fields = [norm(p) for p in parsed]; t_norm = time.perf_counter() - t
-    t = time.perf_counter(); ids = [record_id(b"k", "s", f) for f in fields]; t_id = time.perf_counter() - t
-    s = Scrubber(b"k")
-    t = time.perf_counter()
-    for f in fields:
-        for m in f["messages"]:
-            s.scrub(m.content)
-        s.scrub(f["output"])
-        s.scrub_json(f["metadata"])
-    t_scrub = time.perf_counter() - t
-    # storing alone: the rows as the writer gets them, inserted in 2,000-row transactions
-    from assay.ingest._ingest import BATCH, IngestSummary, _flush
-    from assay.ingest._process import Processor
     from assay.project import load_project
     from assay.store import utcnow
 
-    proc = Processor(key=b"k", source="s", file=str(path), shape_name="openai", mapping=None, scrub=True)
+    rows = list(itertools.islice(read_jsonl(path), limit))
+    n = len(rows)
+    norm = get_shape("openai").normalise
+    proc = Processor(key=b"k" * 32, source="s", file=str(path), shape_name="openai", mapping=None, scrub=True)
     now = utcnow()
-    ready = proc.process(rows, now).good
+    timings: list[tuple[str, float]] = []
+
+    def timed(name: str, fn: Any) -> Any:
+        with gc_paused():
+            t = time.perf_counter()
+            out = fn()
+            timings.append((name, time.perf_counter() - t))
+        return out
+
+    timed("read lines", lambda: list(itertools.islice(read_jsonl(path), limit)))
+    parsed = timed("orjson parse", lambda: [orjson.loads(b) for _, b in rows])
+    fields = timed("normalise", lambda: [norm(p) for p in parsed])
+    s = Scrubber(b"k" * 32)
+    timed("scrub", lambda: [([s.scrub(m.content) for m in f["messages"]], s.scrub(f["output"]), s.scrub_json(f["metadata"])) for f in fields])
+    timed("ids+json+scrub", lambda: [proc._store_row(f, Scrubber(b"k" * 32) if i == 0 else s, "x") for i, f in enumerate(fields)])
+    ready = timed("process (all)", lambda: [g for i in range(0, n, 2000) for g in proc.process(rows[i:i + 2000], now).good])
     d = Path(tempfile.mkdtemp(prefix="assay-bench-store-"))
     (d / "assay.yaml").write_text("project: bench\n")
     store = load_project(d).open_store()
     summary = IngestSummary(scrubbed=True)
-    t = time.perf_counter()
-    for i in range(0, len(ready), BATCH):
-        _flush(store, ready[i:i + BATCH], [], summary)
-    t_store = time.perf_counter() - t
+    timed("store write", lambda: [_flush(store, ready[i:i + WRITE_ROWS], [], summary) for i in range(0, len(ready), WRITE_ROWS)])
     store.close()
-    n = len(rows)
-    for name, sec in (("read lines", t_read), ("orjson parse", t_parse), ("normalise", t_norm), ("record ids", t_id), ("scrub", t_scrub),
-                      ("store", t_store)):
-        print(f"  {name:14s} {sec / n * 1e6:7.1f} us/row  ({n / sec:,.0f} rows/s alone)")
-    del ids
+    for name, sec in timings:
+        print(f"  {name:15s} {sec / n * 1e6:7.1f} us/row  ({n / sec:,.0f} rows/s alone)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size-mb", type=int, default=1000)
-    ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=None, help="default: what ingest picks (2 over 64 MB)")
     ap.add_argument("--stages", action="store_true")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "assay-bench")
     args = ap.parse_args()
@@ -134,11 +132,15 @@ def main() -> None:
     t = time.perf_counter()
     s = ingest(project, [str(path)], workers=args.workers)
     sec = time.perf_counter() - t
-    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss = max(me.ru_maxrss, kids.ru_maxrss) / 1024
+    cpu_main, cpu_kids = me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
     db = proj_dir / ".assay" / "assay.db"
     print(f"ingest: {s.kept:,} kept, {s.duplicates:,} dup, {s.quarantined:,} quarantined in {sec:,.1f}s "
           f"= {s.kept / sec:,.0f} records/s, {path.stat().st_size / sec / 1e6:,.1f} MB/s; peak RSS {rss:,.0f} MiB "
-          f"(workers={args.workers}); db {db.stat().st_size / 1e6:,.0f} MB; PII {dict(s.pii)}")
+          f"(workers={'auto' if args.workers is None else args.workers}); db {db.stat().st_size / 1e6:,.0f} MB; PII {dict(s.pii)}")
+    print(f"cpu per record: {cpu_main / s.kept * 1e6:,.1f} us in this process, {cpu_kids / s.kept * 1e6:,.1f} us in workers "
+          f"(start-up included); {(cpu_main + cpu_kids) / sec:,.2f} cores busy on average")
     print(f"python {sys.version.split()[0]}")
 
 

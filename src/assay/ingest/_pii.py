@@ -273,6 +273,9 @@ class Scrubber:
         enabled = [(kind, step) for kind, step in builtin if kind not in disabled]
         self._steps += [(kind, step, i if prefilter else None) for i, (kind, step) in enumerate(enabled)]
         self._trigger = _trigger_set([kind for kind, _ in enabled]) if prefilter and enabled else None
+        # with the prefilter: the steps that always run, then the built-in steps by trigger index
+        self._always = [step for _, step, trigger in self._steps if trigger is None]
+        self._triggered = [step for _, step in enabled]
         # a whole JSON value can skip the walk when nothing in it can match (and no user patterns)
         self._json_trigger = _trigger_set([kind for kind, _ in enabled], json=True) if prefilter and enabled and not self._custom else None
         self._cache: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -409,15 +412,19 @@ class Scrubber:
             return hit[0]
         kinds: list[str] = []
         out = text
-        fired = self._trigger.Match(text) if self._trigger is not None else None
-        for _, step, trigger in self._steps:
-            if trigger is None or (fired is not None and trigger in fired):
-                out = step(out, kinds)
+        for step in self._always:
+            out = step(out, kinds)
+        if self._trigger is not None:
+            fired = self._trigger.Match(text)
+            if fired is not None:
+                for i in sorted(fired):
+                    out = self._triggered[i](out, kinds)
         if kinds:
             self.found.update(kinds)
-        if len(self._cache) >= _CACHE_MAX:
-            self._cache.clear()
-        self._cache[text] = (out, tuple(kinds))
+        cache = self._cache
+        if len(cache) >= _CACHE_MAX:
+            cache.clear()
+        cache[text] = (out, tuple(kinds))
         return out
 
     def scrub_json(self, value: Any) -> Any:

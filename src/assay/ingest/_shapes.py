@@ -18,6 +18,7 @@ from assay.ingest._normalise import (
     chat_messages,
     content_text,
     fields,
+    message,
     normalise,
     tool_call_text,
 )
@@ -101,9 +102,10 @@ def pick(d: dict[str, Any], *keys: str) -> Any:
     return None
 
 
-def extra_meta(row: dict[str, Any], used: set[str]) -> dict[str, Any]:
+def extra_meta(row: dict[str, Any], used: set[str] | frozenset[str]) -> dict[str, Any]:
     """Everything in ``row`` a shape did not consume, kept as metadata (nothing lost)."""
-    meta = dict(row.get("metadata") or {}) if isinstance(row.get("metadata"), dict) else {}
+    meta = row.get("metadata")
+    meta = dict(meta) if isinstance(meta, dict) else {}
     for k, v in row.items():
         if k not in used and k != "metadata":
             meta.setdefault(k, v)
@@ -116,11 +118,17 @@ _REQ_PARAMS = ("temperature", "top_p", "max_tokens", "max_completion_tokens", "s
                "presence_penalty", "frequency_penalty", "reasoning_effort", "top_k", "stream")
 
 
+_REQ_PARAM_SET = frozenset(_REQ_PARAMS)
+
+
 def request_meta(req: dict[str, Any]) -> dict[str, Any]:
     meta: dict[str, Any] = {}
-    params = {k: req[k] for k in _REQ_PARAMS if k in req}
-    if params:
-        meta["params"] = params
+    present = _REQ_PARAM_SET.intersection(req)
+    if len(present) == 1:
+        (k,) = present
+        meta["params"] = {k: req[k]}
+    elif present:
+        meta["params"] = {k: req[k] for k in _REQ_PARAMS if k in present}
     if req.get("tools"):
         meta["tools"] = req["tools"]
     if req.get("response_format") is not None:
@@ -131,9 +139,8 @@ def request_meta(req: dict[str, Any]) -> dict[str, Any]:
 
 
 def _split(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    req = unwrap(row.get("request")) if isinstance(row.get("request"), dict) else row
-    resp = unwrap(row.get("response")) if isinstance(row.get("response"), dict) else row
-    return req, resp
+    req, resp = row.get("request"), row.get("response")
+    return unwrap(req) if isinstance(req, dict) else row, unwrap(resp) if isinstance(resp, dict) else row
 
 
 # ---------------------------------------------------------------- OpenAI chat completions
@@ -141,6 +148,10 @@ def _split(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 def _is_openai(row: dict[str, Any]) -> bool:
     req, resp = _split(row)
     return isinstance(req, dict) and "messages" in req and isinstance(resp, dict) and "choices" in resp
+
+
+_OPENAI_USED = frozenset({"request", "response", "messages", "choices", "usage", "model", "created", "latency_ms", "ts",
+                          "timestamp", "feedback", "labels", "cost_usd", "tools", "response_format", *_REQ_PARAMS})
 
 
 @shape("openai", detect=_is_openai)
@@ -171,8 +182,7 @@ def normalise_openai(row: Any) -> Fields:
                     fn = call.get("function", call) if isinstance(call, dict) else {}
                     output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), fn.get("arguments"))) if s)
     usage = resp.get("usage") or {}
-    meta = extra_meta(row, {"request", "response", "messages", "choices", "usage", "model", "created", "latency_ms",
-                            "ts", "timestamp", "feedback", "labels", "cost_usd", "tools", "response_format", *_REQ_PARAMS})
+    meta = extra_meta(row, _OPENAI_USED)
     meta.update(request_meta(req))
     if len(choices or []) > 1:
         meta["n_choices"] = len(choices)
@@ -204,6 +214,10 @@ def _is_anthropic(row: dict[str, Any]) -> bool:
     return resp.get("type") == "message" or ("stop_reason" in resp and isinstance(resp.get("content"), list))
 
 
+_ANTHROPIC_USED = frozenset({"request", "response", "messages", "content", "usage", "model", "system", "stop_reason",
+                             "type", "role", "latency_ms", "ts", "timestamp", "feedback", "labels", "cost_usd", *_REQ_PARAMS})
+
+
 @shape("anthropic", detect=_is_anthropic)
 def normalise_anthropic(row: Any) -> Fields:
     """Anthropic messages logs: ``{request: {model, system, messages, tools}, response:
@@ -216,12 +230,11 @@ def normalise_anthropic(row: Any) -> Fields:
     messages: list[Message] = []
     system = req.get("system")
     if system:
-        messages.append(Message.model_construct(role="system", content=content_text(system, "request.system")))
+        messages.append(message("system", content_text(system, "request.system")))
     messages += chat_messages(req["messages"], "request.messages")
     output = content_text(resp.get("content"), "response.content") if resp.get("content") is not None else None
     usage = resp.get("usage") or {}
-    meta = extra_meta(row, {"request", "response", "messages", "content", "usage", "model", "system", "stop_reason",
-                            "type", "role", "latency_ms", "ts", "timestamp", "feedback", "labels", "cost_usd", *_REQ_PARAMS})
+    meta = extra_meta(row, _ANTHROPIC_USED)
     meta.update(request_meta(req))
     if resp.get("stop_reason"):
         meta["finish_reason"] = resp["stop_reason"]
@@ -324,7 +337,7 @@ def mapped(mapping: dict[str, str]) -> Callable[[Any], Fields]:
             fb = {**(fb if isinstance(fb, dict) else {}), **sub}
         msgs = chat_messages(got.get("input", got.get("messages")), mapping.get("input", mapping.get("messages", "input")))
         if got.get("system"):
-            msgs.insert(0, Message.model_construct(role="system", content=content_text(got["system"], mapping["system"])))
+            msgs.insert(0, message("system", content_text(got["system"], mapping["system"])))
         output = got.get("output")
         if output is not None and not isinstance(output, str):
             output = content_text(output, mapping["output"]) if isinstance(output, list) else str(output)

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from assay.ingest._normalise import RowError, chat_messages, content_text, fields, parse_ts
+from assay.ingest._normalise import RowError, chat_messages, content_text, fields, message, parse_ts
 from assay.ingest._shapes import Fields, extra_meta, pick, shape
 from assay.records import Message
 
@@ -120,11 +120,11 @@ def _otel_event_messages(events: list[dict[str, Any]]) -> tuple[list[Message], s
         if name in ("gen_ai.system.message", "gen_ai.user.message", "gen_ai.assistant.message", "gen_ai.tool.message"):
             role = name.split(".")[1]
             payload = body if isinstance(body, dict) else {"content": a.get("content", body)}
-            msgs.append(Message.model_construct(role=role, content=content_text(payload.get("content"), f"events.{i}.content")))
+            msgs.append(message(role, content_text(payload.get("content"), f"events.{i}.content")))
         elif name == "gen_ai.choice":
             payload = body if isinstance(body, dict) else a
-            message = payload.get("message") or {"content": payload.get("content")}
-            output = chat_messages([{"role": "assistant", **message}], f"events.{i}")[0].content
+            choice = payload.get("message") or {"content": payload.get("content")}
+            output = chat_messages([{"role": "assistant", **choice}], f"events.{i}")[0].content
         elif name == "gen_ai.content.prompt":
             msgs += chat_messages(_maybe_json(a.get("gen_ai.prompt")), f"events.{i}.gen_ai.prompt")
         elif name == "gen_ai.content.completion":
@@ -148,7 +148,7 @@ def normalise_otel(span: Any) -> Fields:
     msgs: list[Message] = []
     output: str | None = None
     if a.get("gen_ai.system_instructions") is not None:
-        msgs.append(Message.model_construct(role="system", content=content_text(_maybe_json(a["gen_ai.system_instructions"]), "gen_ai.system_instructions")))
+        msgs.append(message("system", content_text(_maybe_json(a["gen_ai.system_instructions"]), "gen_ai.system_instructions")))
     if a.get("gen_ai.input.messages") is not None:
         msgs += chat_messages(_maybe_json(a["gen_ai.input.messages"]), "gen_ai.input.messages")
     if a.get("gen_ai.output.messages") is not None:

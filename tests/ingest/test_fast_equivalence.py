@@ -1,0 +1,114 @@
+"""The fast paths of normalisation and scrubbing give exactly what the general paths give."""
+
+import pickle
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assay.ingest._normalise import RowError, chat_message, chat_messages, message, number, parse_ts
+from assay.ingest._pii import Scrubber, ScrubSettings
+from assay.records import Message
+
+
+def _same_message(a: Message, b: Message) -> None:
+    assert type(a) is type(b) is Message
+    assert a == b and repr(a) == repr(b)
+    assert a.__dict__ == b.__dict__ and a.model_fields_set == b.model_fields_set
+    assert a.__pydantic_extra__ == b.__pydantic_extra__ and a.__pydantic_private__ == b.__pydantic_private__
+    assert a.model_dump() == b.model_dump() and pickle.dumps(a) == pickle.dumps(b)
+
+
+def test_message_is_what_model_construct_builds():
+    fast, slow = message("user", "hi"), Message.model_construct(role="user", content="hi")
+    _same_message(fast, slow)
+    fast.content = slow.content = "changed"
+    _same_message(fast, slow)
+    assert message("user", "a").model_fields_set is not message("user", "a").model_fields_set
+
+
+_valid_roles = st.sampled_from(["user", "User", "assistant", "system", "developer", "human", "ai", "tool", "function", "bot"])
+_roles = st.one_of(_valid_roles, _valid_roles, _valid_roles, st.sampled_from(["nope", ""]), st.none(), st.integers(),
+                   st.lists(st.text(max_size=2), max_size=1))
+_contents = st.one_of(
+    st.text(max_size=8), st.text(max_size=8), st.text(max_size=8), st.none(), st.integers(),
+    st.lists(st.one_of(st.text(max_size=4), st.fixed_dictionaries({"type": st.sampled_from(["text", "image"]), "text": st.text(max_size=4)})), max_size=2),
+)
+_call = st.fixed_dictionaries({"name": st.text(max_size=3), "arguments": st.text(max_size=3)})
+_extra = st.dictionaries(
+    st.sampled_from(["tool_calls", "function_call", "name", "type", "parts", "tool_call_id", "message.content", "data"]),
+    st.one_of(st.none(), st.text(max_size=3), st.lists(st.fixed_dictionaries({"function": _call}), max_size=2), _call,
+              st.fixed_dictionaries({"content": st.text(max_size=3)})),
+    max_size=2,
+)
+_message_like = st.one_of(
+    st.builds(lambda r, c, e: {**e, "role": r, "content": c}, _roles, _contents, _extra),
+    st.builds(lambda r, c, e: {**e, "role": r, "content": c}, _valid_roles, st.text(max_size=8), _extra),
+    st.builds(lambda c, e: {**e, "content": c}, _contents, _extra),
+    st.builds(lambda r, e: {**e, "role": r}, _roles, _extra),
+    st.text(max_size=4), st.integers(),
+)
+
+
+def _general(value: list) -> list[Message] | str:
+    try:
+        return [chat_message(m, f"m.{i}") for i, m in enumerate(value)]
+    except RowError as exc:
+        return str(exc)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_message_like, max_size=4))
+def test_chat_messages_fast_path_matches_chat_message(value):
+    try:
+        fast: list[Message] | str = chat_messages(value, "m")
+    except RowError as exc:
+        fast = str(exc)
+    slow = _general(value)
+    if isinstance(slow, str):
+        assert fast == slow
+    else:
+        assert isinstance(fast, list) and len(fast) == len(slow)
+        for a, b in zip(fast, slow):
+            _same_message(a, b)
+
+
+@given(st.integers())
+def test_number_of_an_int(value):
+    assert type(number(value, "n", int)) is int and number(value, "n", int) == value
+    try:
+        expected: float | type = float(value)
+    except OverflowError:
+        expected = OverflowError
+    if expected is OverflowError:
+        with pytest.raises(OverflowError):
+            number(value, "n", float)
+    else:
+        assert number(value, "n", float) == expected
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**19))
+def test_parse_ts_of_an_int_matches_its_text(value):
+    try:
+        expected = parse_ts(str(value))
+    except RowError as exc:
+        with pytest.raises(RowError, match="out of range"):
+            parse_ts(value)
+        assert str(exc).startswith("ts: timestamp out of range")
+    else:
+        assert parse_ts(value) == expected
+
+
+_fragments = ["jane.doe@example.com", "+44 20 7946 0958", "4111 1111 1111 1111", "CUST-12345678", "192.168.0.1",
+              "password: hunter22", "12 Baker Street", "ssn 123456789", " ", "\n", "x", "order", "CUST-"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_fragments), st.text(max_size=3)), max_size=16))
+def test_scrub_with_custom_patterns_and_disabled_kinds_matches_without_prefilter(parts):
+    cfg = ScrubSettings(patterns={"customer id": r"CUST-\d{8}"}, disable=["ADDRESS"], allow=["jane.doe@example.com"])
+    fast, slow = Scrubber(b"k", cfg), Scrubber(b"k", cfg, prefilter=False)
+    text = "".join(parts)
+    assert fast.scrub(text) == slow.scrub(text)
+    assert fast.scrub(text) == slow.scrub(text)  # from the cache
+    assert fast.found == slow.found
