@@ -427,15 +427,18 @@ class Scrubber:
         cache[text] = (out, tuple(kinds))
         return out
 
-    def scrub_json(self, value: Any) -> Any:
-        """Scrub every string inside a JSON-like value (keys are left alone)."""
+    def scrub_json(self, value: Any, blob: bytes | None = None) -> Any:
+        """Scrub every string inside a JSON-like value (keys are left alone). ``blob``, the
+        value already serialised as JSON (any key order), saves serialising it again for the
+        check that lets a value with nothing to find return as it is."""
         if isinstance(value, str):
             return self.scrub(value)
         if self._json_trigger is not None and isinstance(value, (dict, list)) and value:
-            try:
-                blob = orjson.dumps(value)
-            except TypeError:  # non-string keys, odd types: walk it
-                blob = None
+            if blob is None:
+                try:
+                    blob = orjson.dumps(value)
+                except TypeError:  # non-string keys, odd types: walk it
+                    blob = None
             if blob is not None and self._json_trigger.Match(blob) is None:
                 return value
         if isinstance(value, dict):

@@ -225,7 +225,7 @@ class Processor:
                 fb["comment"] = scrubber.scrub(fb["comment"])
             if fb is not None and fb.get("edit"):
                 fb["edit"] = scrubber.scrub(fb["edit"])
-            clean_meta = scrubber.scrub_json(meta)
+            clean_meta = scrubber.scrub_json(meta, meta_json)
             if clean_meta is not meta:
                 meta_json = orjson.dumps(clean_meta, option=_CANON)
         return (
