@@ -37,6 +37,8 @@ from assay.store._schema import ingests, quarantine, records
 
 BATCH = 2000
 """Rows per chunk handed to a worker."""
+IN_FLIGHT = 4
+"""Chunks queued per worker: enough that the workers keep busy while a write commits."""
 WRITE_ROWS = 20_000
 WRITE_BYTES = 48 * 2**20
 """A write transaction holds up to this many rows or input bytes: record ids are random,
@@ -236,7 +238,7 @@ def _run_file(
                 absorb(proc.process(chunk, utcnow()), len(chunk), sum(size_of(p) for _, p in chunk))
         else:
             pending: list[tuple[Future[ChunkResult], int, float]] = []
-            depth = 2 * (pool._max_workers or 1)  # bounded: memory does not grow with the file
+            depth = IN_FLIGHT * (pool._max_workers or 1)  # bounded: memory does not grow with the file
             for chunk in chunks:
                 nbytes = sum(size_of(p) for _, p in chunk)
                 pending.append((pool.submit(process_in_worker, proc, chunk, utcnow()), len(chunk), nbytes))

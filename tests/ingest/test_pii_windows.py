@@ -1,0 +1,123 @@
+"""E-mail, card and phone regexes searched only around their candidates (``windows=True``,
+the default) must scrub exactly as searching the whole text does."""
+
+import re
+
+import pytest
+import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assay.ingest import Scrubber
+from assay.ingest._pii import _CARD_RUNS, _EMAIL_RUNS, _PHONE_RUNS, _Runs
+
+_FRAGMENTS = [
+    # e-mails and their pieces
+    "jane.doe+shop@example.co.uk", "a@b.co", "x@y", "user0@example.com", "@", "@@", "user", "jane.doe", "example.com",
+    "co.uk", ".", "_", "%", "+", "-", "support@acme.example", "<EMAIL_607269>",
+    # phone numbers and their pieces
+    "+44 20 7946 0958", "(0161) 4960066", "+1-537-640-6812x41586", "+39 0925141776", "00669 074391", "(415) 555-0132",
+    "+4930123456789", " ext. ", "ext", "x", "extension", " x ", "555", "0132", "(0)", "(", ")", "+1", "+44", "00",
+    # card numbers, IBANs, other numbers
+    "4111 1111 1111 1111", "4111-1111-1111-1111", "6759649826438453", "5500 0000 0000 0004", "378282246310005",
+    "GB82 WEST 1234 5698 7654 32", "DE89 3704 0044 0532 0130 00", "DE89", "GB82", "WEST", "123-45-6789", "2026-11-26",
+    "12:30", "0.639957", "1.299,00", "v1.2.3.4",
+    # digits, Unicode digits
+    "0", "1", "12", "123", "1234", "12345678", "123456789012", "\u0663\u0664\u0665", "\u0967\u0968", "\U0001d7d9\U0001d7da",
+    # punctuation, letters, whitespace
+    " ", " ", "  ", ",", "/", ":", ";", "#", "'", '"', "<", ">", "=", "é", "ß", "日本", "Ä", "ı", "\t", "\n", "\r\n",
+    "\u00a0", "\u2009", "\u3000", "\x0b", "\x1c", "\x85", "tie", "notes", "on", "Suite",
+]
+
+_text = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=3)), max_size=30).map("".join)
+
+
+def _same(texts, settings_=None, prefilter=True):
+    fast = Scrubber(b"k", settings_, prefilter=prefilter)
+    slow = Scrubber(b"k", settings_, prefilter=prefilter, windows=False)
+    for t in texts:
+        assert fast.scrub(t) == slow.scrub(t), t
+    assert fast.found == slow.found
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_text)
+def test_windows_keep_the_output_on_generated_text(text):
+    _same([text])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_text)
+def test_each_windowed_detector_matches_its_whole_text_search(text):
+    fast, slow = Scrubber(b"k", prefilter=False), Scrubber(b"k", prefilter=False, windows=False)
+    for (kind, a, _), (_, b, _) in zip(fast._steps, slow._steps):
+        ka: list[str] = []
+        kb: list[str] = []
+        assert a(text, ka) == b(text, kb), (kind, text)
+        assert ka == kb
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_text, max_size=6))
+def test_windows_keep_the_output_without_the_prefilter_and_with_an_allow_list(texts):
+    _same(texts, prefilter=False)
+    from assay.ingest import ScrubSettings
+
+    _same(texts, ScrubSettings(allow=["a@b.co", r"re:\+44 20 7946 0\d{3}", "4111 1111 1111 1111"]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mail a@b.co, " + "@ " * 400 + "call +44 20 7946 0958",  # more runs than the limit: whole-text search
+        "é" * 50 + " jane@example.com ٣٤٥ 4111 1111 1111 1111 日本 +1-537-640-6812x41586",  # bytes vs characters
+        "4111 1111 1111 1111",  # a run at both ends of the text
+        "call 555 1234 x 12 34 56 78 90 12",  # an extension reaching into the next run
+        "12 34 ext 12 34 56 78 90",
+        "see +44 20 7946 0958, or +44 20 7946 0958,5",  # lookahead two characters past the run
+        "éjane@example.comé 4111 1111 1111 1111é é4111 1111 1111 1111",  # lookarounds outside the run
+    ],
+)
+def test_windows_keep_the_output_on_edge_cases(text):
+    _same([text])
+
+
+def test_a_lone_surrogate_means_a_whole_text_search():
+    text = "\ud800 a@b.co +44 20 7946 0958 4111 1111 1111 1111"
+    _same([text], prefilter=False)
+    assert "a@b.co" not in Scrubber(b"k", prefilter=False).scrub(text)
+
+
+def _python_class(rx: str) -> str:
+    """Every code point a Python character class matches."""
+    cls = re.compile(rx)
+    return "".join(c for c in map(chr, range(0x110000)) if not 0xD800 <= ord(c) < 0xE000 and cls.match(c))
+
+
+@pytest.mark.parametrize(
+    "runs,python_chars",
+    [
+        # what the detector patterns can take: see _EMAIL, _CARD, _PHONE
+        (_EMAIL_RUNS, r"[A-Za-z0-9._%+@-]"),
+        (_CARD_RUNS, r"[\d -]"),
+        (_PHONE_RUNS, r"[\d\s+().xtensio-]"),
+    ],
+)
+def test_run_classes_hold_every_character_a_match_can_take(runs: _Runs, python_chars: str):
+    chars = _python_class(python_chars)
+    assert re2.fullmatch(f"[{runs.chars}]*", chars), python_chars
+
+
+def test_seeds_hold_every_python_seed():
+    digits = _python_class(r"\d")
+    assert re2.fullmatch(f"(?:{_CARD_RUNS.seed})*", "".join(d * 12 for d in digits))
+    assert re2.fullmatch(f"(?:{_PHONE_RUNS.seed})*", "".join(d * 8 for d in digits))
+
+
+def test_without_the_low_level_re2_api_the_detectors_search_whole_texts(monkeypatch):
+    text = "mail ann@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111"
+    expected = Scrubber(b"k" * 32, windows=False).scrub(text)
+    for runs in (_EMAIL_RUNS, _CARD_RUNS, _PHONE_RUNS):
+        monkeypatch.setattr(runs, "_rx", None)
+        assert runs.spans(text) is None
+    assert Scrubber(b"k" * 32).scrub(text) == expected != text
