@@ -103,33 +103,43 @@ def test_missing_file_is_a_clear_error(project):
 
 
 def test_worker_processes_store_exactly_what_one_process_stores(tmp_path, monkeypatch):
-    """``workers`` only changes where rows are parsed and scrubbed, never what is stored."""
+    """``workers`` only changes where rows are parsed, scrubbed and written, never what is
+    stored: in one process, in workers that each ingest byte ranges of a plain JSONL file,
+    and in workers that get chunks of rows (a compressed file)."""
+    import gzip
     import importlib
 
     ing = importlib.import_module("assay.ingest._ingest")
 
     monkeypatch.setattr(ing, "BATCH", 7)  # many chunks, so several are in flight at once
+    monkeypatch.setattr(ing, "RANGE_BYTES", 700)  # many ranges, each a few lines
     monkeypatch.setenv("ASSAY_PROJECT_KEY", "same-key-for-both")
     lines = [json.dumps(_row(i, metadata={"locale": "en-US", "note": f"mail me at u{i}@example.com" if i % 3 == 0 else "ok"}))
              for i in range(60)]
     lines[10] = "{not json"
     lines[41] = json.dumps({"id": "no-messages"})
+    lines[50] = lines[20]  # the same interaction again: a duplicate
+    lines[30] = ""
     results = []
-    for workers in (0, 2):
-        root = tmp_path / f"w{workers}"
+    for workers, name in ((0, "log.jsonl"), (2, "log.jsonl"), (2, "log.jsonl.gz")):
+        root = tmp_path / f"w{workers}-{name}"
         root.mkdir()
         (root / "assay.yaml").write_text("project: t\n")
         proj = load_project(root)
         log = _write(root / "log.jsonl", lines)
+        if name.endswith(".gz"):
+            log = root / name
+            log.write_bytes(gzip.compress((root / "log.jsonl").read_bytes()))
         s = ingest(proj, [str(log)], source="bot", workers=workers)
         store = proj.open_store()
         with store.read() as conn:
             recs = sorted((r.id, r.output, json.dumps(r.messages), json.dumps(r.meta)) for r in conn.execute(select(records)))
             quar = sorted((r.line, r.reason) for r in conn.execute(select(quarantine)))
         store.close()
-        results.append((s.kept, s.quarantined, dict(s.pii), recs, quar))
-    assert results[0][0] == 58 and results[0][1] == 2 and results[0][2] == {"EMAIL": 20}
-    assert results[0] == results[1]
+        results.append((s.kept, s.duplicates, s.quarantined, dict(s.pii), recs, [q[0] for q in quar]))
+    assert results[0][:4] == (56, 1, 2, {"EMAIL": 19})
+    assert results[0][5] == [11, 42]
+    assert results[0] == results[1] == results[2]
 
 
 def test_workers_default_to_two_only_for_big_inputs(monkeypatch):

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assay.ingest import ingest
-from assay.ingest._ingest import _as_dicts
+from assay.ingest._write import _as_dicts
 from assay.ingest._pii import Scrubber
 from assay.ingest._process import RECORD_COLUMNS, Processor, record_id, utc_text
 from assay.records import Feedback, Message

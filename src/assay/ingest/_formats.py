@@ -90,6 +90,37 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Payload]]:
                 yield lineno, line
 
 
+def jsonl_ranges(path: Path, target: int) -> Iterator[tuple[int, int, int]]:
+    """Cut a plain JSONL file into ``(offset, length, first_line)`` ranges of about ``target``
+    bytes that end on a line break, so workers can each read and ingest one range. Only
+    line breaks are counted here (a fast scan); a line longer than ``target`` makes its
+    range longer, never splits."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        offset, line = 0, 1
+        while offset < size:
+            fh.seek(offset + target)
+            tail = fh.readline() if offset + target < size else b""  # to the end of the line there
+            end = min(size, offset + target + len(tail))
+            fh.seek(offset)
+            block = fh.read(end - offset)
+            yield offset, end - offset, line
+            line += block.count(b"\n")
+            offset = end
+
+
+def read_jsonl_range(path: Path, offset: int, length: int, first_line: int) -> Iterator[tuple[int, Payload]]:
+    """The rows :func:`read_jsonl` gives for the lines in ``[offset, offset + length)``."""
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        data = fh.read(length)
+    lines = data.split(b"\n")
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        if line.strip():
+            yield first_line + i, line + b"\n" if i < last else line
+
+
 def _ijson() -> Any:
     try:
         import ijson

@@ -10,35 +10,29 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
-from assay.ingest._formats import _BadRow, detect_format, get_reader, readers
+from assay.ingest._formats import _BadRow, detect_format, get_reader, jsonl_ranges, readers
 from assay.ingest._pii import ScrubSettings
-from assay.ingest._process import (
-    JSON_COLUMNS,
-    RECORD_COLUMNS,
-    TIME_COLUMNS,
-    ChunkResult,
-    Processor,
-    gc_paused,
-    process_in_worker,
-)
+from assay.ingest._process import ChunkResult, Processor, process_in_worker
+from assay.ingest._write import RangeResult, ingest_range, write_rows
 from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
-from assay.store._schema import ingests, quarantine, records
+from assay.store._schema import ingests
 
 BATCH = 2000
 """Rows per chunk handed to a worker."""
 IN_FLIGHT = 4
 """Chunks queued per worker: enough that the workers keep busy while a write commits."""
+RANGE_BYTES = 24 * 2**20
+"""Plain JSONL with workers: each worker reads, processes and stores ranges this big."""
 WRITE_ROWS = 20_000
 WRITE_BYTES = 48 * 2**20
 """A write transaction holds up to this many rows or input bytes: record ids are random,
@@ -107,63 +101,11 @@ def split_format(fmt: str) -> tuple[str, str]:
     return file_fmt, shape_name
 
 
-_SQLITE_INSERT = (
-    f"INSERT OR IGNORE INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
-)
-
-
-def _as_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """Store-ready rows back as typed values, for databases other than SQLite."""
-    out = []
-    for row in rows:
-        d = dict(zip(RECORD_COLUMNS, row))
-        for c in JSON_COLUMNS:
-            d[c] = orjson.loads(d[c])
-        for c in TIME_COLUMNS:
-            if d[c] is not None:
-                d[c] = datetime.fromisoformat(d[c]).replace(tzinfo=timezone.utc)
-        out.append(d)
-    return out
-
-
 def _flush(store: Store, batch: list[tuple[Any, ...]], bad: list[dict[str, Any]], summary: IngestSummary) -> None:
-    """Write one chunk's records and quarantined rows in one transaction. A record whose id
-    is stored already (or comes earlier in the chunk) counts as a duplicate."""
-    with gc_paused(), store.write() as conn:
-        if batch:
-            if conn.dialect.name == "sqlite":
-                # one prepared statement for the whole chunk: the values are bound as they are
-                kept = conn.exec_driver_sql(_SQLITE_INSERT, batch).rowcount
-            else:
-                rows = _as_dicts(batch)
-                ids = list({r["id"] for r in rows})
-                existing: set[str] = set()
-                for i in range(0, len(ids), 900):
-                    existing.update(conn.execute(select(records.c.id).where(records.c.id.in_(ids[i:i + 900]))).scalars())
-                fresh: dict[str, dict[str, Any]] = {}
-                for row in rows:
-                    if row["id"] not in existing:
-                        fresh.setdefault(row["id"], row)
-                if fresh:
-                    conn.execute(insert(records), list(fresh.values()))
-                kept = len(fresh)
-            summary.kept += kept
-            summary.duplicates += len(batch) - kept
-        if bad:
-            files = {b["file"] for b in bad}
-            lines = [b["line"] for b in bad]
-            seen = {
-                tuple(r)
-                for r in conn.execute(
-                    select(quarantine.c.file, quarantine.c.line).where(
-                        quarantine.c.file.in_(files), quarantine.c.line.between(min(lines), max(lines))
-                    )
-                )
-            }
-            new_bad = [b for b in bad if (b["file"], b["line"]) not in seen]
-            if new_bad:
-                conn.execute(insert(quarantine), new_bad)
-            summary.quarantined += len(bad)
+    kept, duplicates, quarantined = write_rows(store, batch, bad)
+    summary.kept += kept
+    summary.duplicates += duplicates
+    summary.quarantined += quarantined
 
 
 def _chunks(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
@@ -259,6 +201,37 @@ def _run_file(
         write()
 
 
+def _run_ranges(
+    store: Store, proc: Processor, path: Path, task: Any, summary: IngestSummary, pool: ProcessPoolExecutor,
+) -> None:
+    """Ingest a plain JSONL file by byte ranges: each worker reads its range, processes it
+    and writes it to the store itself; this process plans the ranges and adds up."""
+    started = time.perf_counter()
+    n_rows = 0
+    pending: list[tuple[Future[RangeResult], int]] = []
+    depth = 2 * (pool._max_workers or 1)
+
+    def absorb(fut: Future[RangeResult], nbytes: int) -> None:
+        nonlocal n_rows
+        res = fut.result()
+        summary.kept += res.kept
+        summary.duplicates += res.duplicates
+        summary.quarantined += res.quarantined
+        summary.skipped += res.skipped
+        summary.pii.update(res.pii)
+        n_rows += res.rows
+        task.advance(nbytes)
+        task.note(f"{n_rows:,} rows, {n_rows / max(time.perf_counter() - started, 1e-9):,.0f} rows/s")
+
+    for offset, length, first_line in jsonl_ranges(path, RANGE_BYTES):
+        fut = pool.submit(ingest_range, proc, store.url, str(path), offset, length, first_line, utcnow(), BATCH)
+        pending.append((fut, length))
+        if len(pending) >= depth:
+            absorb(*pending.pop(0))
+    for fut, nbytes in pending:
+        absorb(fut, nbytes)
+
+
 def ingest(
     project: Project | str | Path,
     paths: list[str] | None = None,
@@ -346,7 +319,10 @@ def ingest(
                     return len(p) if by_bytes and isinstance(p, (bytes, bytearray)) else 0.0
 
                 with progress(f"ingest {path.name}", total) as task:
-                    _run_file(store, proc, rows, task, summary, pool, size_of)
+                    if pool is not None and by_bytes:  # the rows read to tell the shape are read again
+                        _run_ranges(store, proc, path, task, summary, pool)
+                    else:
+                        _run_file(store, proc, rows, task, summary, pool, size_of)
                 kept, dup, quar = (summary.kept - before[0], summary.duplicates - before[1], summary.quarantined - before[2])
                 with store.write() as conn:
                     conn.execute(

@@ -45,7 +45,7 @@ def utc_text(ts: datetime | None) -> str | None:
         return None
     if ts.tzinfo is not None and ts.utcoffset():
         ts = ts.astimezone(timezone.utc)
-    return f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d} {ts.hour:02d}:{ts.minute:02d}:{ts.second:02d}.{ts.microsecond:06d}"
+    return ts.isoformat(" ", "microseconds")[:26]  # drops the "+00:00"
 
 
 @contextmanager
@@ -213,7 +213,7 @@ class Processor:
             b'{"messages":', msgs_json, b',"metadata":', meta_json, b',"output":', orjson.dumps(output),
             b',"source":', orjson.dumps(self.source), b',"ts":', orjson.dumps(ts.isoformat() if ts else None), b"}",
         ))
-        rid = hmac.new(self.key, canonical, hashlib.sha256).hexdigest()[:32]
+        rid = hmac.digest(self.key, canonical, "sha256").hex()[:32]
         fb = f["feedback"].model_dump() if f["feedback"] is not None else None
         if self.scrub:
             clean = [scrubber.scrub(c) for c in contents]

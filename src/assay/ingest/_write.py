@@ -1,0 +1,121 @@
+"""The store side of an ingest: write store-ready rows, and the worker task that ingests
+one byte range of a plain JSONL file from reading to writing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import insert, select
+
+from assay.ingest._formats import read_jsonl_range
+from assay.ingest._process import JSON_COLUMNS, RECORD_COLUMNS, TIME_COLUMNS, Processor, gc_paused
+from assay.store import Store
+from assay.store._schema import quarantine, records
+
+_SQLITE_INSERT = (
+    f"INSERT OR IGNORE INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
+)
+
+
+def _as_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Store-ready rows back as typed values, for databases other than SQLite."""
+    out = []
+    for row in rows:
+        d = dict(zip(RECORD_COLUMNS, row))
+        for c in JSON_COLUMNS:
+            d[c] = orjson.loads(d[c])
+        for c in TIME_COLUMNS:
+            if d[c] is not None:
+                d[c] = datetime.fromisoformat(d[c]).replace(tzinfo=timezone.utc)
+        out.append(d)
+    return out
+
+
+def write_rows(store: Store, batch: list[tuple[Any, ...]], bad: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """Write records and quarantined rows in one transaction; returns (kept, duplicates,
+    quarantined). A record whose id is stored already (or comes earlier in ``batch``) is a
+    duplicate; a bad row already quarantined at the same file and line is not added twice."""
+    kept = 0
+    with gc_paused(), store.write() as conn:
+        if batch:
+            if conn.dialect.name == "sqlite":
+                # one prepared statement for the whole batch: the values are bound as they are
+                kept = conn.exec_driver_sql(_SQLITE_INSERT, batch).rowcount
+            else:
+                rows = _as_dicts(batch)
+                ids = list({r["id"] for r in rows})
+                existing: set[str] = set()
+                for i in range(0, len(ids), 900):
+                    existing.update(conn.execute(select(records.c.id).where(records.c.id.in_(ids[i:i + 900]))).scalars())
+                fresh: dict[str, dict[str, Any]] = {}
+                for row in rows:
+                    if row["id"] not in existing:
+                        fresh.setdefault(row["id"], row)
+                if fresh:
+                    conn.execute(insert(records), list(fresh.values()))
+                kept = len(fresh)
+        if bad:
+            files = {b["file"] for b in bad}
+            lines = [b["line"] for b in bad]
+            seen = {
+                tuple(r)
+                for r in conn.execute(
+                    select(quarantine.c.file, quarantine.c.line).where(
+                        quarantine.c.file.in_(files), quarantine.c.line.between(min(lines), max(lines))
+                    )
+                )
+            }
+            new_bad = [b for b in bad if (b["file"], b["line"]) not in seen]
+            if new_bad:
+                conn.execute(insert(quarantine), new_bad)
+    return kept, len(batch) - kept, len(bad)
+
+
+@dataclass
+class RangeResult:
+    """What a worker did with one byte range (its rows are stored when this comes back)."""
+
+    rows: int = 0
+    kept: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    skipped: int = 0
+    pii: Counter[str] = field(default_factory=Counter)
+
+
+_STORES: dict[str, Store] = {}
+
+
+def ingest_range(
+    proc: Processor, url: str, path: str, offset: int, length: int, first_line: int, now: datetime, chunk: int,
+) -> RangeResult:
+    """Read, process and store the lines of ``path`` in ``[offset, offset + length)``, in
+    one write transaction, in a worker process with its own connection to the store at
+    ``url``. The main process then only plans ranges and counts: the rows never travel
+    between processes (measured: that cost a third of the CPU per row)."""
+    from assay.ingest._process import process_in_worker
+
+    store = _STORES.get(url)
+    if store is None:
+        store = _STORES[url] = Store(url)
+    out = RangeResult()
+    good: list[tuple[Any, ...]] = []
+    bad: list[dict[str, Any]] = []
+    rows = read_jsonl_range(Path(path), offset, length, first_line)
+    while True:
+        part = [r for _, r in zip(range(chunk), rows)]
+        if not part:
+            break
+        res = process_in_worker(proc, part, now)
+        good.extend(res.good)
+        bad.extend(res.bad)
+        out.rows += len(part)
+        out.skipped += res.skipped
+        out.pii.update(res.pii)
+    out.kept, out.duplicates, out.quarantined = write_rows(store, good, bad)
+    return out
