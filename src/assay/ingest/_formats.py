@@ -17,6 +17,7 @@ import datetime as _dt
 import decimal
 import gzip
 import io
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -93,20 +94,32 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Payload]]:
 def jsonl_ranges(path: Path, target: int) -> Iterator[tuple[int, int, int]]:
     """Cut a plain JSONL file into ``(offset, length, first_line)`` ranges of about ``target``
     bytes that end on a line break, so workers can each read and ingest one range. Only
-    line breaks are counted here (a fast scan); a line longer than ``target`` makes its
-    range longer, never splits."""
+    line breaks are counted here (into one reused buffer); a line longer than ``target``
+    makes its range longer, never splits."""
     size = path.stat().st_size
-    with path.open("rb") as fh:
+    buf = bytearray(max(1, min(target, size)))
+    fd = os.open(path, os.O_RDONLY)
+    try:
         offset, line = 0, 1
         while offset < size:
-            fh.seek(offset + target)
-            tail = fh.readline() if offset + target < size else b""  # to the end of the line there
-            end = min(size, offset + target + len(tail))
-            fh.seek(offset)
-            block = fh.read(end - offset)
+            n = os.preadv(fd, [buf], offset)
+            end = offset + n
+            newlines = buf.count(b"\n", 0, n)
+            if end < size and buf[n - 1] != 0x0A:  # carry on to the end of the line
+                while end < size:
+                    piece = os.pread(fd, 1 << 16, end)
+                    if not piece:  # the file got shorter while being read
+                        break
+                    i = piece.find(b"\n")
+                    if i >= 0:
+                        end, newlines = end + i + 1, newlines + 1
+                        break
+                    end += len(piece)
             yield offset, end - offset, line
-            line += block.count(b"\n")
+            line += newlines
             offset = end
+    finally:
+        os.close(fd)
 
 
 def read_jsonl_range(path: Path, offset: int, length: int, first_line: int) -> Iterator[tuple[int, Payload]]:
