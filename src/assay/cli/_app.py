@@ -59,7 +59,7 @@ def ingest(
     ] = None,
     no_scrub: Annotated[bool, typer.Option("--no-scrub", help="store PII unscrubbed (recorded in the audit log)")] = False,
     workers: Annotated[
-        Optional[int], typer.Option(help="processes for parsing and scrubbing (0 = in process; default: 2 for inputs over 64 MB)")
+        Optional[int], typer.Option(help="worker processes (0 = all in this process; default: 2 for inputs over 64 MB)")
     ] = None,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
