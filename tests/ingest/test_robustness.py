@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -80,8 +81,10 @@ def test_quarantine_is_idempotent_too(project, tmp_path):
 
 _WORKER = """
 import sys
-from assay.ingest import ingest
-ingest(sys.argv[1], [sys.argv[2]])
+from assay.ingest import _ingest
+_ingest.RANGE_BYTES = 200_000  # with workers: many byte ranges in a small file
+workers = int(sys.argv[3]) if len(sys.argv) > 3 else None
+_ingest.ingest(sys.argv[1], [sys.argv[2]], workers=workers)
 """
 
 
@@ -93,14 +96,18 @@ def _count(project):
     return n
 
 
-def test_kill_9_mid_file_then_rerun_equals_one_clean_run(project, tmp_path):
+@pytest.mark.parametrize("workers", [0, 2])
+def test_kill_9_mid_file_then_rerun_equals_one_clean_run(project, tmp_path, workers):
+    """Killed mid-file (with its worker processes, which write byte ranges themselves),
+    then run again: exactly the records and quarantine rows of one clean run."""
     n = 40_000
     f = tmp_path / "big.jsonl"
     with f.open("w") as fh:
         for i in range(n):
             fh.write((json.dumps(_row(i)) if i % 997 else "{broken") + "\n")
     env = {**os.environ, "ASSAY_PROJECT_KEY": "fixed-key-for-test"}
-    proc = subprocess.Popen([sys.executable, "-c", _WORKER, str(project.root), str(f)], env=env)
+    proc = subprocess.Popen([sys.executable, "-c", _WORKER, str(project.root), str(f), str(workers)], env=env,
+                            start_new_session=True)
     deadline = time.time() + 60
     try:
         while time.time() < deadline:
@@ -108,11 +115,11 @@ def test_kill_9_mid_file_then_rerun_equals_one_clean_run(project, tmp_path):
             if (project.root / ".assay" / "assay.db").exists() and _count(project) > 2000:
                 break
     finally:
-        os.kill(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     partial = _count(project)
     assert 0 < partial < n - n // 997  # killed mid-file
-    subprocess.run([sys.executable, "-c", _WORKER, str(project.root), str(f)], env=env, check=True)
+    subprocess.run([sys.executable, "-c", _WORKER, str(project.root), str(f), str(workers)], env=env, check=True)
     recs, quar = stored(project)
     # a clean run into a fresh project with the same key
     clean_dir = tmp_path / "clean"
