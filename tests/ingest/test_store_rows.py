@@ -97,3 +97,38 @@ def test_big_write_batches_keep_every_row_and_count_duplicates(project, monkeypa
     assert (s2.kept, s2.duplicates, s2.quarantined) == (0, 100, 1)
     recs, quar = stored(project)
     assert len(recs) == 99 and [q["line"] for q in quar] == [41]
+
+
+def test_the_portable_insert_stores_what_the_sqlite_insert_stores(tmp_path):
+    """Databases other than SQLite get the rows through SQLAlchemy: same values back, and
+    a stored id or one repeated in the batch is skipped."""
+    from sqlalchemy import select
+
+    from assay.ingest._write import _insert_portable, write_rows
+    from assay.project import load_project
+    from assay.store._schema import records
+
+    f = {"ts": datetime(2026, 5, 1, 12, tzinfo=timezone.utc), "model": "m", "messages": [Message(role="user", content="hi")],
+         "output": "yo", "latency_ms": 5.0, "tokens_in": 3, "tokens_out": None, "cost_usd": None,
+         "metadata": {"k": [1, {"b": None}]}, "feedback": Feedback(thumb="up"), "labels": None}
+    proc = Processor(KEY, "src", "f.jsonl", "generic", None, False)
+    row = proc._store_row(dict(f), Scrubber(KEY), "2026-11-26 10:00:00.000000")
+    other = proc._store_row({**f, "output": "other"}, Scrubber(KEY), "2026-11-26 10:00:00.000000")
+    stores = []
+    for name in ("native", "portable"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "assay.yaml").write_text("project: t\n")
+        store = load_project(tmp_path / name).open_store()
+        if name == "native":
+            assert write_rows(store, [row, row], []) == (1, 1, 0)
+            assert write_rows(store, [row, other], []) == (1, 1, 0)
+        else:
+            with store.write() as conn:
+                assert _insert_portable(conn, [row, row]) == 1
+            with store.write() as conn:
+                assert _insert_portable(conn, [row, other]) == 1
+        with store.read() as conn:
+            stores.append([dict(r) for r in conn.execute(select(records).order_by(records.c.output)).mappings()])
+        store.close()
+    assert stores[0] == stores[1] and len(stores[0]) == 2
+    assert stores[0][1]["meta"] == {"k": [1, {"b": None}]} and stores[0][1]["feedback"]["thumb"] == "up"

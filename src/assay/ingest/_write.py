@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
 from assay.ingest._formats import read_jsonl_range
 from assay.ingest._process import JSON_COLUMNS, RECORD_COLUMNS, TIME_COLUMNS, Processor, gc_paused
@@ -36,6 +37,23 @@ def _as_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return out
 
 
+def _insert_portable(conn: Connection, batch: list[tuple[Any, ...]]) -> int:
+    """Insert the records whose id is not stored yet, through SQLAlchemy (any database);
+    returns how many were inserted."""
+    rows = _as_dicts(batch)
+    ids = list({r["id"] for r in rows})
+    existing: set[str] = set()
+    for i in range(0, len(ids), 900):  # stay under bound-parameter limits
+        existing.update(conn.execute(select(records.c.id).where(records.c.id.in_(ids[i:i + 900]))).scalars())
+    fresh: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["id"] not in existing:
+            fresh.setdefault(row["id"], row)
+    if fresh:
+        conn.execute(insert(records), list(fresh.values()))
+    return len(fresh)
+
+
 def write_rows(store: Store, batch: list[tuple[Any, ...]], bad: list[dict[str, Any]]) -> tuple[int, int, int]:
     """Write records and quarantined rows in one transaction; returns (kept, duplicates,
     quarantined). A record whose id is stored already (or comes earlier in ``batch``) is a
@@ -47,18 +65,7 @@ def write_rows(store: Store, batch: list[tuple[Any, ...]], bad: list[dict[str, A
                 # one prepared statement for the whole batch: the values are bound as they are
                 kept = conn.exec_driver_sql(_SQLITE_INSERT, batch).rowcount
             else:
-                rows = _as_dicts(batch)
-                ids = list({r["id"] for r in rows})
-                existing: set[str] = set()
-                for i in range(0, len(ids), 900):
-                    existing.update(conn.execute(select(records.c.id).where(records.c.id.in_(ids[i:i + 900]))).scalars())
-                fresh: dict[str, dict[str, Any]] = {}
-                for row in rows:
-                    if row["id"] not in existing:
-                        fresh.setdefault(row["id"], row)
-                if fresh:
-                    conn.execute(insert(records), list(fresh.values()))
-                kept = len(fresh)
+                kept = _insert_portable(conn, batch)
         if bad:
             files = {b["file"] for b in bad}
             lines = [b["line"] for b in bad]
