@@ -112,3 +112,10 @@ def test_scrub_with_custom_patterns_and_disabled_kinds_matches_without_prefilter
     assert fast.scrub(text) == slow.scrub(text)
     assert fast.scrub(text) == slow.scrub(text)  # from the cache
     assert fast.found == slow.found
+
+
+def test_message_falls_back_to_model_construct(monkeypatch):
+    from assay.ingest import _normalise
+
+    monkeypatch.setattr(_normalise, "_FAST_MESSAGE", False)
+    _same_message(message("tool", "x"), Message.model_construct(role="tool", content="x"))
