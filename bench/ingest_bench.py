@@ -15,6 +15,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -105,6 +106,7 @@ def stages(path: Path, limit: int = 50_000) -> None:
     summary = IngestSummary(scrubbed=True)
     timed("store write", lambda: [_flush(store, ready[i:i + WRITE_ROWS], [], summary) for i in range(0, len(ready), WRITE_ROWS)])
     store.close()
+    shutil.rmtree(d)
     for name, sec in timings:
         print(f"  {name:15s} {sec / n * 1e6:7.1f} us/row  ({n / sec:,.0f} rows/s alone)")
 
@@ -114,6 +116,7 @@ def main() -> None:
     ap.add_argument("--size-mb", type=int, default=1000)
     ap.add_argument("--workers", type=int, default=None, help="default: what ingest picks (2 over 64 MB)")
     ap.add_argument("--stages", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the benchmark's project (and its database)")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "assay-bench")
     args = ap.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
@@ -139,9 +142,14 @@ def main() -> None:
     print(f"ingest: {s.kept:,} kept, {s.duplicates:,} dup, {s.quarantined:,} quarantined in {sec:,.1f}s "
           f"= {s.kept / sec:,.0f} records/s, {path.stat().st_size / sec / 1e6:,.1f} MB/s; peak RSS {rss:,.0f} MiB "
           f"(workers={'auto' if args.workers is None else args.workers}); db {db.stat().st_size / 1e6:,.0f} MB; PII {dict(s.pii)}")
-    print(f"cpu per record: {cpu_main / s.kept * 1e6:,.1f} us in this process, {cpu_kids / s.kept * 1e6:,.1f} us in workers "
-          f"(start-up included); {(cpu_main + cpu_kids) / sec:,.2f} cores busy on average")
+    if not args.stages:  # (the stages' own work would count as this process's)
+        print(f"cpu per record: {cpu_main / s.kept * 1e6:,.1f} us in this process, {cpu_kids / s.kept * 1e6:,.1f} us in workers "
+              f"(start-up included); {(cpu_main + cpu_kids) / sec:,.2f} cores busy on average")
     print(f"python {sys.version.split()[0]}")
+    if args.keep:
+        print(f"project kept: {proj_dir}")
+    else:
+        shutil.rmtree(proj_dir)  # a 5 GB run leaves a 5 GB database
 
 
 if __name__ == "__main__":
