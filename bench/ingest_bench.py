@@ -132,19 +132,21 @@ def main() -> None:
     proj_dir = Path(tempfile.mkdtemp(prefix="assay-bench-"))
     (proj_dir / "assay.yaml").write_text("project: bench\n")
     project = load_project(proj_dir)
+    before = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
     s = ingest(project, [str(path)], workers=args.workers)
     sec = time.perf_counter() - t
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     rss = max(me.ru_maxrss, kids.ru_maxrss) / 1024
-    cpu_main, cpu_kids = me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+    cpu_main = me.ru_utime + me.ru_stime - before.ru_utime - before.ru_stime
+    cpu_kids = kids.ru_utime + kids.ru_stime  # the workers live only during the ingest
     db = proj_dir / ".assay" / "assay.db"
     print(f"ingest: {s.kept:,} kept, {s.duplicates:,} dup, {s.quarantined:,} quarantined in {sec:,.1f}s "
           f"= {s.kept / sec:,.0f} records/s, {path.stat().st_size / sec / 1e6:,.1f} MB/s; peak RSS {rss:,.0f} MiB "
           f"(workers={'auto' if args.workers is None else args.workers}); db {db.stat().st_size / 1e6:,.0f} MB; PII {dict(s.pii)}")
     if not args.stages:  # (the stages' own work would count as this process's)
         print(f"cpu per record: {cpu_main / s.kept * 1e6:,.1f} us in this process, {cpu_kids / s.kept * 1e6:,.1f} us in workers "
-              f"(start-up included); {(cpu_main + cpu_kids) / sec:,.2f} cores busy on average")
+              f"(their start-up included); {(cpu_main + cpu_kids) / sec:,.2f} cores busy on average")
     print(f"python {sys.version.split()[0]}")
     if args.keep:
         print(f"project kept: {proj_dir}")
