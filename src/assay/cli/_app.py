@@ -81,6 +81,7 @@ def ingest(
     out.print(
         f"kept [bold]{summary.kept}[/] records, skipped {summary.duplicates} duplicates"
         f" and {summary.skipped} non-model spans, quarantined {summary.quarantined} rows in {summary.seconds:.1f}s"
+        f" ({(summary.kept + summary.duplicates + summary.quarantined) / max(summary.seconds, 1e-9):,.0f} rows/s)"
         + (f"; PII replaced: {dict(summary.pii)}" if summary.pii else "")
     )
     if summary.quarantined:
