@@ -20,6 +20,7 @@ from assay.ingest._formats import _BadRow
 from assay.ingest._normalise import RowError
 from assay.ingest._pii import Scrubber, ScrubSettings
 from assay.ingest._shapes import Shape, get_shape, mapped
+from assay.store import json_text
 
 MAX_ROW_BYTES = 10 * 1024 * 1024
 RAW_KEEP = 4000  # characters of a quarantined row kept for inspection (scrubbed)
@@ -32,11 +33,6 @@ RECORD_COLUMNS = (
 timestamps are UTC text (``YYYY-MM-DD HH:MM:SS.ffffff``), so the writer only binds them."""
 JSON_COLUMNS = ("messages", "meta", "feedback", "labels")
 TIME_COLUMNS = ("ts", "ingested_at")
-
-
-def _json_text(value: Any) -> str:
-    """The text the store's JSON columns hold (``None`` is JSON ``null``, as SQLAlchemy writes it)."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def utc_text(ts: datetime | None) -> str | None:
@@ -231,7 +227,7 @@ class Processor:
         return (
             rid, self.source, utc_text(ts), f["model"], msgs_json.decode(), output, f["latency_ms"],
             f["tokens_in"], f["tokens_out"], f["cost_usd"], meta_json.decode(),
-            "null" if fb is None else _json_text(fb), "null" if f["labels"] is None else _json_text(f["labels"]),
+            "null" if fb is None else json_text(fb), "null" if f["labels"] is None else json_text(f["labels"]),
             now_text,
         )
 

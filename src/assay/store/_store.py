@@ -32,7 +32,8 @@ _PAGE_SIZE = 16384
 _WRITER_CACHE_KIB = 64 * 1024
 
 
-def _json_dumps(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """How the store writes a JSON column (``None`` becomes JSON ``null``)."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
@@ -46,7 +47,7 @@ def sqlite_url(path: Path) -> str:
 
 def _make_engine(url: str, *, writer: bool) -> Engine:
     is_sqlite = url.startswith("sqlite")
-    kwargs: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+    kwargs: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": orjson.loads}
     if is_sqlite:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": _BUSY_TIMEOUT_MS / 1000}
     engine = create_engine(url, **kwargs)
