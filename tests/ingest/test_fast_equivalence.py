@@ -119,3 +119,46 @@ def test_message_falls_back_to_model_construct(monkeypatch):
 
     monkeypatch.setattr(_normalise, "_FAST_MESSAGE", False)
     _same_message(message("tool", "x"), Message.model_construct(role="tool", content="x"))
+
+
+_trigger_texts = st.text(max_size=80) | st.sampled_from(
+    ["mail ann@example.com", "4111 1111 1111 1111", "+44 20 7946 0958", "12 Main Street", "key=sk-abc", "10.0.0.1", ""]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_trigger_texts)
+def test_direct_trigger_match_is_the_wrappers(text):
+    from assay.ingest._pii import KINDS, _set_matcher, _trigger_set
+
+    for trig in (_trigger_set(list(KINDS)), _trigger_set(list(KINDS), json=True)):
+        try:
+            expected = trig.Match(text)
+        except UnicodeEncodeError:  # a lone surrogate: both raise
+            with pytest.raises(UnicodeEncodeError):
+                _set_matcher(trig)(text)
+            continue
+        assert _set_matcher(trig)(text) == expected
+        assert _set_matcher(trig)(text.encode()) == expected
+
+
+def test_trigger_match_falls_back_to_the_wrapper():
+    from assay.ingest._pii import _set_matcher
+
+    class Wrapper:  # a google-re2 whose Set has no extension object
+        def Match(self, text):
+            return [0] if "@" in text else None
+
+    assert _set_matcher(Wrapper())("a@b") == [0] and _set_matcher(Wrapper())("ab") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.binary(max_size=150), msg=st.binary(max_size=3000))
+def test_precomputed_hmac_is_hmac_sha256(key, msg):
+    import hmac
+
+    from assay.ingest._process import _Hmac
+
+    h = _Hmac(key)
+    assert h.digest(msg) == hmac.digest(key, msg, "sha256")
+    assert h.digest(msg) == h.digest(msg)  # the precomputed states are not used up

@@ -31,7 +31,7 @@ def record_fields(draw):
     msgs = [Message(role=draw(st.sampled_from(["system", "user", "assistant", "tool"])), content=draw(texts))
             for _ in range(draw(st.integers(1, 4)))]
     ts = draw(st.none() | st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1),
-                                         timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=2)), timezone(timedelta(hours=-7, minutes=-30))])))
+                                         timezones=st.sampled_from([timezone.utc, timezone(timedelta(0)), timezone(timedelta(hours=2)), timezone(timedelta(hours=-7, minutes=-30))])))
     fb = draw(st.none() | st.builds(Feedback, thumb=st.sampled_from([None, "up", "down"]), comment=st.none() | texts))
     return {
         "ts": ts, "model": draw(st.none() | st.text(max_size=10)), "messages": msgs, "output": draw(st.none() | texts),
@@ -58,6 +58,7 @@ def test_store_row_id_is_record_id_and_values_round_trip(f, scrub):
     if f["ts"] is not None:
         back = datetime.fromisoformat(d["ts"]).replace(tzinfo=timezone.utc)
         assert back == f["ts"]  # the same instant, written in UTC
+        assert d["ts"] == utc_text(f["ts"])
     typed = _as_dicts([row])[0]  # the path for databases other than SQLite
     assert typed["messages"] == msgs and typed["feedback"] == orjson.loads(d["feedback"])
     assert typed["ingested_at"] == datetime(2026, 11, 26, 10, tzinfo=timezone.utc)

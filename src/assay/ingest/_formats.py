@@ -87,7 +87,7 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Payload]]:
     with open_maybe_compressed(path) as fh:
         buffered = fh if isinstance(fh, io.BufferedIOBase) and hasattr(fh, "readline") else io.BufferedReader(fh)  # type: ignore[arg-type]
         for lineno, line in enumerate(buffered, start=1):
-            if line.strip():
+            if not line.isspace():  # a line from a file is never empty
                 yield lineno, line
 
 
@@ -124,14 +124,30 @@ def jsonl_ranges(path: Path, target: int) -> Iterator[tuple[int, int, int]]:
 
 def read_jsonl_range(path: Path, offset: int, length: int, first_line: int) -> Iterator[tuple[int, Payload]]:
     """The rows :func:`read_jsonl` gives for the lines in ``[offset, offset + length)``."""
+    for part in jsonl_range_chunks(path, offset, length, first_line, 1 << 16):
+        yield from part
+
+
+def jsonl_range_chunks(path: Path, offset: int, length: int, first_line: int, chunk: int) -> Iterator[list[tuple[int, Payload]]]:
+    """:func:`read_jsonl_range`'s rows in lists of at most ``chunk`` lines each (a list
+    comprehension per chunk: no generator step per line)."""
     with path.open("rb") as fh:
         fh.seek(offset)
         data = fh.read(length)
     lines = data.split(b"\n")
     last = len(lines) - 1
-    for i, line in enumerate(lines):
-        if line.strip():
-            yield first_line + i, line + b"\n" if i < last else line
+    if lines[last]:  # no line break at the end of the range: the file's last line
+        tail = lines.pop()
+    else:
+        tail = None
+        lines.pop()
+    for start in range(0, len(lines), chunk):
+        part = [(n, line + b"\n") for n, line in enumerate(lines[start:start + chunk], first_line + start)
+                if line and not line.isspace()]
+        if part:
+            yield part
+    if tail is not None and not tail.isspace():
+        yield [(first_line + last, tail)]
 
 
 def _ijson() -> Any:

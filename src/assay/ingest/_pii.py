@@ -287,6 +287,20 @@ def _trigger_set(kinds: list[str], *, json: bool = False) -> re2.Set:
     return trig
 
 
+def _set_matcher(trig: re2.Set) -> Callable[[Any], list[int] | None]:
+    """``trig.Match``: the indices of the triggers found in a text or bytes, ``None`` if none.
+    Calls the extension's set directly when it is there (the wrapper's two Python calls
+    cost 0.7 of the 1.6 us of a 450-character text)."""
+    inner = getattr(trig, "_set", None)
+    if inner is None or not hasattr(inner, "Match"):
+        return trig.Match
+
+    def match(text: Any) -> list[int] | None:
+        return inner.Match(text.encode() if type(text) is str else text) or None
+
+    return match
+
+
 KINDS = ("SECRET", "EMAIL", "IBAN", "CARD", "SSN", "NATIONAL_ID", "IP", "PHONE", "ADDRESS")
 
 
@@ -364,6 +378,8 @@ class Scrubber:
         self._triggered = [step for _, step in enabled]
         # a whole JSON value can skip the walk when nothing in it can match (and no user patterns)
         self._json_trigger = _trigger_set([kind for kind, _ in enabled], json=True) if prefilter and enabled and not self._custom else None
+        self._match = _set_matcher(self._trigger) if self._trigger is not None else None
+        self._json_match = _set_matcher(self._json_trigger) if self._json_trigger is not None else None
         self._cache: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._tokens: dict[tuple[str, str], str] = {}
 
@@ -508,8 +524,8 @@ class Scrubber:
         out = text
         for step in self._always:
             out = step(out, kinds)
-        if self._trigger is not None:
-            fired = self._trigger.Match(text)
+        if self._match is not None:
+            fired = self._match(text)
             if fired is not None:
                 for i in sorted(fired):
                     out = self._triggered[i](out, kinds)
@@ -527,13 +543,13 @@ class Scrubber:
         check that lets a value with nothing to find return as it is."""
         if isinstance(value, str):
             return self.scrub(value)
-        if self._json_trigger is not None and isinstance(value, (dict, list)) and value:
+        if self._json_match is not None and isinstance(value, (dict, list)) and value:
             if blob is None:
                 try:
                     blob = orjson.dumps(value)
                 except TypeError:  # non-string keys, odd types: walk it
                     blob = None
-            if blob is not None and self._json_trigger.Match(blob) is None:
+            if blob is not None and self._json_match(blob) is None:
                 return value
         if isinstance(value, dict):
             return {k: self.scrub_json(v) for k, v in value.items()}

