@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assay.ingest._formats import jsonl_ranges, read_jsonl, read_jsonl_range
+from assay.ingest import _formats
+from assay.ingest._formats import jsonl_range_chunks, jsonl_ranges, read_jsonl, read_jsonl_range
 
 lines = st.lists(
     st.sampled_from([b"", b"  ", b"\r", b'{"a": 1}', b'{"b": "x\\ny"}', b"not json", b"\xff\xfe", b"x" * 300]),
@@ -15,16 +16,23 @@ lines = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
-@given(lines=lines, final_newline=st.booleans(), target=st.sampled_from([1, 5, 64, 700, 10**6]))
-def test_ranges_read_exactly_the_rows_of_the_whole_file(tmp_path_factory, lines, final_newline, target):
+@given(lines=lines, final_newline=st.booleans(), target=st.sampled_from([1, 5, 64, 700, 10**6]),
+       piece=st.sampled_from([1, 2, 7, 64, 4 * 2**20]), chunk=st.sampled_from([1, 3, 2000]))
+def test_ranges_read_exactly_the_rows_of_the_whole_file(tmp_path_factory, lines, final_newline, target, piece, chunk):
     path = tmp_path_factory.mktemp("r") / "f.jsonl"
     data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
     path.write_bytes(data)
-    ranges = list(jsonl_ranges(path, target))
+    saved, _formats.READ_PIECE = _formats.READ_PIECE, piece  # ranges cut and read in pieces of any size
+    try:
+        ranges = list(jsonl_ranges(path, target))
+        got = [row for r in ranges for row in read_jsonl_range(path, *r)]
+        parts = [part for r in ranges for part in jsonl_range_chunks(path, *r, chunk)]
+    finally:
+        _formats.READ_PIECE = saved
     assert sum(length for _, length, _ in ranges) == len(data)
     assert all(o1 + n1 == o2 for (o1, n1, _), (o2, _, _) in zip(ranges, ranges[1:]))
-    got = [row for r in ranges for row in read_jsonl_range(path, *r)]
     assert got == list(read_jsonl(path))
+    assert [row for part in parts for row in part] == got and all(0 < len(part) <= chunk for part in parts)
 
 
 def test_a_line_longer_than_the_range_size_stays_whole(tmp_path):
@@ -33,3 +41,17 @@ def test_a_line_longer_than_the_range_size_stays_whole(tmp_path):
     ranges = list(jsonl_ranges(path, 100))
     rows = [row for r in ranges for row in read_jsonl_range(path, *r)]
     assert [n for n, _ in rows] == [1, 2, 3] and len(rows[1][1]) == 5013
+
+
+def test_a_file_that_shrinks_while_cut_ends_the_ranges(tmp_path):
+    import itertools
+
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b'{"a": 1}\n' * 100)
+    ranges = jsonl_ranges(path, 90)
+    first = next(ranges)
+    with path.open("r+b") as fh:  # another program truncates the log mid-way
+        fh.truncate(first[1] + 20)
+    rest = list(itertools.islice(ranges, 50))  # bounded: a loop that never ends would give 50
+    assert first == (0, 90, 1)
+    assert rest == [(90, 20, 11)]  # what is left of the file, then the end

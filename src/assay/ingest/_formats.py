@@ -94,27 +94,35 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Payload]]:
 def jsonl_ranges(path: Path, target: int) -> Iterator[tuple[int, int, int]]:
     """Cut a plain JSONL file into ``(offset, length, first_line)`` ranges of about ``target``
     bytes that end on a line break, so workers can each read and ingest one range. Only
-    line breaks are counted here (into one reused buffer); a line longer than ``target``
-    makes its range longer, never splits."""
+    line breaks are counted here (into one reused buffer of at most :data:`READ_PIECE`
+    bytes); a line longer than ``target`` makes its range longer, never splits."""
     size = path.stat().st_size
-    buf = bytearray(max(1, min(target, size)))
+    buf = bytearray(max(1, min(target, size, READ_PIECE)))
     fd = os.open(path, os.O_RDONLY)
     try:
         offset, line = 0, 1
         while offset < size:
-            n = os.preadv(fd, [buf], offset)
-            end = offset + n
-            newlines = buf.count(b"\n", 0, n)
-            if end < size and buf[n - 1] != 0x0A:  # carry on to the end of the line
+            end, newlines, last = offset, 0, 0x0A
+            want = min(offset + target, size)
+            while end < want:
+                n = os.preadv(fd, [memoryview(buf)[:min(len(buf), want - end)]], end)
+                if not n:  # the file got shorter while being read
+                    break
+                newlines += buf.count(b"\n", 0, n)
+                last = buf[n - 1]
+                end += n
+            if end < size and last != 0x0A and end == want:  # carry on to the end of the line
                 while end < size:
                     piece = os.pread(fd, 1 << 16, end)
-                    if not piece:  # the file got shorter while being read
+                    if not piece:
                         break
                     i = piece.find(b"\n")
                     if i >= 0:
                         end, newlines = end + i + 1, newlines + 1
                         break
                     end += len(piece)
+            if end == offset:  # nothing more could be read
+                return
             yield offset, end - offset, line
             line += newlines
             offset = end
@@ -128,26 +136,35 @@ def read_jsonl_range(path: Path, offset: int, length: int, first_line: int) -> I
         yield from part
 
 
+READ_PIECE = 4 * 2**20
+"""Bytes read at a time from a range: memory holds one piece, not the whole range."""
+
+
 def jsonl_range_chunks(path: Path, offset: int, length: int, first_line: int, chunk: int) -> Iterator[list[tuple[int, Payload]]]:
     """:func:`read_jsonl_range`'s rows in lists of at most ``chunk`` lines each (a list
-    comprehension per chunk: no generator step per line)."""
+    comprehension per chunk: no generator step per line), read :data:`READ_PIECE` bytes
+    at a time."""
+    line_no = first_line
+    carry = b""
+    left = length
     with path.open("rb") as fh:
         fh.seek(offset)
-        data = fh.read(length)
-    lines = data.split(b"\n")
-    last = len(lines) - 1
-    if lines[last]:  # no line break at the end of the range: the file's last line
-        tail = lines.pop()
-    else:
-        tail = None
-        lines.pop()
-    for start in range(0, len(lines), chunk):
-        part = [(n, line + b"\n") for n, line in enumerate(lines[start:start + chunk], first_line + start)
-                if line and not line.isspace()]
-        if part:
-            yield part
-    if tail is not None and not tail.isspace():
-        yield [(first_line + last, tail)]
+        while True:
+            data = fh.read(min(READ_PIECE, left)) if left > 0 else b""
+            left -= len(data)
+            at_end = left <= 0 or not data  # the range is read (or the file got shorter)
+            lines = (carry + data if carry else data).split(b"\n")
+            carry = lines.pop()  # the part after the last line break: b"" or an unfinished line
+            for start in range(0, len(lines), chunk):
+                part = [(n, line + b"\n") for n, line in enumerate(lines[start:start + chunk], line_no + start)
+                        if line and not line.isspace()]
+                if part:
+                    yield part
+            line_no += len(lines)
+            if at_end:
+                if carry and not carry.isspace():  # the file's last line, with no line break
+                    yield [(line_no, carry)]
+                return
 
 
 def _ijson() -> Any:

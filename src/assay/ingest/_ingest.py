@@ -31,8 +31,14 @@ BATCH = 2000
 """Rows per chunk handed to a worker."""
 IN_FLIGHT = 4
 """Chunks queued per worker: enough that the workers keep busy while a write commits."""
-RANGE_BYTES = 24 * 2**20
-"""Plain JSONL with workers: each worker reads, processes and stores ranges this big."""
+RANGE_BYTES = 96 * 2**20
+"""Plain JSONL with workers: each worker reads, processes and stores ranges up to this big,
+one write transaction each. Record ids are random, so a transaction rewrites pages all
+over the id index; once the index outgrows the cache, bigger transactions rewrite each
+page for more rows (measured on 5 GB: 25.8k records/s with 24 MB ranges, 30.8k with 96
+MB, for 95 MiB more peak memory per worker; no change on 1 GB)."""
+RANGES_PER_WORKER = 4
+"""A smaller file is cut into at least this many ranges per worker, so all keep busy."""
 WRITE_ROWS = 20_000
 WRITE_BYTES = 48 * 2**20
 """A write transaction holds up to this many rows or input bytes: record ids are random,
@@ -209,7 +215,6 @@ def _run_ranges(
     started = time.perf_counter()
     n_rows = 0
     pending: list[tuple[Future[RangeResult], int]] = []
-    depth = 2 * (pool._max_workers or 1)
 
     def absorb(fut: Future[RangeResult], nbytes: int) -> None:
         nonlocal n_rows
@@ -223,10 +228,12 @@ def _run_ranges(
         task.advance(nbytes)
         task.note(f"{n_rows:,} rows, {n_rows / max(time.perf_counter() - started, 1e-9):,.0f} rows/s")
 
-    for offset, length, first_line in jsonl_ranges(path, RANGE_BYTES):
+    workers = pool._max_workers or 1
+    target = max(1, min(RANGE_BYTES, path.stat().st_size // (RANGES_PER_WORKER * workers)))
+    for offset, length, first_line in jsonl_ranges(path, target):
         fut = pool.submit(ingest_range, proc, store.url, str(path), offset, length, first_line, utcnow(), BATCH)
         pending.append((fut, length))
-        if len(pending) >= depth:
+        if len(pending) >= 2 * workers:
             absorb(*pending.pop(0))
     for fut, nbytes in pending:
         absorb(fut, nbytes)
