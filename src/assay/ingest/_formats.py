@@ -91,6 +91,10 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Payload]]:
                 yield lineno, line
 
 
+READ_PIECE = 4 * 2**20
+"""Bytes read at a time from a range: memory holds one piece, not the whole range."""
+
+
 def jsonl_ranges(path: Path, target: int) -> Iterator[tuple[int, int, int]]:
     """Cut a plain JSONL file into ``(offset, length, first_line)`` ranges of about ``target``
     bytes that end on a line break, so workers can each read and ingest one range. Only
@@ -134,10 +138,6 @@ def read_jsonl_range(path: Path, offset: int, length: int, first_line: int) -> I
     """The rows :func:`read_jsonl` gives for the lines in ``[offset, offset + length)``."""
     for part in jsonl_range_chunks(path, offset, length, first_line, 1 << 16):
         yield from part
-
-
-READ_PIECE = 4 * 2**20
-"""Bytes read at a time from a range: memory holds one piece, not the whole range."""
 
 
 def jsonl_range_chunks(path: Path, offset: int, length: int, first_line: int, chunk: int) -> Iterator[list[tuple[int, Payload]]]:

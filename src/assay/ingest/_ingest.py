@@ -35,8 +35,8 @@ RANGE_BYTES = 96 * 2**20
 """Plain JSONL with workers: each worker reads, processes and stores ranges up to this big,
 one write transaction each. Record ids are random, so a transaction rewrites pages all
 over the id index; once the index outgrows the cache, bigger transactions rewrite each
-page for more rows (measured on 5 GB: 25.8k records/s with 24 MB ranges, 30.8k with 96
-MB, for 95 MiB more peak memory per worker; no change on 1 GB)."""
+page for more rows (measured on 5 GB: 25.8k records/s with 24 MB ranges, 31.5k with 96
+MB read 4 MB at a time, peak memory unchanged; within noise on 1 GB)."""
 RANGES_PER_WORKER = 4
 """A smaller file is cut into at least this many ranges per worker, so all keep busy."""
 WRITE_ROWS = 20_000
