@@ -25,9 +25,12 @@ def test_usage_error_exits_2(cli):
 def test_json_outputs_are_single_versioned_documents(project_factory, cli):
     project = project_factory("  - {name: incumbent, provider: recorded, incumbent: true}")
     p = str(project.root)
-    code, out, _ = cli(["ingest", "-p", p, "--json"])
+    code, out, _ = cli(["ingest", "-p", p, "--json", "--force"])
     doc = json.loads(out)
     assert code == 0 and doc["schema"] == "assay.ingest/v1" and doc["duplicates"] == 90 and doc["kept"] == 0
+    code, out, _ = cli(["ingest", "-p", p, "--json"])  # without --force the unchanged file is not read
+    doc = json.loads(out)
+    assert code == 0 and doc["files"] == [] and len(doc["unchanged"]) == 1 and doc["duplicates"] == 0
     code, out, _ = cli(["sample", "--name", "v2", "--size", "12", "--holdout", "0.25", "-p", p, "--json"])
     doc = json.loads(out)
     assert doc["schema"] == "assay.sample/v1" and doc["n_dev"] == 9 and doc["n_holdout"] == 3

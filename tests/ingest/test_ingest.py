@@ -64,7 +64,7 @@ def test_bad_rows_are_quarantined_with_line_and_reason_and_neighbours_kept(proje
 def test_reingest_is_idempotent(project, tmp_path):
     f = _write(tmp_path / "logs.jsonl", [json.dumps(_row(i)) for i in range(30)] + ["{bad"])
     first = ingest(project, [str(f)])
-    again = ingest(project, [str(f)])
+    again = ingest(project, [str(f)], force=True)  # read again: every record a duplicate
     assert first.kept == 30 and again.kept == 0 and again.duplicates == 30
     store = project.open_store()
     with store.read() as conn:
@@ -150,3 +150,66 @@ def test_workers_default_to_two_only_for_big_inputs(monkeypatch):
     assert ing._auto_workers(10_000) == 0 and ing._auto_workers(ing.AUTO_WORKERS_MIN_BYTES) == 2
     monkeypatch.setattr(ing.os, "cpu_count", lambda: 1)
     assert ing._auto_workers(10 * ing.AUTO_WORKERS_MIN_BYTES) == 0
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_file_ingested_already_is_not_read_again(project, tmp_path, workers, monkeypatch):
+    from assay.ingest import _ingest as ing
+
+    monkeypatch.setattr(ing, "RANGE_BYTES", 700)  # with workers: many ranges, hashed as they are cut
+    rows = [json.dumps(_row(i)) for i in range(40)]
+    f = _write(tmp_path / "day1.jsonl", rows)
+    assert ingest(project, [str(f)], workers=workers).kept == 40
+    again = ingest(project, [str(f)], workers=workers)
+    assert again.unchanged == [str(f)] and again.files == [] and (again.kept, again.duplicates) == (0, 0)
+    # the fingerprint does not depend on how the file was read
+    assert ingest(project, [str(f)], workers=2 - workers).unchanged == [str(f)]
+    # a copy under another name holds nothing new either
+    g = _write(tmp_path / "copy.jsonl", rows)
+    assert ingest(project, [str(g)]).unchanged == [str(g)]
+    # appended to, read as another source, or forced: read again
+    _write(tmp_path / "day1.jsonl", rows + [json.dumps(_row(99))])
+    grown = ingest(project, [str(f)], workers=workers)
+    assert grown.unchanged == [] and (grown.kept, grown.duplicates) == (1, 40)
+    other = ingest(project, [str(g)], source="other-bot")
+    assert other.unchanged == [] and other.kept == 40
+    assert ingest(project, [str(g)], force=True).duplicates == 40
+
+
+def test_an_interrupted_ingest_is_read_again(project, tmp_path, monkeypatch):
+    from assay.ingest import _ingest as ing
+
+    f = _write(tmp_path / "l.jsonl", [json.dumps(_row(i)) for i in range(30)])
+    real = ing._flush
+    calls = []
+
+    def fail_once(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            real(*args)  # the first batch is stored, then the ingest dies
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(ing, "BATCH", 10)
+    monkeypatch.setattr(ing, "WRITE_ROWS", 10)
+    monkeypatch.setattr(ing, "_flush", fail_once)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(project, [str(f)], workers=0)
+    monkeypatch.setattr(ing, "_flush", real)
+    again = ingest(project, [str(f)], workers=0)  # no finished ingest of it: read again, in full
+    assert again.unchanged == [] and (again.kept, again.duplicates) == (20, 10)
+
+
+def test_ranged_digest_is_the_files_digest(tmp_path):
+    import xxhash
+
+    from assay.ingest._formats import jsonl_ranges
+    from assay.ingest._ingest import content_hash, file_digest
+
+    f = tmp_path / "f.jsonl"
+    f.write_bytes(b"".join(b'{"n": %d, "pad": "%s"}\n' % (i, b"x" * (i % 50)) for i in range(500)) + b'{"last": 1}')
+    whole = (xxhash.xxh3_128(f.read_bytes()).hexdigest(), f.stat().st_size)
+    assert file_digest(f) == whole
+    for target in (1, 97, 4096, 10**7):
+        h = content_hash()
+        covered = sum(n for _, n, _ in jsonl_ranges(f, target, h))
+        assert (h.hexdigest(), covered) == whole

@@ -73,7 +73,7 @@ def test_quarantine_is_idempotent_too(project, tmp_path):
     f = tmp_path / "a.jsonl"
     f.write_text("{bad\n" + json.dumps(_row(1)) + "\n{worse\n")
     ingest(project, [str(f)])
-    again = ingest(project, [str(f)])
+    again = ingest(project, [str(f)], force=True)
     assert (again.kept, again.duplicates, again.quarantined) == (0, 1, 2)
     _, quar = stored(project)
     assert [q["line"] for q in quar] == [1, 3]

@@ -94,7 +94,7 @@ def test_big_write_batches_keep_every_row_and_count_duplicates(project, monkeypa
     (project.root / "l.jsonl").write_text("\n".join(lines) + "\n")
     s = ingest(project, ["l.jsonl"], workers=0)
     assert (s.kept, s.duplicates, s.quarantined) == (99, 1, 1)
-    s2 = ingest(project, ["l.jsonl"], workers=0)
+    s2 = ingest(project, ["l.jsonl"], workers=0, force=True)
     assert (s2.kept, s2.duplicates, s2.quarantined) == (0, 100, 1)
     recs, quar = stored(project)
     assert len(recs) == 99 and [q["line"] for q in quar] == [41]

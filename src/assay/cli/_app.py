@@ -61,6 +61,9 @@ def ingest(
     workers: Annotated[
         Optional[int], typer.Option(help="worker processes (0 = all in this process; default: 2 for inputs over 64 MB)")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="read files again even if their content was ingested already")
+    ] = False,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
@@ -74,10 +77,17 @@ def ingest(
         scrub=not no_scrub,
         workers=workers,
         progress=rich_progress,
+        force=force,
     )
     if json_out:
         emit_json(summary.to_json())
         return
+    if summary.unchanged:
+        n = len(summary.unchanged)
+        names = ", ".join(Path(f).name for f in summary.unchanged[:3]) + (", ..." if n > 3 else "")
+        out.print(f"{n} file{'s' if n > 1 else ''} already ingested with the same content, not read again ({names}); --force reads them")
+        if not summary.files:
+            return
     out.print(
         f"kept [bold]{summary.kept}[/] records, skipped {summary.duplicates} duplicates"
         f" and {summary.skipped} non-model spans, quarantined {summary.quarantined} rows in {summary.seconds:.1f}s"

@@ -95,11 +95,12 @@ READ_PIECE = 4 * 2**20
 """Bytes read at a time from a range: memory holds one piece, not the whole range."""
 
 
-def jsonl_ranges(path: Path, target: int) -> Iterator[tuple[int, int, int]]:
+def jsonl_ranges(path: Path, target: int, digest: Any = None) -> Iterator[tuple[int, int, int]]:
     """Cut a plain JSONL file into ``(offset, length, first_line)`` ranges of about ``target``
     bytes that end on a line break, so workers can each read and ingest one range. Only
     line breaks are counted here (into one reused buffer of at most :data:`READ_PIECE`
-    bytes); a line longer than ``target`` makes its range longer, never splits."""
+    bytes); a line longer than ``target`` makes its range longer, never splits.
+    ``digest`` (a ``hashlib`` object) is fed every byte of the ranges, in order."""
     size = path.stat().st_size
     buf = bytearray(max(1, min(target, size, READ_PIECE)))
     fd = os.open(path, os.O_RDONLY)
@@ -114,6 +115,8 @@ def jsonl_ranges(path: Path, target: int) -> Iterator[tuple[int, int, int]]:
                     break
                 newlines += buf.count(b"\n", 0, n)
                 last = buf[n - 1]
+                if digest is not None:
+                    digest.update(memoryview(buf)[:n])
                 end += n
             if end < size and last != 0x0A and end == want:  # carry on to the end of the line
                 while end < size:
@@ -121,6 +124,8 @@ def jsonl_ranges(path: Path, target: int) -> Iterator[tuple[int, int, int]]:
                     if not piece:
                         break
                     i = piece.find(b"\n")
+                    if digest is not None:
+                        digest.update(piece[:i + 1] if i >= 0 else piece)
                     if i >= 0:
                         end, newlines = end + i + 1, newlines + 1
                         break

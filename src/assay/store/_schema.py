@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -56,6 +57,11 @@ ingests = Table(
     Column("n_duplicate", Integer, nullable=False, default=0),
     Column("n_quarantined", Integer, nullable=False, default=0),
     Column("scrubbed", Boolean, nullable=False),
+    # bytes of the file that were read, and the SHA-256 of their content with the source,
+    # format and field mapping: a finished ingest with the same fingerprint stored
+    # everything a new one would store
+    Column("size", BigInteger),
+    Column("fingerprint", String(64)),
 )
 
 quarantine = Table(
