@@ -8,6 +8,7 @@ from assay.errors import InputError
 from assay.ingest import ingest
 from assay.project import load_project
 from assay.store._schema import audit_log, quarantine, records
+from tests.ingest.conftest import stored
 
 
 def _row(i, **extra):
@@ -167,10 +168,7 @@ def test_a_file_ingested_already_is_not_read_again(project, tmp_path, workers, m
     # a copy under another name holds nothing new either
     g = _write(tmp_path / "copy.jsonl", rows)
     assert ingest(project, [str(g)]).unchanged == [str(g)]
-    # appended to, read as another source, or forced: read again
-    _write(tmp_path / "day1.jsonl", rows + [json.dumps(_row(99))])
-    grown = ingest(project, [str(f)], workers=workers)
-    assert grown.unchanged == [] and (grown.kept, grown.duplicates) == (1, 40)
+    # read as another source, or forced: read again
     other = ingest(project, [str(g)], source="other-bot")
     assert other.unchanged == [] and other.kept == 40
     assert ingest(project, [str(g)], force=True).duplicates == 40
@@ -213,3 +211,38 @@ def test_ranged_digest_is_the_files_digest(tmp_path):
         h = content_hash()
         covered = sum(n for _, n, _ in jsonl_ranges(f, target, h))
         assert (h.hexdigest(), covered) == whole
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_file_that_grew_is_read_from_where_the_last_ingest_ended(project, tmp_path, workers, monkeypatch):
+    from assay.ingest import _ingest as ing
+
+    monkeypatch.setattr(ing, "RANGE_BYTES", 700)
+    f = _write(tmp_path / "today.jsonl", [json.dumps(_row(i)) for i in range(40)])
+    assert ingest(project, [str(f)], workers=workers).kept == 40
+    with f.open("a") as fh:  # the service logs on
+        fh.write("\n".join([json.dumps(_row(i)) for i in range(40, 60)] + ["{broken"]) + "\n")
+    grown = ingest(project, [str(f)], workers=workers)
+    assert grown.resumed == {str(f): 41} and (grown.kept, grown.duplicates, grown.quarantined) == (20, 0, 1)
+    _, quar = stored(project)
+    assert [q["line"] for q in quar] == [61]  # line numbers count from the top of the file
+    again = ingest(project, [str(f)], workers=2 - workers)  # the whole file is fingerprinted now
+    assert again.unchanged == [str(f)]
+    recs, _ = stored(project)
+    assert len(recs) == 60
+
+
+def test_a_file_changed_before_its_end_or_cut_mid_line_is_read_whole(project, tmp_path):
+    f = _write(tmp_path / "a.jsonl", [json.dumps(_row(i)) for i in range(10)])
+    ingest(project, [str(f)])
+    _write(f, [json.dumps(_row(i)) for i in range(1, 10)] + [json.dumps(_row(i)) for i in range(10, 13)])  # rotated in place
+    changed = ingest(project, [str(f)])
+    assert changed.resumed == {} and (changed.kept, changed.duplicates) == (3, 9)
+    g = tmp_path / "b.jsonl"
+    g.write_text(json.dumps(_row(20)) + "\n" + json.dumps(_row(21))[:15])  # the writer was mid-line
+    first = ingest(project, [str(g)])
+    assert (first.kept, first.quarantined) == (1, 1)
+    with g.open("a") as fh:
+        fh.write(json.dumps(_row(21))[15:] + "\n")
+    finished = ingest(project, [str(g)])
+    assert finished.resumed == {} and (finished.kept, finished.duplicates) == (1, 1)  # read whole: the cut line is whole now

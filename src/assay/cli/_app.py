@@ -88,6 +88,10 @@ def ingest(
         out.print(f"{n} file{'s' if n > 1 else ''} already ingested with the same content, not read again ({names}); --force reads them")
         if not summary.files:
             return
+    if summary.resumed:
+        n = len(summary.resumed)
+        out.print(f"{n} file{'s' if n > 1 else ''} grew since an earlier ingest: read from where it ended "
+                  f"({', '.join(f'{Path(f).name} from line {line:,}' for f, line in list(summary.resumed.items())[:3])})")
     out.print(
         f"kept [bold]{summary.kept}[/] records, skipped {summary.duplicates} duplicates"
         f" and {summary.skipped} non-model spans, quarantined {summary.quarantined} rows in {summary.seconds:.1f}s"

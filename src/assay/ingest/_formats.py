@@ -82,11 +82,14 @@ def open_maybe_compressed(path: Path) -> BinaryIO:
 
 
 @reader("jsonl")
-def read_jsonl(path: Path) -> Iterator[tuple[int, Payload]]:
-    """JSON Lines / NDJSON, plain, gzip or zstd; blank lines are skipped."""
+def read_jsonl(path: Path, start: int = 0, first_line: int = 1) -> Iterator[tuple[int, Payload]]:
+    """JSON Lines / NDJSON, plain, gzip or zstd; blank lines are skipped. A plain file can
+    be read from byte ``start``, the beginning of line ``first_line``."""
     with open_maybe_compressed(path) as fh:
+        if start:
+            fh.seek(start)
         buffered = fh if isinstance(fh, io.BufferedIOBase) and hasattr(fh, "readline") else io.BufferedReader(fh)  # type: ignore[arg-type]
-        for lineno, line in enumerate(buffered, start=1):
+        for lineno, line in enumerate(buffered, start=first_line):
             if not line.isspace():  # a line from a file is never empty
                 yield lineno, line
 
@@ -95,17 +98,20 @@ READ_PIECE = 4 * 2**20
 """Bytes read at a time from a range: memory holds one piece, not the whole range."""
 
 
-def jsonl_ranges(path: Path, target: int, digest: Any = None) -> Iterator[tuple[int, int, int]]:
+def jsonl_ranges(
+    path: Path, target: int, digest: Any = None, start: int = 0, first_line: int = 1,
+) -> Iterator[tuple[int, int, int]]:
     """Cut a plain JSONL file into ``(offset, length, first_line)`` ranges of about ``target``
     bytes that end on a line break, so workers can each read and ingest one range. Only
     line breaks are counted here (into one reused buffer of at most :data:`READ_PIECE`
     bytes); a line longer than ``target`` makes its range longer, never splits.
-    ``digest`` (a ``hashlib`` object) is fed every byte of the ranges, in order."""
+    ``digest`` (a ``hashlib`` object) is fed every byte of the ranges, in order. The first
+    range begins at byte ``start``, the beginning of line ``first_line``."""
     size = path.stat().st_size
     buf = bytearray(max(1, min(target, size, READ_PIECE)))
     fd = os.open(path, os.O_RDONLY)
     try:
-        offset, line = 0, 1
+        offset, line = start, first_line
         while offset < size:
             end, newlines, last = offset, 0, 0x0A
             want = min(offset + target, size)

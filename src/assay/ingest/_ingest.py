@@ -20,7 +20,7 @@ from sqlalchemy import insert, select, update
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
-from assay.ingest._formats import _BadRow, detect_format, get_reader, jsonl_ranges, readers
+from assay.ingest._formats import _BadRow, detect_format, get_reader, jsonl_ranges, read_jsonl, readers
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import ChunkResult, Processor, process_in_worker
 from assay.ingest._write import RangeResult, ingest_range, write_rows
@@ -64,6 +64,9 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     """Files not read again: an earlier finished ingest read the same content (same source,
     format and mapping), so everything in them is stored already."""
+    resumed: dict[str, int] = field(default_factory=dict)
+    """Plain JSONL files that grew since an earlier finished ingest read them: read from
+    where that ingest ended, the line number given here."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +81,7 @@ class IngestSummary:
             "pii_replaced": dict(self.pii),
             "seconds": round(self.seconds, 3),
             "unchanged": self.unchanged,
+            "resumed": self.resumed,
         }
 
 
@@ -140,6 +144,40 @@ def _ingested_before(store: Store, size: int, fp: str | None = None) -> Any:
         q = q.where(ingests.c.fingerprint == fp)
     with store.read() as conn:
         return conn.execute(q.limit(1)).first()
+
+
+def _resume_point(store: Store, path: Path, source: str, fmt: str, mapping: dict[str, str] | None) -> tuple[int, int, Any] | None:
+    """Where to go on reading a plain JSONL file that only grew since an earlier finished
+    ingest of it: ``(byte offset, line number, content hash of the bytes before)``, or None.
+
+    An earlier ingest of this path, source, format and mapping counts when the file's
+    first bytes, as many as it read, still have its fingerprint and end with a line
+    break (a line that was still being written then is read again whole)."""
+    size = path.stat().st_size
+    with store.read() as conn:
+        earlier = conn.execute(
+            select(ingests.c.size, ingests.c.fingerprint)
+            .where(ingests.c.file == str(path), ingests.c.finished_at.is_not(None), ingests.c.fingerprint.is_not(None),
+                   ingests.c.size > 0, ingests.c.size < size)
+            .distinct()
+        ).all()
+    best = None
+    h = content_hash()
+    pos = lines = 0
+    last = b""
+    with path.open("rb") as fh:
+        for read_before, fp in sorted(earlier):
+            while pos < read_before:
+                piece = fh.read(min(1 << 20, read_before - pos))
+                if not piece:
+                    return best
+                h.update(piece)
+                lines += piece.count(b"\n")
+                pos += len(piece)
+                last = piece[-1:]
+            if last == b"\n" and fingerprint(h.hexdigest(), source, fmt, mapping) == fp:
+                best = (read_before, lines + 1, h.copy())
+    return best
 
 
 def split_format(fmt: str) -> tuple[str, str]:
@@ -255,11 +293,12 @@ def _run_file(
 
 def _run_ranges(
     store: Store, proc: Processor, path: Path, task: Any, summary: IngestSummary, pool: ProcessPoolExecutor,
-    digest: Any = None,
+    digest: Any = None, start: int = 0, first_line: int = 1,
 ) -> int:
-    """Ingest a plain JSONL file by byte ranges: each worker reads its range, processes it
-    and writes it to the store itself; this process plans the ranges (feeding ``digest``
-    the bytes as it counts their lines) and adds up. Returns the bytes the ranges cover."""
+    """Ingest a plain JSONL file by byte ranges, from byte ``start`` (line ``first_line``):
+    each worker reads its range, processes it and writes it to the store itself; this
+    process plans the ranges (feeding ``digest`` the bytes as it counts their lines) and
+    adds up. Returns the bytes the ranges cover."""
     started = time.perf_counter()
     n_rows = 0
     pending: list[tuple[Future[RangeResult], int]] = []
@@ -277,10 +316,10 @@ def _run_ranges(
         task.note(f"{n_rows:,} rows, {n_rows / max(time.perf_counter() - started, 1e-9):,.0f} rows/s")
 
     workers = pool._max_workers or 1
-    target = max(1, min(RANGE_BYTES, path.stat().st_size // (RANGES_PER_WORKER * workers)))
+    target = max(1, min(RANGE_BYTES, (path.stat().st_size - start) // (RANGES_PER_WORKER * workers)))
     covered = 0
-    for offset, length, first_line in jsonl_ranges(path, target, digest):
-        fut = pool.submit(ingest_range, proc, store.url, str(path), offset, length, first_line, utcnow(), BATCH)
+    for offset, length, line in jsonl_ranges(path, target, digest, start, first_line):
+        fut = pool.submit(ingest_range, proc, store.url, str(path), offset, length, line, utcnow(), BATCH)
         pending.append((fut, length))
         covered += length
         if len(pending) >= 2 * workers:
@@ -377,6 +416,13 @@ def ingest(
                     if _ingested_before(store, content[1], fingerprint(content[0], src_name, fmt_name, mapping_d)):
                         summary.unchanged.append(str(path))
                         continue
+                start, first_line, hashed = 0, 1, None
+                if by_bytes and not force:
+                    resume = _resume_point(store, path, src_name, fmt_name, mapping_d)
+                    if resume is not None:
+                        start, first_line, hashed = resume
+                        rows = read_jsonl(path, start, first_line)
+                        summary.resumed[str(path)] = first_line
                 if content is None and not ranged:
                     # hashed before it is read: bytes appended meanwhile are read, not fingerprinted
                     content = file_digest(path)
@@ -390,7 +436,7 @@ def ingest(
                     ).inserted_primary_key[0]
                 before = (summary.kept, summary.duplicates, summary.quarantined)
                 proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings)
-                total = float(path.stat().st_size) if by_bytes else None
+                total = float(path.stat().st_size - start) if by_bytes else None
 
                 def size_of(p: Any) -> float:
                     return len(p) if by_bytes and isinstance(p, (bytes, bytearray)) else 0.0
@@ -398,10 +444,10 @@ def ingest(
                 with progress(f"ingest {path.name}", total) as task:
                     if ranged:  # the rows read to tell the shape are read again
                         assert pool is not None
-                        digest = content_hash() if content is None else None
-                        covered = _run_ranges(store, proc, path, task, summary, pool, digest)
+                        digest = (hashed if hashed is not None else content_hash()) if content is None else None
+                        covered = _run_ranges(store, proc, path, task, summary, pool, digest, start, first_line)
                         if digest is not None:
-                            content = (digest.hexdigest(), covered)
+                            content = (digest.hexdigest(), start + covered)
                     else:
                         _run_file(store, proc, rows, task, summary, pool, size_of)
                 assert content is not None
