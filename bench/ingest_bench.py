@@ -117,6 +117,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None, help="default: what ingest picks (2 over 64 MB)")
     ap.add_argument("--stages", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the benchmark's project (and its database)")
+    ap.add_argument("--rerun", action="store_true",
+                    help="then ingest the file again (unchanged: skipped) and after appending 1%% more rows (read from where it ended); "
+                         "the file is copied into the project for this")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "assay-bench")
     args = ap.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
@@ -132,6 +135,9 @@ def main() -> None:
     proj_dir = Path(tempfile.mkdtemp(prefix="assay-bench-"))
     (proj_dir / "assay.yaml").write_text("project: bench\n")
     project = load_project(proj_dir)
+    if args.rerun:  # the file grows later: work on a copy
+        shutil.copyfile(path, proj_dir / path.name)
+        path = proj_dir / path.name
     before = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
     s = ingest(project, [str(path)], workers=args.workers)
@@ -147,6 +153,20 @@ def main() -> None:
     if not args.stages:  # (the stages' own work would count as this process's)
         print(f"cpu per record: {cpu_main / s.kept * 1e6:,.1f} us in this process, {cpu_kids / s.kept * 1e6:,.1f} us in workers "
               f"(their start-up included); {(cpu_main + cpu_kids) / sec:,.2f} cores busy on average")
+    if args.rerun:
+        t = time.perf_counter()
+        again = ingest(project, [str(path)], workers=args.workers)
+        print(f"again, unchanged: {time.perf_counter() - t:.2f}s (unchanged={len(again.unchanged)}, kept {again.kept:,}, duplicates {again.duplicates:,})")
+        r = random.Random(1)
+        extra = max(1, n // 100)
+        with path.open("a") as fh:
+            for i in range(n, n + extra):
+                fh.write(json.dumps(make_row(i, r)) + "\n")
+        t = time.perf_counter()
+        grown = ingest(project, [str(path)], workers=args.workers)
+        sec = time.perf_counter() - t
+        print(f"after appending {extra:,} rows: {sec:.2f}s (read from line {grown.resumed.get(str(path))}, kept {grown.kept:,}, "
+              f"duplicates {grown.duplicates:,}); with --force it reads all {n + extra:,} rows again")
     print(f"python {sys.version.split()[0]}")
     if args.keep:
         print(f"project kept: {proj_dir}")
