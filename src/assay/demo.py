@@ -110,6 +110,8 @@ def run_demo(
         t = time.perf_counter()
         ing = ingest(project, progress=progress, store=store)
         timings["ingest"] = time.perf_counter() - t
+        if ing.unchanged:
+            say(f"      {len(ing.unchanged)} log file(s) ingested before with the same content: not read again")
 
         say("[3/8] profiling traffic into slices")
         t = time.perf_counter()
