@@ -162,3 +162,34 @@ def test_detect_format_by_content(tmp_path, fixtures):
     (tmp_path / "d.bin").write_bytes(b"\x00\x01\x02")
     with pytest.raises(InputError, match="cannot tell the file format"):
         detect_format(tmp_path / "d.bin")
+
+
+def test_parquet_rows_are_json_safe_with_or_without_the_cleaning_walk(tmp_path):
+    """Plain Arrow types skip the walk that makes values JSON-safe; others still get it."""
+    import datetime as dt
+    import decimal
+
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from assay.ingest._formats import _arrow_plain, read_parquet, to_plain
+
+    plain = [{"s": "a", "i": 1, "f": 0.5, "b": True, "n": None, "ts": dt.datetime(2026, 11, 1, 10, tzinfo=dt.timezone.utc),
+              "nested": {"msgs": [{"role": "user", "content": "hi"}], "k": [1, 2]}},
+             {"s": None, "i": None, "f": None, "b": None, "n": None, "ts": None, "nested": None}]
+    table = pa.Table.from_pylist(plain)
+    assert all(_arrow_plain(f.type) for f in table.schema)
+    pq.write_table(table, tmp_path / "plain.parquet")
+    rows = [r for _, r in read_parquet(tmp_path / "plain.parquet")]
+    assert rows == [to_plain(r) for r in table.to_pylist()] == plain
+
+    odd = pa.table({
+        "d": pa.array([decimal.Decimal("1.50")], pa.decimal128(5, 2)),
+        "raw": pa.array([b"\x00\x01"], pa.binary()),
+        "day": pa.array([dt.date(2026, 11, 1)], pa.date32()),
+        "m": pa.array([[("a", 1)]], pa.map_(pa.string(), pa.int64())),
+        "deep": pa.array([{"x": [decimal.Decimal("2")]}], pa.struct([("x", pa.list_(pa.decimal128(3, 0)))])),
+    })
+    assert not any(_arrow_plain(f.type) for f in odd.schema)
+    pq.write_table(odd, tmp_path / "odd.parquet")
+    (row,) = [r for _, r in read_parquet(tmp_path / "odd.parquet")]
+    assert row == {"d": 1.5, "raw": "[binary 2 bytes]", "day": "2026-11-01", "m": [["a", 1]], "deep": {"x": [2.0]}}

@@ -314,10 +314,27 @@ def read_parquet(path: Path) -> Iterator[tuple[int, Payload]]:
     except Exception as exc:  # pyarrow raises several types for a broken file
         raise InputError(f"not a readable Parquet file: {exc}", file=str(path)) from None
     n = 0
+    clean = not all(_arrow_plain(field.type) for field in pf.schema_arrow)
     for batch in pf.iter_batches(batch_size=4096):
         for row in batch.to_pylist():
             n += 1
-            yield n, to_plain(row)
+            yield n, to_plain(row) if clean else row
+
+
+def _arrow_plain(t: Any) -> bool:
+    """Whether pyarrow turns values of type ``t`` into JSON-safe Python values already
+    (strings, numbers, booleans, datetimes, and structs and lists of them), so
+    :func:`to_plain` would return each row unchanged: it took 75 of a row's 108 us."""
+    import pyarrow.types as pt
+
+    if pt.is_struct(t):
+        return all(_arrow_plain(t.field(i).type) for i in range(t.num_fields))
+    if pt.is_list(t) or pt.is_large_list(t) or pt.is_fixed_size_list(t):
+        return _arrow_plain(t.value_type)
+    return bool(
+        pt.is_null(t) or pt.is_boolean(t) or pt.is_integer(t) or pt.is_float32(t) or pt.is_float64(t)
+        or pt.is_string(t) or pt.is_large_string(t) or pt.is_timestamp(t)
+    )
 
 
 _JSON_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
