@@ -232,10 +232,12 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
     ``{"data": [...]}`` (each item a row), or one object (one row). Streamed with ijson."""
     ijson = _ijson()
     prefix = _json_prefix(path)
+    # With use_float, ijson gives only str, int, float, bool, None, lists and dicts with
+    # string keys: JSON-safe already, so no to_plain walk (it cost 75 us of a 2.4 KB row).
     with open_maybe_compressed(path) as fh:
         if prefix == "":
             try:
-                yield 1, to_plain(next(ijson.items(fh, "", use_float=True)))
+                yield 1, next(ijson.items(fh, "", use_float=True))
             except (ijson.JSONError, StopIteration) as exc:
                 raise InputError(f"not a valid JSON document: {exc}", file=str(path)) from None
             return
@@ -243,7 +245,7 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
         try:
             wrap = prefix == "resourceSpans.item"  # OTLP: keep each resource's spans in their envelope
             for n, item in enumerate(ijson.items(fh, prefix, use_float=True), start=1):
-                yield n, ({"resourceSpans": [to_plain(item)]} if wrap else to_plain(item))
+                yield n, ({"resourceSpans": [item]} if wrap else item)
         except ijson.JSONError as exc:
             # the document is broken from here on: what came before is kept, the break is quarantined
             yield n + 1, _BadRow(f"JSON document breaks after item {n}: {exc}; items after this point cannot be read")
