@@ -246,3 +246,54 @@ def test_a_file_changed_before_its_end_or_cut_mid_line_is_read_whole(project, tm
         fh.write(json.dumps(_row(21))[15:] + "\n")
     finished = ingest(project, [str(g)])
     assert finished.resumed == {} and (finished.kept, finished.duplicates) == (1, 1)  # read whole: the cut line is whole now
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_parsed_rows_sent_to_workers_as_json_store_what_one_process_stores(tmp_path, monkeypatch, fmt):
+    """JSON arrays and CSV rows travel to workers as JSON bytes and are stored exactly as
+    one process stores them (the JSON reader turns a lone surrogate escape into "?")."""
+    import csv
+    import importlib
+
+    ing = importlib.import_module("assay.ingest._ingest")
+    monkeypatch.setattr(ing, "BATCH", 5)
+    monkeypatch.setenv("ASSAY_PROJECT_KEY", "same-key-for-both")
+    items = [_row(i, metadata={"n": i, "x": -0.0 if i % 4 else 1e300, "t": "naïve ☃"}) for i in range(30)]
+    items[3]["metadata"].update(big=2**63 - 1, small=1 - 2**63, tiny=5e-324)
+    items[7]["output"] = "half a pair: \ud800"
+    items[9] = {"id": "no-messages"}
+    items[12]["latency_ms"] = "not a number"
+    results = []
+    for workers in (0, 2):
+        root = tmp_path / f"{fmt}-{workers}"
+        root.mkdir()
+        (root / "assay.yaml").write_text("project: t\n")
+        proj = load_project(root)
+        if fmt == "json":
+            log = root / "log.json"
+            log.write_text(json.dumps(items), encoding="utf-8")  # ensure_ascii: the surrogate as \ud800
+        else:
+            log = root / "log.csv"
+            with log.open("w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh)
+                w.writerow(["input", "output", "latency_ms", "note"])
+                for i, it in enumerate(items):
+                    w.writerow([f"question {i}", it.get("output", "").replace("\ud800", "?"), it.get("latency_ms", ""), json.dumps(it.get("metadata", {}))])
+        s = ingest(proj, [str(log)], source="bot", workers=workers)
+        store = proj.open_store()
+        with store.read() as conn:
+            recs = sorted((r.id, r.output, json.dumps(r.messages), json.dumps(r.meta), r.latency_ms) for r in conn.execute(select(records)))
+            quar = sorted((r.line, r.reason, r.raw) for r in conn.execute(select(quarantine)))
+        store.close()
+        results.append((s.kept, s.duplicates, s.quarantined, recs, quar))
+    assert results[0] == results[1]
+    assert results[0] == results[1]
+    assert results[0][:3] == ((28, 0, 2) if fmt == "json" else (29, 0, 1))
+
+
+def test_a_row_orjson_cannot_write_travels_to_a_worker_as_it_is():
+    from assay.ingest._ingest import _encode_for_worker
+
+    rows = [(1, {"a": "x"}), (2, {"a": "half a pair: \ud800"}), (3, {"n": 2**70}), (4, b"raw"), (5, None)]
+    out = _encode_for_worker(rows)
+    assert out[0] == (1, b'{"a":"x"}') and out[1:] == rows[1:]

@@ -163,11 +163,14 @@ class Processor:
         out.bad.append({"source": self.source, "file": self.file, "line": pos, "reason": reason[:2000],
                         "raw": scrubber.scrub(text), "created_at": now})
 
-    def process(self, chunk: list[tuple[int, Any]], now: datetime) -> ChunkResult:
+    def process(self, chunk: list[tuple[int, Any]], now: datetime, encoded: bool = False) -> ChunkResult:
+        """Store-ready records and quarantined rows of ``chunk``. ``encoded``: its bytes are
+        values a reader parsed, serialised for the trip to this worker, not raw lines, so
+        they are not held to the raw-row size limit (as the parsed values would not be)."""
         with gc_paused():
-            return self._process(chunk, now)
+            return self._process(chunk, now, encoded)
 
-    def _process(self, chunk: list[tuple[int, Any]], now: datetime) -> ChunkResult:
+    def _process(self, chunk: list[tuple[int, Any]], now: datetime, encoded: bool = False) -> ChunkResult:
         shape, scrubber = self._ready()
         now_text = utc_text(now)
         scrubber.found.clear()
@@ -177,7 +180,7 @@ class Processor:
                 self._quarantine(out, pos, payload.reason, payload, scrubber, now)
                 continue
             if isinstance(payload, (bytes, bytearray)):
-                if len(payload) > MAX_ROW_BYTES:
+                if len(payload) > MAX_ROW_BYTES and not encoded:
                     self._quarantine(out, pos, f"row is {len(payload) / 1e6:.1f} MB, over the {MAX_ROW_BYTES // 2**20} MiB limit", payload, scrubber, now)
                     continue
                 try:
@@ -269,7 +272,7 @@ class Processor:
 _WORKER_CACHE: dict[tuple[Any, ...], Processor] = {}
 
 
-def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: datetime) -> ChunkResult:
+def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: datetime, encoded: bool = False) -> ChunkResult:
     """``proc.process`` in a worker process, reusing one ready Processor (its compiled
     detectors and scrub cache) per file instead of rebuilding it for every chunk."""
     key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings))
@@ -278,4 +281,4 @@ def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: dateti
         if len(_WORKER_CACHE) > 8:
             _WORKER_CACHE.clear()
         cached = _WORKER_CACHE[key] = proc
-    return cached.process(chunk, now)
+    return cached.process(chunk, now, encoded)
