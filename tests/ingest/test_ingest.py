@@ -249,9 +249,10 @@ def test_a_file_changed_before_its_end_or_cut_mid_line_is_read_whole(project, tm
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_parsed_rows_sent_to_workers_as_json_store_what_one_process_stores(tmp_path, monkeypatch, fmt):
-    """JSON arrays and CSV rows travel to workers as JSON bytes and are stored exactly as
-    one process stores them (the JSON reader turns a lone surrogate escape into "?")."""
+def test_parsed_rows_sent_to_workers_store_what_one_process_stores(tmp_path, monkeypatch, fmt):
+    """Rows of a JSON array travel to workers as JSON bytes (CSV rows as dicts), and both
+    are stored exactly as one process stores them (the JSON reader turns a lone surrogate
+    escape into "?")."""
     import csv
     import importlib
 
