@@ -298,3 +298,24 @@ def test_a_row_orjson_cannot_write_travels_to_a_worker_as_it_is():
     rows = [(1, {"a": "x"}), (2, {"a": "half a pair: \ud800"}), (3, {"n": 2**70}), (4, b"raw"), (5, None)]
     out = _encode_for_worker(rows)
     assert out[0] == (1, b'{"a":"x"}') and out[1:] == rows[1:]
+
+
+def test_compressed_inputs_count_what_they_unpack_to_when_choosing_workers(tmp_path):
+    import gzip
+
+    from assay.ingest._ingest import data_bytes
+
+    raw = b"".join(json.dumps(_row(i)).encode() + b"\n" for i in range(2000))
+    plain = tmp_path / "a.jsonl"
+    plain.write_bytes(raw)
+    gz = tmp_path / "a.jsonl.gz"
+    gz.write_bytes(gzip.compress(raw))
+    assert data_bytes(plain) == len(raw) and data_bytes(gz) == len(raw) > gz.stat().st_size
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows = [_row(i) for i in range(2000)]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "a.parquet")
+    size = (tmp_path / "a.parquet").stat().st_size
+    assert data_bytes(tmp_path / "a.parquet") > 2 * size  # the columns compress well
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
+    assert data_bytes(tmp_path / "broken.parquet") == 15
