@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from assay.run import run
 from assay.sample import load_cases
-from assay.store._schema import response_cache, results, scores
+from assay.store._schema import response_cache, results, runs, scores
 from assay.testing.mock_openai import Script, running_in_thread
 
 INTENTS = ["order_status", "refund_status", "password_reset"]
@@ -127,11 +127,6 @@ def test_kill_9_twenty_times_at_random_points_then_resume_loses_and_duplicates_n
         n_cases = len(load_cases(store, "v1"))
         while kills < 20:
             before = _count(store, results)
-            if before >= n_cases:  # finished before a kill landed: start over on a fresh run
-                with store.write() as conn:
-                    conn.execute(results.delete())
-                    conn.execute(response_cache.delete())
-                continue
             proc = _run_cli(project.root)
             if kills % 2:  # a random moment: during start-up, requests, commits or scoring
                 time.sleep(rng.uniform(0.3, 2.5))
@@ -142,6 +137,15 @@ def test_kill_9_twenty_times_at_random_points_then_resume_loses_and_duplicates_n
                     time.sleep(0.005)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
+            if _count(store, results) >= n_cases:  # it finished before the kill landed: start over on a fresh run
+                with store.write() as conn:
+                    conn.execute(results.delete())
+                    conn.execute(response_cache.delete())
+                continue
+            with store.read() as conn:
+                unfinished = conn.execute(select(func.count()).select_from(runs).where(runs.c.status == "running")).scalar()
+            if not unfinished:  # killed while starting up, before a run began: nothing to resume yet
+                continue
             kills += 1
         done = subprocess.run(
             [sys.executable, "-c", f"from assay.run import resume; s = resume({str(project.root)!r}); print(s.status)"],
