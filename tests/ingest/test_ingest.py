@@ -232,20 +232,43 @@ def test_a_file_that_grew_is_read_from_where_the_last_ingest_ended(project, tmp_
     assert len(recs) == 60
 
 
-def test_a_file_changed_before_its_end_or_cut_mid_line_is_read_whole(project, tmp_path):
+def test_a_file_changed_before_its_end_is_read_whole(project, tmp_path):
     f = _write(tmp_path / "a.jsonl", [json.dumps(_row(i)) for i in range(10)])
     ingest(project, [str(f)])
     _write(f, [json.dumps(_row(i)) for i in range(1, 10)] + [json.dumps(_row(i)) for i in range(10, 13)])  # rotated in place
     changed = ingest(project, [str(f)])
     assert changed.resumed == {} and (changed.kept, changed.duplicates) == (3, 9)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_last_line_still_being_written_is_read_again_when_it_is_finished(project, tmp_path, workers, monkeypatch):
+    from assay.ingest import _ingest as ing
+
+    monkeypatch.setattr(ing, "RANGE_BYTES", 700)
     g = tmp_path / "b.jsonl"
-    g.write_text(json.dumps(_row(20)) + "\n" + json.dumps(_row(21))[:15])  # the writer was mid-line
-    first = ingest(project, [str(g)])
-    assert (first.kept, first.quarantined) == (1, 1)
+    g.write_text("".join(json.dumps(_row(i)) + "\n" for i in range(20)) + json.dumps(_row(20))[:15])  # the writer is mid-line
+    first = ingest(project, [str(g)], workers=workers)
+    assert (first.kept, first.quarantined) == (20, 1)
+    _, quar = stored(project)
+    assert [q["line"] for q in quar] == [21] and "may still be being written" in quar[0]["reason"]
+    still = ingest(project, [str(g)], workers=workers)  # nothing new yet: only that line is read again
+    assert still.resumed == {str(g): 21} and (still.kept, still.duplicates, still.quarantined) == (0, 0, 1)
+    assert [q["line"] for q in stored(project)[1]] == [21]
     with g.open("a") as fh:
-        fh.write(json.dumps(_row(21))[15:] + "\n")
-    finished = ingest(project, [str(g)])
-    assert finished.resumed == {} and (finished.kept, finished.duplicates) == (1, 1)  # read whole: the cut line is whole now
+        fh.write(json.dumps(_row(20))[15:] + "\n" + json.dumps(_row(21)) + "\n")
+    finished = ingest(project, [str(g)], workers=workers)
+    assert finished.resumed == {str(g): 21} and (finished.kept, finished.duplicates, finished.quarantined) == (2, 0, 0)
+    recs, quar = stored(project)
+    assert len(recs) == 22 and quar == []  # the line is stored, its quarantine entry gone
+    assert ingest(project, [str(g)], workers=workers).unchanged == [str(g)]
+
+
+def test_a_broken_last_line_of_a_file_that_never_grows_stays_quarantined(project, tmp_path):
+    g = tmp_path / "c.jsonl"
+    g.write_text(json.dumps(_row(1)) + "\n{truncated")
+    assert ingest(project, [str(g)]).quarantined == 1
+    assert ingest(project, [str(g)]).quarantined == 1  # read again (one line), quarantined again
+    assert [q["line"] for q in stored(project)[1]] == [2]
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])

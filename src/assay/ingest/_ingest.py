@@ -16,18 +16,18 @@ from typing import Any
 
 import orjson
 import xxhash
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
 from assay.ingest._formats import _BadRow, detect_format, get_reader, jsonl_ranges, read_jsonl, readers
 from assay.ingest._pii import ScrubSettings
-from assay.ingest._process import ChunkResult, Processor, gc_paused, process_in_worker
+from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused, process_in_worker
 from assay.ingest._write import RangeResult, ingest_range, write_rows
 from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
-from assay.store._schema import ingests
+from assay.store._schema import ingests, quarantine
 
 BATCH = 2000
 """Rows per chunk handed to a worker."""
@@ -139,15 +139,34 @@ def content_hash() -> Any:
     return xxhash.xxh3_128()
 
 
-def file_digest(path: Path) -> tuple[str, int]:
-    """:func:`content_hash` of a file's bytes, and how many there were."""
+def file_digest(path: Path, limit: int | None = None) -> tuple[str, int]:
+    """:func:`content_hash` of a file's bytes (the first ``limit`` of them), and how many
+    there were."""
     h = content_hash()
     n = 0
     with path.open("rb") as fh:
-        while piece := fh.read(1 << 20):
+        while piece := fh.read(1 << 20 if limit is None else min(1 << 20, limit - n)):
             h.update(piece)
             n += len(piece)
     return h.hexdigest(), n
+
+
+def _line_start(path: Path, end: int) -> int:
+    """Where the line that ends at byte ``end`` (with no line break) begins."""
+    with path.open("rb") as fh:
+        pos = end
+        while pos > 0:
+            step = min(1 << 16, pos)
+            fh.seek(pos - step)
+            i = fh.read(step).rfind(b"\n")
+            if i >= 0:
+                return pos - step + i + 1
+            pos -= step
+    return 0
+
+
+def _unfinished(file: str) -> Any:
+    return (quarantine.c.file == file) & quarantine.c.reason.endswith(UNFINISHED, autoescape=True)
 
 
 def fingerprint(content: str, source: str, fmt: str, mapping: dict[str, str] | None) -> str:
@@ -473,6 +492,8 @@ def ingest(
                 summary.files.append(str(path))
                 summary.formats[str(path)] = fmt_name
                 with store.write() as conn:
+                    if ff == "jsonl":  # a last line quarantined as unfinished is read again now
+                        conn.execute(delete(quarantine).where(_unfinished(str(path)), quarantine.c.line >= first_line))
                     ingest_id = conn.execute(
                         insert(ingests).values(
                             source=src_name, file=str(path), format=fmt_name, started_at=utcnow(), scrubbed=scrub
@@ -499,6 +520,11 @@ def ingest(
                         with gc_paused():
                             _run_file(store, proc, rows, task, summary, pool, size_of, encode=ff == "json")
                 assert content is not None
+                if by_bytes:
+                    with store.read() as conn:
+                        cut = conn.execute(select(quarantine.c.id).where(_unfinished(str(path))).limit(1)).first()
+                    if cut is not None:  # fingerprint the file up to its unfinished last line, to go on from there
+                        content = file_digest(path, _line_start(path, content[1]))
                 kept, dup, quar = (summary.kept - before[0], summary.duplicates - before[1], summary.quarantined - before[2])
                 with store.write() as conn:
                     conn.execute(

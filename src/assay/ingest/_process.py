@@ -23,6 +23,8 @@ from assay.ingest._shapes import Shape, get_shape, mapped
 from assay.store import json_text
 
 MAX_ROW_BYTES = 10 * 1024 * 1024
+UNFINISHED = "the file's last line has no line break: it may still be being written, and is read again when the file grows"
+"""Ends the quarantine reason of a last line that is not valid JSON and has no line break."""
 RAW_KEEP = 4000  # characters of a quarantined row kept for inspection (scrubbed)
 
 RECORD_COLUMNS = (
@@ -191,6 +193,8 @@ class Processor:
                         reason = f"not valid JSON: {exc}"
                     except UnicodeDecodeError as uexc:
                         reason = f"not valid UTF-8 text (byte {uexc.start}): re-encode the file as UTF-8"
+                    if not encoded and not payload.endswith(b"\n"):  # only a file's last line can lack one
+                        reason = f"{reason}; {UNFINISHED}"
                     self._quarantine(out, pos, reason, payload, scrubber, now)
                     continue
             else:
