@@ -1,5 +1,7 @@
 """Every supported format, from the synthetic fixtures in tests/fixtures/ingest."""
 
+import json
+
 import pytest
 
 from assay.errors import InputError
@@ -193,3 +195,18 @@ def test_parquet_rows_are_json_safe_with_or_without_the_cleaning_walk(tmp_path):
     pq.write_table(odd, tmp_path / "odd.parquet")
     (row,) = [r for _, r in read_parquet(tmp_path / "odd.parquet")]
     assert row == {"d": 1.5, "raw": "[binary 2 bytes]", "day": "2026-11-01", "m": [["a", 1]], "deep": {"x": [2.0]}}
+
+
+def test_a_json_array_with_an_integer_beyond_64_bits_is_read_whole(project, tmp_path):
+    items = [{"messages": [{"role": "user", "content": f"q{i}"}], "output": "a", "id_num": 2**70 if i == 3 else i}
+             for i in range(6)]
+    f = tmp_path / "big.json"
+    f.write_text(json.dumps(items))
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (6, 0)
+    recs, _ = stored(project)
+    assert sorted(r["meta"]["id_num"] for r in recs) == [0, 1, 2, 4, 5, float(2**70)]  # as orjson reads it in JSONL
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(items)[:-40])  # and still broken after the big integer: the break is quarantined
+    s2 = ingest(project, [str(broken)])
+    assert s2.quarantined == 1 and s2.kept + s2.duplicates == 5

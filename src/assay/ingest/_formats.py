@@ -242,13 +242,41 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
                 raise InputError(f"not a valid JSON document: {exc}", file=str(path)) from None
             return
         n = 0
+        wrap = prefix == "resourceSpans.item"  # OTLP: keep each resource's spans in their envelope
         try:
-            wrap = prefix == "resourceSpans.item"  # OTLP: keep each resource's spans in their envelope
             for n, item in enumerate(ijson.items(fh, prefix, use_float=True), start=1):
                 yield n, ({"resourceSpans": [item]} if wrap else item)
+            return
         except ijson.JSONError as exc:
-            # the document is broken from here on: what came before is kept, the break is quarantined
-            yield n + 1, _BadRow(f"JSON document breaks after item {n}: {exc}; items after this point cannot be read")
+            error: Exception = exc
+    if "integer overflow" in str(error):
+        # yajl, ijson's C backend, stops at an integer beyond 64 bits; its Python backend
+        # reads any, slowly, so it takes over from the item where the C one stopped. Such
+        # an integer becomes a float, as orjson makes it in a JSONL line
+        from ijson.backends import python as slow
+
+        with open_maybe_compressed(path) as fh:
+            try:
+                for i, item in enumerate(slow.items(fh, prefix, use_float=True), start=1):
+                    if i > n:
+                        n = i
+                        item = _wide_ints_as_floats(item)
+                        yield n, ({"resourceSpans": [item]} if wrap else item)
+                return
+            except ijson.JSONError as exc:
+                error = exc
+    # the document is broken from here on: what came before is kept, the break is quarantined
+    yield n + 1, _BadRow(f"JSON document breaks after item {n}: {error}; items after this point cannot be read")
+
+
+def _wide_ints_as_floats(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _wide_ints_as_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wide_ints_as_floats(v) for v in value]
+    if type(value) is int and not -(2**63) <= value < 2**64:
+        return float(value)
+    return value
 
 
 def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
