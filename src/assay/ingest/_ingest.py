@@ -220,6 +220,43 @@ def _resume_point(store: Store, path: Path, source: str, fmt: str, mapping: dict
     return best
 
 
+@dataclass
+class _ReadPlan:
+    unchanged: bool = False
+    """An earlier finished ingest read the same content: nothing to read."""
+    content: tuple[str, int] | None = None
+    """The file's content hash and size, when known before reading."""
+    start: int = 0
+    first_line: int = 1
+    hashed: Any = None
+    """With ``start``: the content hash of the bytes before it, to go on with."""
+
+
+def _plan_read(
+    store: Store, path: Path, source: str, fmt: str, mapping: dict[str, str] | None, *, by_bytes: bool, ranged: bool,
+    force: bool,
+) -> _ReadPlan:
+    """Whether and from where to read ``path``: not at all when an earlier finished ingest
+    read the same content, from where one ended when a plain JSONL file only grew since.
+
+    The file is hashed up front only when an earlier ingest read a file of its size, or
+    when it is not read by byte ranges (hashed before it is read: bytes appended meanwhile
+    are read, not fingerprinted); byte ranges are hashed as they are planned."""
+    plan = _ReadPlan()
+    if not force and _ingested_before(store, path.stat().st_size) is not None:
+        plan.content = file_digest(path)
+        if _ingested_before(store, plan.content[1], fingerprint(plan.content[0], source, fmt, mapping)):
+            plan.unchanged = True
+            return plan
+    if by_bytes and not force:
+        resume = _resume_point(store, path, source, fmt, mapping)
+        if resume is not None:
+            plan.start, plan.first_line, plan.hashed = resume
+    if plan.content is None and not ranged:
+        plan.content = file_digest(path)
+    return plan
+
+
 def split_format(fmt: str) -> tuple[str, str]:
     """``"auto"``, ``"jsonl"``, ``"openai"`` or ``"jsonl:openai"`` -> (file format, shape)."""
     fmt = (fmt or "auto").lower()
@@ -471,24 +508,14 @@ def ingest(
                 fmt_name = f"{ff}:{sname}"
                 by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd"))
                 ranged = pool is not None and by_bytes
-                content: tuple[str, int] | None = None
-                if force:
-                    pass
-                elif _ingested_before(store, path.stat().st_size) is not None:  # hash only when the size matches
-                    content = file_digest(path)
-                    if _ingested_before(store, content[1], fingerprint(content[0], src_name, fmt_name, mapping_d)):
-                        summary.unchanged.append(str(path))
-                        continue
-                start, first_line, hashed = 0, 1, None
-                if by_bytes and not force:
-                    resume = _resume_point(store, path, src_name, fmt_name, mapping_d)
-                    if resume is not None:
-                        start, first_line, hashed = resume
-                        rows = read_jsonl(path, start, first_line)
-                        summary.resumed[str(path)] = first_line
-                if content is None and not ranged:
-                    # hashed before it is read: bytes appended meanwhile are read, not fingerprinted
-                    content = file_digest(path)
+                plan = _plan_read(store, path, src_name, fmt_name, mapping_d, by_bytes=by_bytes, ranged=ranged, force=force)
+                if plan.unchanged:
+                    summary.unchanged.append(str(path))
+                    continue
+                content, start, first_line = plan.content, plan.start, plan.first_line
+                if start:
+                    rows = read_jsonl(path, start, first_line)
+                    summary.resumed[str(path)] = first_line
                 summary.files.append(str(path))
                 summary.formats[str(path)] = fmt_name
                 with store.write() as conn:
@@ -509,7 +536,7 @@ def ingest(
                 with progress(f"ingest {path.name}", total) as task:
                     if ranged:  # the rows read to tell the shape are read again
                         assert pool is not None
-                        digest = (hashed if hashed is not None else content_hash()) if content is None else None
+                        digest = (plan.hashed if plan.hashed is not None else content_hash()) if content is None else None
                         covered = _run_ranges(store, proc, path, task, summary, pool, digest, start, first_line)
                         if digest is not None:
                             content = (digest.hexdigest(), start + covered)
