@@ -145,16 +145,10 @@ def jsonl_ranges(
         os.close(fd)
 
 
-def read_jsonl_range(path: Path, offset: int, length: int, first_line: int) -> Iterator[tuple[int, Payload]]:
-    """The rows :func:`read_jsonl` gives for the lines in ``[offset, offset + length)``."""
-    for part in jsonl_range_chunks(path, offset, length, first_line, 1 << 16):
-        yield from part
-
-
 def jsonl_range_chunks(path: Path, offset: int, length: int, first_line: int, chunk: int) -> Iterator[list[tuple[int, Payload]]]:
-    """:func:`read_jsonl_range`'s rows in lists of at most ``chunk`` lines each (a list
-    comprehension per chunk: no generator step per line), read :data:`READ_PIECE` bytes
-    at a time."""
+    """The rows :func:`read_jsonl` gives for the lines in ``[offset, offset + length)``, in
+    lists of at most ``chunk`` lines each (a list comprehension per chunk: no generator
+    step per line), read :data:`READ_PIECE` bytes at a time."""
     line_no = first_line
     carry = b""
     left = length

@@ -139,12 +139,13 @@ def content_hash() -> Any:
     return xxhash.xxh3_128()
 
 
-def file_digest(path: Path, limit: int | None = None) -> tuple[str, int]:
+def file_digest(path: Path, limit: int | None = None, *, start: int = 0, h: Any = None) -> tuple[str, int]:
     """:func:`content_hash` of a file's bytes (the first ``limit`` of them), and how many
-    there were."""
-    h = content_hash()
-    n = 0
+    there were. ``h``, the hash of the first ``start`` bytes, is carried on from there."""
+    h = h if h is not None else content_hash()
+    n = start
     with path.open("rb") as fh:
+        fh.seek(start)
         while piece := fh.read(1 << 20 if limit is None else min(1 << 20, limit - n)):
             h.update(piece)
             n += len(piece)
@@ -253,7 +254,7 @@ def _plan_read(
         if resume is not None:
             plan.start, plan.first_line, plan.hashed = resume
     if plan.content is None and not ranged:
-        plan.content = file_digest(path)
+        plan.content = file_digest(path, start=plan.start, h=plan.hashed.copy() if plan.hashed is not None else None)
     return plan
 
 
@@ -368,11 +369,8 @@ def _run_file(
             depth = IN_FLIGHT * (pool._max_workers or 1)  # bounded: memory does not grow with the file
             for chunk in chunks:
                 nbytes = sum(size_of(p) for _, p in chunk)
-                if encode:
-                    pending.append((pool.submit(process_in_worker, proc, _encode_for_worker(chunk), utcnow(), True),
-                                    len(chunk), nbytes))
-                else:
-                    pending.append((pool.submit(process_in_worker, proc, chunk, utcnow()), len(chunk), nbytes))
+                sent = _encode_for_worker(chunk) if encode else chunk
+                pending.append((pool.submit(process_in_worker, proc, sent, utcnow(), encode), len(chunk), nbytes))
                 if len(pending) >= depth:
                     fut, n, nb = pending.pop(0)
                     absorb(fut.result(), n, nb)
@@ -461,8 +459,8 @@ def ingest(
     and writes its own byte ranges of a plain JSONL file; for other files this process
     reads and writes while they parse and scrub); ``0`` does everything in this process;
     ``None`` (default) uses 2 workers when the input is over 64 MB (unpacked: see
-    :func:`data_bytes`) and there are cores to
-    spare (measured: 37k vs 20k records/s on 1 GB with 2 cores), else none.
+    :func:`data_bytes`) and there are cores to spare (measured: 37k vs 20k records/s on
+    1 GB with 2 cores), else none.
 
     A file whose content an earlier finished ingest read already (same bytes, source,
     format and mapping) is not read again: it is listed in ``unchanged``, as everything in
