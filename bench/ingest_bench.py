@@ -167,7 +167,11 @@ def main() -> None:
         sec = time.perf_counter() - t
         print(f"after appending {extra:,} rows: {sec:.2f}s (read from line {grown.resumed.get(str(path))}, kept {grown.kept:,}, "
               f"duplicates {grown.duplicates:,}); with --force it reads all {n + extra:,} rows again")
-    print(f"python {sys.version.split()[0]}")
+    from assay._compiled import status
+
+    core = status()
+    print(f"python {sys.version.split()[0]}; ingest core: {sum(v == 'compiled' for v in core.values())} of {len(core)} modules compiled"
+          " (ASSAY_PURE_PYTHON=1 runs the source)")
     if args.keep:
         print(f"project kept: {proj_dir}")
     else:

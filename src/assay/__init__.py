@@ -22,7 +22,10 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+from assay import _compiled
 from assay.errors import AssayError
+
+_compiled.install()  # before any compiled module is imported (see assay/_compiled.py)
 
 __version__ = "0.1.0"
 

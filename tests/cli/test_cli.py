@@ -50,3 +50,15 @@ def test_json_outputs_are_single_versioned_documents(project_factory, cli):
 def test_unknown_set_is_a_clear_error(recorded_project, cli):
     code, _, err = cli(["run", "--set", "nope", "-p", str(recorded_project.root)])
     assert code == 1 and "no eval set named 'nope'" in err and "v1" in err
+
+
+def test_version_says_whether_ingest_runs_compiled(cli):
+    from assay import __version__, _compiled
+
+    code, out, _ = cli(["--version"])
+    status = _compiled.status()
+    n = sum(v == "compiled" for v in status.values())
+    assert code == 0 and f"assay {__version__}" in out
+    assert f"ingest core: {n} of {len(status)} modules compiled" in out
+    for name, how in status.items():  # what runs as source is named, with why
+        assert (f"{name}: {how}" in out) == (how != "compiled")

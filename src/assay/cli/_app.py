@@ -26,6 +26,32 @@ ProjectOpt = Annotated[Path, typer.Option("--project", "-p", help="project folde
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document (see docs/cli.md) instead of tables")]
 
 
+def _version(value: bool) -> None:
+    if not value:
+        return
+    import platform
+
+    from assay._compiled import status
+
+    modules = status()
+    compiled = sum(v == "compiled" for v in modules.values())
+    out.print(f"assay {assay.__version__} (python {platform.python_version()})")
+    out.print(f"ingest core: {compiled} of {len(modules)} modules compiled")
+    for name, how in modules.items():
+        if how != "compiled":
+            out.print(f"  {name}: {how}")
+    raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_version, help="print the version and whether ingest runs compiled")
+    ] = False,
+) -> None:
+    """Choose and ship LLMs on evidence from your own production traffic."""
+
+
 def _pct(x: float) -> str:
     return f"{x:.1%}"
 
