@@ -143,6 +143,48 @@ def test_worker_processes_store_exactly_what_one_process_stores(tmp_path, monkey
     assert results[0] == results[1] == results[2]
 
 
+def test_parquet_row_slices_in_workers_store_exactly_what_one_process_stores(tmp_path, monkeypatch):
+    """With workers, each one decodes its own slices of a Parquet file's row groups; the
+    store ends the same as reading the file in one process, row numbers of bad rows too."""
+    import importlib
+
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    ing = importlib.import_module("assay.ingest._ingest")
+    monkeypatch.setenv("ASSAY_PROJECT_KEY", "same-key-for-both")
+    rows = [_row(i, metadata={"locale": "en-US", "note": f"mail me at u{i}@example.com" if i % 3 == 0 else "ok"})
+            for i in range(60)]
+    rows[41]["messages"] = None  # missing input: quarantined as row 42
+    rows[50] = rows[20]  # the same interaction again: a duplicate
+    sliced = []
+    real = ing._run_parquet
+
+    def spy(store, proc, path, task, summary, pool):
+        sliced.append(ing._parquet_plan(path, pool._max_workers))
+        return real(store, proc, path, task, summary, pool)
+
+    monkeypatch.setattr(ing, "_run_parquet", spy)
+    results = []
+    for workers in (0, 2):
+        root = tmp_path / f"w{workers}"
+        root.mkdir()
+        (root / "assay.yaml").write_text("project: t\n")
+        proj = load_project(root)
+        log = root / "log.parquet"
+        pq.write_table(pa.Table.from_pylist(rows), log, row_group_size=23)  # row groups of 23, 23 and 14 rows
+        s = ingest(proj, [str(log)], source="bot", workers=workers)
+        store = proj.open_store()
+        with store.read() as conn:
+            recs = sorted((r.id, r.output, json.dumps(r.messages), json.dumps(r.meta)) for r in conn.execute(select(records)))
+            quar = sorted((r.line, r.reason) for r in conn.execute(select(quarantine)))
+        store.close()
+        results.append((s.kept, s.duplicates, s.quarantined, dict(s.pii), recs, quar))
+    assert results[0][:4] == (58, 1, 1, {"EMAIL": 20}) and [q[0] for q in results[0][5]] == [42]
+    assert results[0] == results[1]
+    assert len(sliced) == 1 and len(sliced[0]) == 8  # 8 rows a slice (3 + 3 + 2); none crosses a row group
+    assert sliced[0][:4] == [(0, 0, 8, 1), (0, 8, 16, 9), (0, 16, 23, 17), (1, 0, 8, 24)]
+
+
 def test_workers_default_to_two_only_for_big_inputs(monkeypatch):
     import importlib
 

@@ -60,3 +60,27 @@ def test_a_file_that_shrinks_while_cut_ends_the_ranges(tmp_path):
     rest = list(itertools.islice(ranges, 50))  # bounded: a loop that never ends would give 50
     assert first == (0, 90, 1)
     assert rest == [(90, 20, 11)]  # what is left of the file, then the end
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 40), group=st.sampled_from([1, 3, 16, 100]), target=st.sampled_from([1, 2, 5, 7, 1000]),
+       batch=st.sampled_from([1, 4, 4096]), chunk=st.sampled_from([1, 3, 2000]))
+def test_parquet_slices_read_exactly_the_rows_of_the_whole_file(tmp_path_factory, n, group, target, batch, chunk):
+    import pytest
+
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path_factory.mktemp("p") / "f.parquet"
+    rows = [{"i": i, "text": f"row {i}", "nested": {"k": [i, i + 1]}} for i in range(n)]
+    schema = pa.schema([("i", pa.int64()), ("text", pa.string()), ("nested", pa.struct([("k", pa.list_(pa.int64()))]))])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path, row_group_size=group)
+    saved, _formats.PARQUET_BATCH = _formats.PARQUET_BATCH, batch  # slices that start and end mid-batch
+    try:
+        slices = _formats.parquet_slices(path, target)
+        parts = [part for s in slices for part in _formats.parquet_slice_chunks(path, *s, chunk)]
+        whole = list(_formats.read_parquet(path))
+    finally:
+        _formats.PARQUET_BATCH = saved
+    assert [row for part in parts for row in part] == whole == [(i + 1, r) for i, r in enumerate(rows)]
+    assert all(0 < len(part) <= chunk for part in parts)
+    assert all(0 < hi - lo <= target for _, lo, hi, _ in slices)

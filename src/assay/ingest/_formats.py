@@ -326,23 +326,73 @@ def read_tsv(path: Path) -> Iterator[tuple[int, Payload]]:
     return _csv_rows(path, "\t")
 
 
-@reader("parquet")
-def read_parquet(path: Path) -> Iterator[tuple[int, Payload]]:
-    """Parquet, streamed by record batches with pyarrow (nested columns become dicts/lists)."""
+def _parquet_file(path: Path) -> Any:
     try:
         import pyarrow.parquet as pq
     except ImportError:
         raise InputError("reading Parquet needs pyarrow", file=str(path), hint="pip install pyarrow") from None
     try:
-        pf = pq.ParquetFile(path)
+        return pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a broken file
         raise InputError(f"not a readable Parquet file: {exc}", file=str(path)) from None
+
+
+PARQUET_BATCH = 4096
+
+
+@reader("parquet")
+def read_parquet(path: Path) -> Iterator[tuple[int, Payload]]:
+    """Parquet, streamed by record batches with pyarrow (nested columns become dicts/lists)."""
+    pf = _parquet_file(path)
     n = 0
     clean = not all(_arrow_plain(field.type) for field in pf.schema_arrow)
-    for batch in pf.iter_batches(batch_size=4096):
+    for batch in pf.iter_batches(batch_size=PARQUET_BATCH):
         for row in batch.to_pylist():
             n += 1
             yield n, to_plain(row) if clean else row
+
+
+def parquet_slices(path: Path, target_rows: int) -> list[tuple[int, int, int, int]]:
+    """``path``'s rows cut into slices of at most ``target_rows`` that do not cross a row
+    group: ``(row group, first row in it, end row in it, file row number of the first)``,
+    numbered as :func:`read_parquet` numbers them."""
+    meta = _parquet_file(path).metadata
+    out = []
+    before = 0
+    for g in range(meta.num_row_groups):
+        n = meta.row_group(g).num_rows
+        for start in range(0, n, max(1, target_rows)):
+            out.append((g, start, min(n, start + max(1, target_rows)), before + start + 1))
+        before += n
+    return out
+
+
+def parquet_slice_chunks(path: Path, group: int, start: int, stop: int, first_row: int, chunk: int) -> Iterator[list[tuple[int, Payload]]]:
+    """The rows :func:`read_parquet` gives for rows ``[start, stop)`` of row group ``group``,
+    in lists of at most ``chunk``. The group is decoded from its start (decoding is about
+    1.7 us a row, against 18 for turning a row into Python values, which only the slice's
+    rows pay), batch by batch, so memory stays that of one batch."""
+    pf = _parquet_file(path)
+    clean = not all(_arrow_plain(field.type) for field in pf.schema_arrow)
+    seen = 0
+    n = first_row
+    part: list[tuple[int, Payload]] = []
+    for batch in pf.iter_batches(batch_size=PARQUET_BATCH, row_groups=[group]):
+        lo, hi = max(start - seen, 0), min(stop - seen, batch.num_rows)
+        seen += batch.num_rows
+        if hi <= 0:
+            continue
+        if lo < hi:
+            for row in batch.slice(lo, hi - lo).to_pylist():
+                part.append((n, to_plain(row) if clean else row))
+                n += 1
+                if len(part) >= chunk:
+                    yield part
+                    part = []
+        if seen >= stop:
+            break
+    if part:
+        yield part
 
 
 def _arrow_plain(t: Any) -> bool:

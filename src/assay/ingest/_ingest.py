@@ -20,10 +20,10 @@ from sqlalchemy import delete, insert, select, update
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
-from assay.ingest._formats import _BadRow, detect_format, get_reader, jsonl_ranges, read_jsonl, readers
+from assay.ingest._formats import _BadRow, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused, process_in_worker
-from assay.ingest._write import RangeResult, ingest_range, write_rows
+from assay.ingest._write import RangeResult, ingest_parquet_slice, ingest_range, write_rows
 from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
@@ -388,19 +388,17 @@ def _run_file(
         write()
 
 
-def _run_ranges(
-    store: Store, proc: Processor, path: Path, task: Any, summary: IngestSummary, pool: ProcessPoolExecutor,
-    digest: Any = None, start: int = 0, first_line: int = 1,
-) -> int:
-    """Ingest a plain JSONL file by byte ranges, from byte ``start`` (line ``first_line``):
-    each worker reads its range, processes it and writes it to the store itself; this
-    process plans the ranges (feeding ``digest`` the bytes as it counts their lines) and
-    adds up. Returns the bytes the ranges cover."""
+def _run_tasks(
+    pool: ProcessPoolExecutor, calls: Iterator[tuple[Any, tuple[Any, ...], float]], task: Any, summary: IngestSummary,
+) -> None:
+    """Run worker tasks that each store their own rows, ``(function, arguments, progress
+    units)`` from ``calls`` (read lazily), at most two per worker waiting, and add up
+    what they did."""
     started = time.perf_counter()
     n_rows = 0
-    pending: list[tuple[Future[RangeResult], int]] = []
+    pending: list[tuple[Future[RangeResult], float]] = []
 
-    def absorb(fut: Future[RangeResult], nbytes: int) -> None:
+    def absorb(fut: Future[RangeResult], units: float) -> None:
         nonlocal n_rows
         res = fut.result()
         summary.kept += res.kept
@@ -409,21 +407,68 @@ def _run_ranges(
         summary.skipped += res.skipped
         summary.pii.update(res.pii)
         n_rows += res.rows
-        task.advance(nbytes)
+        task.advance(units)
         task.note(f"{n_rows:,} rows, {n_rows / max(time.perf_counter() - started, 1e-9):,.0f} rows/s")
 
     workers = pool._max_workers or 1
-    target = max(1, min(RANGE_BYTES, (path.stat().st_size - start) // (RANGES_PER_WORKER * workers)))
-    covered = 0
-    for offset, length, line in jsonl_ranges(path, target, digest, start, first_line):
-        fut = pool.submit(ingest_range, proc, store.url, str(path), offset, length, line, utcnow(), BATCH)
-        pending.append((fut, length))
-        covered += length
+    for fn, args, units in calls:
+        pending.append((pool.submit(fn, *args), units))
         if len(pending) >= 2 * workers:
             absorb(*pending.pop(0))
-    for fut, nbytes in pending:
-        absorb(fut, nbytes)
+    for fut, units in pending:
+        absorb(fut, units)
+
+
+def _run_ranges(
+    store: Store, proc: Processor, path: Path, task: Any, summary: IngestSummary, pool: ProcessPoolExecutor,
+    digest: Any = None, start: int = 0, first_line: int = 1,
+) -> int:
+    """Ingest a plain JSONL file by byte ranges, from byte ``start`` (line ``first_line``):
+    each worker reads its range, processes it and writes it to the store itself; this
+    process plans the ranges (feeding ``digest`` the bytes as it counts their lines) and
+    adds up. Returns the bytes the ranges cover."""
+    workers = pool._max_workers or 1
+    target = max(1, min(RANGE_BYTES, (path.stat().st_size - start) // (RANGES_PER_WORKER * workers)))
+    covered = 0
+
+    def calls() -> Iterator[tuple[Any, tuple[Any, ...], float]]:
+        nonlocal covered
+        for offset, length, line in jsonl_ranges(path, target, digest, start, first_line):
+            covered += length
+            yield ingest_range, (proc, store.url, str(path), offset, length, line, utcnow(), BATCH), length
+
+    _run_tasks(pool, calls(), task, summary)
     return covered
+
+
+def _parquet_plan(path: Path, workers: int) -> list[tuple[int, int, int, int]]:
+    """Row slices of a Parquet file for ``workers`` (at least :data:`RANGES_PER_WORKER`
+    each, none over about :data:`RANGE_BYTES` unpacked)."""
+    meta = _parquet_meta(path)
+    rows = meta.num_rows
+    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    per_row = max(1.0, unpacked / max(rows, 1))
+    target = max(1, min(int(RANGE_BYTES / per_row), -(-rows // (RANGES_PER_WORKER * workers))))
+    return parquet_slices(path, target)
+
+
+def _parquet_meta(path: Path) -> Any:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata
+
+
+def _run_parquet(
+    store: Store, proc: Processor, path: Path, task: Any, summary: IngestSummary, pool: ProcessPoolExecutor,
+) -> None:
+    """Ingest a Parquet file by row slices: each worker decodes its slice, processes it and
+    writes it to the store itself, as :func:`_run_ranges` does for JSONL byte ranges
+    (measured on 200 MB: the main process decoding every row for the workers was the
+    bottleneck)."""
+    slices = _parquet_plan(path, pool._max_workers or 1)
+    calls = ((ingest_parquet_slice, (proc, store.url, str(path), g, lo, hi, first, utcnow(), BATCH), float(hi - lo))
+             for g, lo, hi, first in slices)
+    _run_tasks(pool, calls, task, summary)
 
 
 def ingest(
@@ -506,6 +551,7 @@ def ingest(
                 fmt_name = f"{ff}:{sname}"
                 by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd"))
                 ranged = pool is not None and by_bytes
+                by_rows = pool is not None and ff == "parquet" and get_reader("parquet") is read_parquet
                 plan = _plan_read(store, path, src_name, fmt_name, mapping_d, by_bytes=by_bytes, ranged=ranged, force=force)
                 if plan.unchanged:
                     summary.unchanged.append(str(path))
@@ -526,7 +572,7 @@ def ingest(
                     ).inserted_primary_key[0]
                 before = (summary.kept, summary.duplicates, summary.quarantined)
                 proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings)
-                total = float(path.stat().st_size - start) if by_bytes else None
+                total = float(path.stat().st_size - start) if by_bytes else float(_parquet_meta(path).num_rows) if by_rows else None
 
                 def size_of(p: Any) -> float:
                     return len(p) if by_bytes and isinstance(p, (bytes, bytearray)) else 0.0
@@ -538,6 +584,9 @@ def ingest(
                         covered = _run_ranges(store, proc, path, task, summary, pool, digest, start, first_line)
                         if digest is not None:
                             content = (digest.hexdigest(), start + covered)
+                    elif by_rows:  # the rows read to tell the shape are read again
+                        assert pool is not None
+                        _run_parquet(store, proc, path, task, summary, pool)
                     else:
                         # no cyclic GC while rows are read and chunks wait for workers: its
                         # full passes walked every pending row's dicts (rows hold no cycles).

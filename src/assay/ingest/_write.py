@@ -4,6 +4,7 @@ one byte range of a plain JSONL file from reading to writing."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,7 +14,7 @@ import orjson
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from assay.ingest._formats import jsonl_range_chunks
+from assay.ingest._formats import jsonl_range_chunks, parquet_slice_chunks
 from assay.ingest._process import JSON_COLUMNS, RECORD_COLUMNS, TIME_COLUMNS, Processor, gc_paused, process_in_worker
 from assay.store import Store
 from assay.store._schema import quarantine, records
@@ -98,20 +99,23 @@ class RangeResult:
 _STORES: dict[str, Store] = {}
 
 
-def ingest_range(
-    proc: Processor, url: str, path: str, offset: int, length: int, first_line: int, now: datetime, chunk: int,
-) -> RangeResult:
-    """Read, process and store the lines of ``path`` in ``[offset, offset + length)``, in
-    one write transaction, in a worker process with its own connection to the store at
-    ``url``. The main process then only plans ranges and counts, and rows never travel
-    between processes (measured: the main process's CPU per row fell from 20.6 to 5.3 us)."""
+def _store_chunks(proc: Processor, url: str, chunks: Iterator[list[tuple[int, Any]]], now: datetime) -> RangeResult:
+    """Process ``chunks`` and write them to the store at ``url`` in one transaction, in a
+    worker process with its own connection. No cyclic GC meanwhile: the rows hold no
+    cycles, and a Parquet slice's decoded rows kept triggering full walks of the rows
+    waiting to be written (35 against 17 us a row to decode)."""
+    with gc_paused():
+        return _store_chunks_now(proc, url, chunks, now)
+
+
+def _store_chunks_now(proc: Processor, url: str, chunks: Iterator[list[tuple[int, Any]]], now: datetime) -> RangeResult:
     store = _STORES.get(url)
     if store is None:
         store = _STORES[url] = Store(url)
     out = RangeResult()
     good: list[tuple[Any, ...]] = []
     bad: list[dict[str, Any]] = []
-    for part in jsonl_range_chunks(Path(path), offset, length, first_line, chunk):
+    for part in chunks:
         res = process_in_worker(proc, part, now)
         good.extend(res.good)
         bad.extend(res.bad)
@@ -120,3 +124,21 @@ def ingest_range(
         out.pii.update(res.pii)
     out.kept, out.duplicates, out.quarantined = write_rows(store, good, bad)
     return out
+
+
+def ingest_range(
+    proc: Processor, url: str, path: str, offset: int, length: int, first_line: int, now: datetime, chunk: int,
+) -> RangeResult:
+    """Read, process and store the lines of ``path`` in ``[offset, offset + length)``, in
+    one write transaction, in a worker process with its own connection to the store at
+    ``url``. The main process then only plans ranges and counts, and rows never travel
+    between processes (measured: the main process's CPU per row fell from 20.6 to 5.3 us)."""
+    return _store_chunks(proc, url, jsonl_range_chunks(Path(path), offset, length, first_line, chunk), now)
+
+
+def ingest_parquet_slice(
+    proc: Processor, url: str, path: str, group: int, start: int, stop: int, first_row: int, now: datetime, chunk: int,
+) -> RangeResult:
+    """As :func:`ingest_range`, for rows ``[start, stop)`` of a Parquet file's row group
+    ``group``: the worker decodes them itself, so rows never travel between processes."""
+    return _store_chunks(proc, url, parquet_slice_chunks(Path(path), group, start, stop, first_row, chunk), now)
