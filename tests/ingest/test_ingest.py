@@ -384,3 +384,62 @@ def test_compressed_inputs_count_what_they_unpack_to_when_choosing_workers(tmp_p
     assert data_bytes(tmp_path / "a.parquet") > 2 * size  # the columns compress well
     (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
     assert data_bytes(tmp_path / "broken.parquet") == 15
+
+
+@pytest.mark.parametrize("name,workers", [("app.jsonl", 0), ("app.jsonl", 2), ("app.jsonl.gz", 2), ("app.csv", 0)])
+def test_a_log_rotated_in_place_leaves_no_quarantine_entry_of_its_old_content(tmp_path, monkeypatch, name, workers):
+    """The same path, new content: the quarantine holds exactly the new bad rows. An old
+    entry at a line that is good now, or past the new end, goes; a new bad row at a line
+    that was bad before is recorded with its own reason and bytes."""
+    import importlib
+
+    ing = importlib.import_module("assay.ingest._ingest")
+    monkeypatch.setattr(ing, "RANGE_BYTES", 120)  # several byte ranges with workers
+    monkeypatch.setattr(ing, "BATCH", 2)
+    monkeypatch.setattr(ing, "WRITE_ROWS", 3)  # several writes in one process
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    project = load_project(tmp_path)
+    path = tmp_path / name
+
+    def write(rows):
+        if name.endswith(".csv"):
+            text = "messages,output\n" + "\n".join(rows) + "\n"
+            path.write_text(text)
+        elif name.endswith(".gz"):
+            path.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode()))
+        else:
+            _write(path, rows)
+
+    if name.endswith(".csv"):
+        good = [f"question {i},answer {i}" for i in range(12)]
+        old, new = list(good), list(good)
+        old[1] = old[4] = old[10] = ",answer without a question"  # lines 3, 6, 12 (after the header)
+        new = new[:8]
+        new[1] = ",another answer without a question"  # line 3: bad again, other bytes
+        new[6] = ",no question here"  # line 8, good before
+        old_lines, new_lines = [3, 6, 12], [3, 8]
+    else:
+        good = [json.dumps(_row(i)) for i in range(12)]
+        old, new = list(good), list(good)
+        old[1], old[4], old[10] = "{not json", json.dumps({"output": "x"}), "[1, 2]"  # lines 2, 5, 11
+        new = new[:8]
+        new[1] = json.dumps(_row(1, output=7))  # line 2: bad for another reason
+        new[6] = json.dumps(_row(6, latency_ms="slow"))  # line 7, good before
+        old_lines, new_lines = [2, 5, 11], [2, 7]
+    write(old)
+    ingest(project, [str(path)], workers=workers)
+    assert [q["line"] for q in stored(project)[1]] == old_lines
+    write(new)
+    s = ingest(project, [str(path)], workers=workers)
+    quar = stored(project)[1]
+    assert s.quarantined == len(new_lines) and [q["line"] for q in quar] == new_lines
+    if name.endswith(".csv"):
+        assert "another answer" in quar[0]["raw"]
+    else:
+        assert "output" in quar[0]["reason"] and "not valid JSON" not in quar[0]["reason"]
+        assert '"output":7' in quar[0]["raw"]
+    again = ingest(project, [str(path)], workers=workers, force=True)  # reading it again changes nothing
+    def entries(rows):
+        return [(q["line"], q["reason"], q["raw"]) for q in rows]
+
+    assert again.quarantined == len(new_lines) and entries(stored(project)[1]) == entries(quar)

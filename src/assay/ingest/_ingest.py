@@ -23,7 +23,7 @@ from assay.errors import InputError
 from assay.ingest._formats import _BadRow, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused, process_in_worker
-from assay.ingest._write import RangeResult, ingest_parquet_slice, ingest_range, write_rows
+from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_range, write_rows
 from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
@@ -269,8 +269,10 @@ def split_format(fmt: str) -> tuple[str, str]:
     return file_fmt, shape_name
 
 
-def _flush(store: Store, batch: list[tuple[Any, ...]], bad: list[dict[str, Any]], summary: IngestSummary) -> None:
-    kept, duplicates, quarantined = write_rows(store, batch, bad)
+def _flush(
+    store: Store, batch: list[tuple[Any, ...]], bad: list[dict[str, Any]], summary: IngestSummary, span: Span | None = None,
+) -> None:
+    kept, duplicates, quarantined = write_rows(store, batch, bad, span)
     summary.kept += kept
     summary.duplicates += duplicates
     summary.quarantined += quarantined
@@ -329,24 +331,31 @@ def _encode_for_worker(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
 
 def _run_file(
     store: Store, proc: Processor, rows: Iterator[tuple[int, Any]], task: Any, summary: IngestSummary,
-    pool: ProcessPoolExecutor | None, size_of: Any, encode: bool = False,
+    pool: ProcessPoolExecutor | None, size_of: Any, encode: bool = False, first_line: int = 1,
 ) -> None:
+    """Read ``rows`` (from line or row ``first_line`` on) to the end, process them here or
+    in ``pool``, and write them in batches. Each write covers the lines from where the
+    last one ended, so the file's quarantine entries from ``first_line`` on end up being
+    exactly its bad rows now (the last write reaches to the end of the file)."""
     started = time.perf_counter()
     n_rows = 0
     last_note = 0.0
     good: list[tuple[Any, ...]] = []
     bad: list[dict[str, Any]] = []
     good_bytes = 0
+    span_from, seen_to = first_line, first_line - 1  # lines not yet covered by a write; the last line read
 
-    def write() -> None:
-        nonlocal good, bad, good_bytes
-        _flush(store, good, bad, summary)
+    def write(to_end: bool = False) -> None:
+        nonlocal good, bad, good_bytes, span_from
+        _flush(store, good, bad, summary, (proc.file, span_from, None if to_end else seen_to))
         good, bad, good_bytes = [], [], 0
+        span_from = seen_to + 1
 
-    def absorb(res: ChunkResult, n: int, nbytes: float) -> None:
-        nonlocal n_rows, last_note, good_bytes
+    def absorb(res: ChunkResult, n: int, nbytes: float, last_pos: int) -> None:
+        nonlocal n_rows, last_note, good_bytes, seen_to
         good.extend(res.good)
         bad.extend(res.bad)
+        seen_to = last_pos
         good_bytes += int(nbytes) or 2048 * len(res.good)
         if len(good) >= WRITE_ROWS or good_bytes >= WRITE_BYTES:
             write()
@@ -363,29 +372,29 @@ def _run_file(
         chunks = _chunks(rows, BATCH)
         if pool is None:
             for chunk in chunks:
-                absorb(proc.process(chunk, utcnow()), len(chunk), sum(size_of(p) for _, p in chunk))
+                absorb(proc.process(chunk, utcnow()), len(chunk), sum(size_of(p) for _, p in chunk), chunk[-1][0])
         else:
-            pending: list[tuple[Future[ChunkResult], int, float]] = []
+            pending: list[tuple[Future[ChunkResult], int, float, int]] = []
             depth = IN_FLIGHT * (pool._max_workers or 1)  # bounded: memory does not grow with the file
             for chunk in chunks:
                 nbytes = sum(size_of(p) for _, p in chunk)
                 sent = _encode_for_worker(chunk) if encode else chunk
-                pending.append((pool.submit(process_in_worker, proc, sent, utcnow(), encode), len(chunk), nbytes))
+                pending.append((pool.submit(process_in_worker, proc, sent, utcnow(), encode), len(chunk), nbytes, chunk[-1][0]))
                 if len(pending) >= depth:
-                    fut, n, nb = pending.pop(0)
-                    absorb(fut.result(), n, nb)
-            for fut, n, nb in pending:
-                absorb(fut.result(), n, nb)
+                    fut, n, nb, last = pending.pop(0)
+                    absorb(fut.result(), n, nb, last)
+            for fut, n, nb, last in pending:
+                absorb(fut.result(), n, nb, last)
     except BaseException:
-        # Ctrl-C or a failure further on: what is already processed is still stored
+        # Ctrl-C or a failure further on: what is already processed is still stored (and
+        # the quarantine of lines not read yet is left as it is)
         if good or bad:
             try:
                 write()
             except Exception:
                 pass
         raise
-    if good or bad:
-        write()
+    write(to_end=True)  # also when nothing is left to store: entries past the end go
 
 
 def _run_tasks(
@@ -432,10 +441,19 @@ def _run_ranges(
     covered = 0
 
     def calls() -> Iterator[tuple[Any, tuple[Any, ...], float]]:
+        # a range is sent once the next is planned: its last line is the line before the
+        # next one's first; the last range reaches to the end of the file
         nonlocal covered
+        held = None
         for offset, length, line in jsonl_ranges(path, target, digest, start, first_line):
             covered += length
-            yield ingest_range, (proc, store.url, str(path), offset, length, line, utcnow(), BATCH), length
+            if held is not None:
+                yield ingest_range, (proc, store.url, str(path), *held, line - 1, utcnow(), BATCH), held[1]
+            held = (offset, length, line)
+        if held is not None:
+            yield ingest_range, (proc, store.url, str(path), *held, None, utcnow(), BATCH), held[1]
+        else:  # nothing left to read: entries past the end go
+            _flush(store, [], [], summary, (proc.file, first_line, None))
 
     _run_tasks(pool, calls(), task, summary)
     return covered
@@ -466,8 +484,11 @@ def _run_parquet(
     (measured on 200 MB: the main process decoding every row for the workers was the
     bottleneck)."""
     slices = _parquet_plan(path, pool._max_workers or 1)
-    calls = ((ingest_parquet_slice, (proc, store.url, str(path), g, lo, hi, first, utcnow(), BATCH), float(hi - lo))
-             for g, lo, hi, first in slices)
+    if not slices:  # no rows: the file's entries go
+        _flush(store, [], [], summary, (proc.file, 1, None))
+    calls = ((ingest_parquet_slice, (proc, store.url, str(path), g, lo, hi, first, i == len(slices) - 1, utcnow(), BATCH),
+              float(hi - lo))
+             for i, (g, lo, hi, first) in enumerate(slices))
     _run_tasks(pool, calls, task, summary)
 
 
@@ -592,7 +613,7 @@ def ingest(
                         # full passes walked every pending row's dicts (rows hold no cycles).
                         # 200 MB as a JSON array: 9.2k -> 14.3k records/s; as Parquet 11.8k -> 16.0k
                         with gc_paused():
-                            _run_file(store, proc, rows, task, summary, pool, size_of, encode=ff == "json")
+                            _run_file(store, proc, rows, task, summary, pool, size_of, encode=ff == "json", first_line=first_line)
                 assert content is not None
                 if by_bytes:
                     with store.read() as conn:
