@@ -52,6 +52,37 @@ def test_bad_encoding_oversized_wrong_types_are_quarantined(project, tmp_path, m
     assert all(q["file"] == str(f) and q["source"] == "default" for q in quar)
 
 
+@pytest.mark.parametrize("name,workers", [("big.json", 0), ("big.json", 2), ("big.json.gz", 0), ("big.csv", 0), ("big.csv", 2)])
+def test_a_row_over_10_mib_is_quarantined_in_every_format(tmp_path, name, workers):
+    """Not only JSONL lines: a JSON array's item and a CSV row over the limit go to
+    quarantine too, with their number, the start of their text (scrubbed), and the rows
+    around them kept. A row just under the limit is kept."""
+    import gzip
+
+    from assay.ingest._formats import MAX_ROW_BYTES
+    from assay.project import load_project
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    project = load_project(tmp_path)
+    huge = "mail ann@example.com " + "x" * (MAX_ROW_BYTES + 1000)
+    near = "y" * (MAX_ROW_BYTES - 2000)
+    path = tmp_path / name
+    if ".csv" in name:
+        path.write_text("messages,output\n" + "\n".join(["hello,ok", f"{huge},big", f"{near},fits", "bye,ok"]) + "\n")
+        bad_at = 3  # the header is line 1
+    else:
+        items = [_row(1), {**_row(2), "output": huge}, {**_row(3), "output": near}, _row(4)]
+        data = json.dumps(items).encode()
+        path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+        bad_at = 2
+    s = ingest(project, [str(path)], workers=workers)
+    assert (s.kept, s.quarantined) == (3, 1)
+    recs, quar = stored(project)
+    assert [q["line"] for q in quar] == [bad_at] and "MB, over the 10 MiB limit" in quar[0]["reason"]
+    assert 1000 < len(quar[0]["raw"]) <= 4100 and "ann@example.com" not in quar[0]["raw"] and "<EMAIL_" in quar[0]["raw"]
+    assert max(len(json.dumps(r["messages"])) + len(r["output"] or "") for r in recs) > MAX_ROW_BYTES - 3000  # the one just under it is stored
+
+
 def test_quarantined_raw_is_scrubbed(project, tmp_path):
     f = tmp_path / "a.jsonl"
     f.write_text('{"messages": 5, "email": "ann@example.com"}\n')

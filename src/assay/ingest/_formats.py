@@ -17,12 +17,15 @@ import datetime as _dt
 import decimal
 import gzip
 import io
+import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import orjson
 
 from assay.errors import InputError
 
@@ -228,18 +231,19 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
     prefix = _json_prefix(path)
     # With use_float, ijson gives only str, int, float, bool, None, lists and dicts with
     # string keys: JSON-safe already, so no to_plain walk (it cost 75 us of a 2.4 KB row).
-    with open_maybe_compressed(path) as fh:
+    with open_maybe_compressed(path) as raw:
+        fh = _Counted(raw)
         if prefix == "":
             try:
-                yield 1, next(ijson.items(fh, "", use_float=True))
+                yield 1, next(_held_to_limit(ijson.items(fh, "", use_float=True), fh))
             except (ijson.JSONError, StopIteration) as exc:
                 raise InputError(f"not a valid JSON document: {exc}", file=str(path)) from None
             return
         n = 0
         wrap = prefix == "resourceSpans.item"  # OTLP: keep each resource's spans in their envelope
         try:
-            for n, item in enumerate(ijson.items(fh, prefix, use_float=True), start=1):
-                yield n, ({"resourceSpans": [item]} if wrap else item)
+            for n, item in enumerate(_held_to_limit(ijson.items(fh, prefix, use_float=True), fh), start=1):
+                yield n, ({"resourceSpans": [item]} if wrap and not isinstance(item, _BadRow) else item)
             return
         except ijson.JSONError as exc:
             error: Exception = exc
@@ -249,11 +253,15 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
         # an integer becomes a float, as orjson makes it in a JSONL line
         from ijson.backends import python as slow
 
-        with open_maybe_compressed(path) as fh:
+        with open_maybe_compressed(path) as raw:
+            fh = _Counted(raw)
             try:
-                for i, item in enumerate(slow.items(fh, prefix, use_float=True), start=1):
+                for i, item in enumerate(_held_to_limit(slow.items(fh, prefix, use_float=True), fh), start=1):
                     if i > n:
                         n = i
+                        if isinstance(item, _BadRow):
+                            yield n, item
+                            continue
                         item = _wide_ints_as_floats(item)
                         yield n, ({"resourceSpans": [item]} if wrap else item)
                 return
@@ -302,16 +310,63 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
             if len(values) != len(header):
                 yield start, _BadRow(f"row has {len(values)} fields, the header has {len(header)}")
                 continue
+            if sum(map(len, values)) * 4 > MAX_ROW_BYTES:  # could be over the limit in UTF-8: measure
+                size = sum(len(v.encode("utf-8", errors="surrogatepass")) for v in values) + len(values) - 1
+                if size > MAX_ROW_BYTES:
+                    yield start, _BadRow(too_big(size), delimiter.join(values)[:RAW_KEEP])
+                    continue
             yield start, {k: (v if v != "" else None) for k, v in zip(header, values)}
 
 
 class _BadRow:
-    """A row the reader could already tell is broken; the ingest loop quarantines it."""
+    """A row the reader could already tell is broken; the ingest loop quarantines it
+    (with ``raw``, the start of the row's text, when the reader has it)."""
 
-    __slots__ = ("reason",)
+    __slots__ = ("reason", "raw")
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, raw: str = "") -> None:
         self.reason = reason
+        self.raw = raw
+
+
+MAX_ROW_BYTES = 10 * 1024 * 1024
+"""A row bigger than this is quarantined, in every format (a JSONL line, a JSON item, a CSV row)."""
+RAW_KEEP = 4000
+"""Characters of a quarantined row kept for inspection (scrubbed)."""
+
+
+def too_big(size: int) -> str:
+    return f"row is {size / 1e6:.1f} MB, over the {MAX_ROW_BYTES // 2**20} MiB limit"
+
+
+class _Counted:
+    """A binary file that counts the bytes read from it."""
+
+    def __init__(self, fh: Any) -> None:
+        self._fh = fh
+        self.n = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._fh.read(size)
+        self.n += len(data)
+        return data
+
+
+def _held_to_limit(items: Iterator[Any], counted: _Counted) -> Iterator[Any]:
+    """JSON items, each over :data:`MAX_ROW_BYTES` as JSON text replaced by a bad row. Only
+    an item for which more than half the limit was read from the file is serialised to
+    measure it: the rest cost a subtraction."""
+    last = counted.n
+    for item in items:
+        if counted.n - last > MAX_ROW_BYTES // 2:
+            try:
+                text = orjson.dumps(item)
+            except orjson.JSONEncodeError:  # an integer beyond 64 bits, say
+                text = json.dumps(item).encode()
+            if len(text) > MAX_ROW_BYTES:
+                item = _BadRow(too_big(len(text)), text[:RAW_KEEP].decode("utf-8", errors="replace"))
+        last = counted.n
+        yield item
 
 
 @reader("csv")

@@ -16,16 +16,14 @@ from typing import Any
 
 import orjson
 
-from assay.ingest._formats import _BadRow
+from assay.ingest._formats import MAX_ROW_BYTES, RAW_KEEP, _BadRow, too_big
 from assay.ingest._normalise import RowError
 from assay.ingest._pii import Scrubber, ScrubSettings
 from assay.ingest._shapes import Shape, get_shape, mapped
 from assay.store import json_text
 
-MAX_ROW_BYTES = 10 * 1024 * 1024
 UNFINISHED = "the file's last line has no line break: it may still be being written, and is read again when the file grows"
 """Ends the quarantine reason of a last line that is not valid JSON and has no line break."""
-RAW_KEEP = 4000  # characters of a quarantined row kept for inspection (scrubbed)
 
 RECORD_COLUMNS = (
     "id", "source", "ts", "model", "messages", "output", "latency_ms", "tokens_in", "tokens_out", "cost_usd",
@@ -156,7 +154,7 @@ class Processor:
         if isinstance(raw, (bytes, bytearray)):
             text = bytes(raw[:RAW_KEEP]).decode("utf-8", errors="replace")
         elif isinstance(raw, _BadRow):
-            text = ""
+            text = raw.raw
         else:
             text = orjson.dumps(raw, default=str, option=orjson.OPT_NON_STR_KEYS)[:RAW_KEEP].decode("utf-8", errors="replace")
         if out.bad and out.bad[-1]["line"] == pos:  # several bad spans on one line: one row, all reasons
@@ -183,7 +181,7 @@ class Processor:
                 continue
             if isinstance(payload, (bytes, bytearray)):
                 if len(payload) > MAX_ROW_BYTES and not encoded:
-                    self._quarantine(out, pos, f"row is {len(payload) / 1e6:.1f} MB, over the {MAX_ROW_BYTES // 2**20} MiB limit", payload, scrubber, now)
+                    self._quarantine(out, pos, too_big(len(payload)), payload, scrubber, now)
                     continue
                 try:
                     row = orjson.loads(payload)
