@@ -34,7 +34,7 @@ proj, out, fixtures, garbage = map(Path, sys.argv[1:5])
 logs = sorted(p for p in fixtures.iterdir()
               if p.name not in ("custom.parquet", "pii_corpus.jsonl") and p.suffix != ".py")
 summaries = [
-    assay.ingest(proj, [str(p) for p in logs + [garbage]], workers=0),
+    assay.ingest(proj, [str(p) for p in logs + [garbage, garbage.with_suffix(".json")]], workers=0),
     assay.ingest(proj, [str(fixtures / "custom.parquet")],
                  mapping="input=request.messages,output=response.text,ts=started_at,model=engine", workers=0),
     assay.ingest(proj, [str(garbage)], source="again", workers=2, force=True),  # the worker path
@@ -72,6 +72,9 @@ def _garbage(path: Path) -> Path:
         b'{"messages": [{"role": "user", "content": "unfinished"}]',  # no line break: the last line
     ]
     path.write_bytes(b"\n".join(lines))
+    items = [json.dumps(good).encode(), b'{"messages": "overflow", "n": 1e400}', b'{"messages": "lone \\ud800"}',
+             b'[1, {"x": "]}"}]', json.dumps({**good, "output": "last"}).encode(), b'{"messages": "cut off']
+    path.with_suffix(".json").write_bytes(b"[" + b",\n ".join(items))
     return path
 
 
@@ -100,7 +103,7 @@ def test_compiled_and_source_ingest_the_same(tmp_path):
     source = _dump(tmp_path, "source", pure=True)
     assert set(compiled["status"].values()) == {"compiled"}, compiled["status"]
     assert all(v.startswith("source") for v in source["status"].values()), source["status"]
-    assert len(compiled["records"]) >= 39 and len(compiled["quarantine"]) >= 8  # the comparison covers something
+    assert len(compiled["records"]) >= 40 and len(compiled["quarantine"]) >= 12  # the comparison covers something
     assert compiled["summaries"][2][:3] == [3, 0, 8]  # garbage.jsonl: 3 good lines, 8 bad
     for key in ("records", "quarantine", "scrubbed", "found", "summaries"):
         assert compiled[key] == source[key], key

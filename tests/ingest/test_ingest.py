@@ -315,9 +315,9 @@ def test_a_broken_last_line_of_a_file_that_never_grows_stays_quarantined(project
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_parsed_rows_sent_to_workers_store_what_one_process_stores(tmp_path, monkeypatch, fmt):
-    """Rows of a JSON array travel to workers as JSON bytes (CSV rows as dicts), and both
-    are stored exactly as one process stores them (the JSON reader turns a lone surrogate
-    escape into "?")."""
+    """Items of a JSON array travel to workers as their bytes in the file (CSV rows as
+    dicts), and both are stored exactly as one process stores them. An item is parsed like
+    a JSONL line, so one with a lone surrogate escape is quarantined, as such a line is."""
     import csv
     import importlib
 
@@ -354,7 +354,9 @@ def test_parsed_rows_sent_to_workers_store_what_one_process_stores(tmp_path, mon
         results.append((s.kept, s.duplicates, s.quarantined, recs, quar))
     assert results[0] == results[1]
     assert results[0] == results[1]
-    assert results[0][:3] == ((28, 0, 2) if fmt == "json" else (29, 0, 1))
+    assert results[0][:3] == ((27, 0, 3) if fmt == "json" else (29, 0, 1))
+    if fmt == "json":
+        assert [q[0] for q in results[0][4]] == [8, 10, 13] and "surrogate" in results[0][4][0][1]
 
 
 def test_a_row_orjson_cannot_write_travels_to_a_worker_as_it_is():

@@ -84,3 +84,42 @@ def test_parquet_slices_read_exactly_the_rows_of_the_whole_file(tmp_path_factory
     assert [row for part in parts for row in part] == whole == [(i + 1, r) for i, r in enumerate(rows)]
     assert all(0 < len(part) <= chunk for part in parts)
     assert all(0 < hi - lo <= target for _, lo, hi, _ in slices)
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from('ab"\\]}[{,: \n\té☃'), max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet=st.sampled_from('k"]}\\'), max_size=3), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=st.lists(_json_values, max_size=8), indent=st.sampled_from([None, 1, 4]), piece=st.sampled_from([1, 2, 5, 64, 4 * 2**20]),
+       ascii_only=st.booleans())
+def test_json_array_items_are_the_arrays_elements(items, indent, piece, ascii_only):
+    """Cut from the bytes at any read size, with any formatting, each item parses to the
+    array's element (brackets, quotes and escapes inside strings do not confuse it)."""
+    import io
+    import json
+
+    import orjson
+
+    doc = json.dumps(items, indent=indent, ensure_ascii=ascii_only).encode()
+    got = list(_formats.json_array_items(io.BytesIO(doc), piece))
+    assert [n for n, _ in got] == list(range(1, len(items) + 1))
+    assert [orjson.loads(b) for _, b in got] == orjson.loads(doc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=60) | st.lists(st.sampled_from([b"[", b"]", b"{", b"}", b",", b'"', b"\\", b" ", b"1", b'"a"', b":"]), max_size=30).map(b"".join),
+       piece=st.sampled_from([1, 3, 4 * 2**20]))
+def test_json_array_items_never_hang_or_crash_on_garbage(data, piece):
+    """Any bytes: the reader ends, numbers rows 1, 2, ... and gives at most one bad row, the last."""
+    import io
+    import itertools
+
+    got = list(itertools.islice(_formats.json_array_items(io.BytesIO(b"[" + data), piece), 200))
+    assert len(got) < 200 and [n for n, _ in got] == list(range(1, len(got) + 1))
+    bad = [i for i, (_, p) in enumerate(got) if isinstance(p, _formats._BadRow)]
+    assert bad in ([], [len(got) - 1])

@@ -223,12 +223,108 @@ def to_plain(value: Any) -> Any:
     return _clean_scalar(value)
 
 
+# Everything up to the next bracket, a string at a time (a bracket inside a string does not
+# count): runs of other bytes, and strings in the unrolled form that keeps Python's regex
+# engine in its fast single-class loops. It stops at a bracket, at a string that does not
+# end in the buffer, or at the buffer's end.
+_TO_BRACKET = re.compile(rb'(?:[^"\[\]{}]+|"[^"\\]*(?:\\.[^"\\]*)*")*', re.DOTALL)
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BARE = re.compile(rb"[^,\]\s]+")  # a number, true, false, null (or a stray word)
+_WS = re.compile(rb"[ \t\r\n]*")
+_OPEN = frozenset(b"[{")
+
+
+def _item_end(buf: bytes, p: int) -> int | None:
+    """Where the JSON value that starts at ``buf[p]`` ends (an object or array by counting
+    brackets outside strings), or None if ``buf`` may end first."""
+    c = buf[p]
+    if c == 34:  # a string
+        m = _STRING.match(buf, p)
+        return m.end() if m else None
+    if c not in _OPEN:
+        m = _BARE.match(buf, p)
+        if m is None:  # a stray "," or "}": one byte of garbage, a bad item of its own
+            return p + 1
+        return m.end() if m.end() < len(buf) else None
+    depth = 0
+    i = p
+    n = len(buf)
+    while True:
+        i = _TO_BRACKET.match(buf, i).end()  # type: ignore[union-attr]
+        if i >= n or buf[i] == 34:  # the buffer ends, or inside a string that goes on past it
+            return None
+        depth += 1 if buf[i] in _OPEN else -1
+        i += 1
+        if depth == 0:
+            return i
+
+
+def json_array_items(fh: Any, piece: int | None = None) -> Iterator[tuple[int, Payload]]:
+    """The items of the JSON array that ``fh`` holds, as their bytes in the file, numbered
+    from 1, read ``piece`` bytes at a time; each is parsed later, like a JSONL line (so an
+    item that is not valid JSON is one bad row, and the items after it are still read). A
+    document that breaks off (text where a ``,`` or ``]`` belongs, or an end inside an
+    item) gives a bad row there, and the items before it."""
+    piece = piece or READ_PIECE
+    buf = fh.read(piece)
+    eof = not buf
+    p = _WS.match(buf).end()  # type: ignore[union-attr]
+    if buf[p:p + 1] != b"[":
+        yield 1, _BadRow("not a JSON array")
+        return
+    p += 1
+    n = 0
+    after_item = False
+    while True:
+        p = _WS.match(buf, p).end()  # type: ignore[union-attr]
+        end = None
+        if p < len(buf):
+            c = buf[p]
+            if c == 93:  # ]
+                rest = buf[p + 1:].strip()
+                while not rest and not eof:
+                    more = fh.read(piece)
+                    eof = not more
+                    rest = more.strip()
+                if rest:
+                    yield n + 1, _BadRow(f"JSON document breaks after item {n}: text after the array's closing ]")
+                return
+            if after_item:
+                if c != 44:  # ,
+                    yield n + 1, _BadRow(f"JSON document breaks after item {n}: expected ',' or ']', found {bytes([c])!r}; "
+                                          "items after this point cannot be read")
+                    return
+                p += 1
+                after_item = False
+                continue
+            end = _item_end(buf, p)
+        if end is None:  # the buffer ends first: read on
+            if eof:
+                yield n + 1, _BadRow(f"JSON document breaks after item {n}: the file ends inside "
+                                      f"{'item ' + str(n + 1) if p < len(buf) else 'the array'}")
+                return
+            more = fh.read(max(piece, len(buf) - p))
+            eof = not more
+            buf = buf[p:] + more
+            p = 0
+            continue
+        n += 1
+        yield n, buf[p:end]
+        p = end
+        after_item = True
+
+
 @reader("json")
 def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
-    """A JSON document: a top-level array (each item a row), an export wrapper such as
-    ``{"data": [...]}`` (each item a row), or one object (one row). Streamed with ijson."""
+    """A JSON document: a top-level array (each item a row, cut from the bytes and parsed
+    like a JSONL line), an export wrapper such as ``{"data": [...]}`` (each item a row,
+    streamed with ijson), or one object (one row)."""
     ijson = _ijson()
     prefix = _json_prefix(path)
+    if prefix == "item":
+        with open_maybe_compressed(path) as fh:
+            yield from json_array_items(fh)
+        return
     # With use_float, ijson gives only str, int, float, bool, None, lists and dicts with
     # string keys: JSON-safe already, so no to_plain walk (it cost 75 us of a 2.4 KB row).
     with open_maybe_compressed(path) as raw:

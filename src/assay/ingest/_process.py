@@ -163,14 +163,16 @@ class Processor:
         out.bad.append({"source": self.source, "file": self.file, "line": pos, "reason": reason[:2000],
                         "raw": scrubber.scrub(text), "created_at": now})
 
-    def process(self, chunk: list[tuple[int, Any]], now: datetime, encoded: bool = False) -> ChunkResult:
-        """Store-ready records and quarantined rows of ``chunk``. ``encoded``: its bytes are
-        values a reader parsed, serialised for the trip to this worker, not raw lines, so
-        they are not held to the raw-row size limit (as the parsed values would not be)."""
+    def process(self, chunk: list[tuple[int, Any]], now: datetime, kind: str = "lines") -> ChunkResult:
+        """Store-ready records and quarantined rows of ``chunk``. What its bytes are
+        (``kind``): ``"lines"``, a file's lines (held to the row size limit; only the
+        file's last line can lack a line break, and may be unfinished); ``"items"``, a JSON
+        array's items as they are in the file (held to the limit); ``"encoded"``, values a
+        reader parsed, serialised for the trip to this worker (not held to it)."""
         with gc_paused():
-            return self._process(chunk, now, encoded)
+            return self._process(chunk, now, kind)
 
-    def _process(self, chunk: list[tuple[int, Any]], now: datetime, encoded: bool = False) -> ChunkResult:
+    def _process(self, chunk: list[tuple[int, Any]], now: datetime, kind: str = "lines") -> ChunkResult:
         shape, scrubber = self._ready()
         now_text = utc_text(now)
         scrubber.found.clear()
@@ -180,7 +182,7 @@ class Processor:
                 self._quarantine(out, pos, payload.reason, payload, scrubber, now)
                 continue
             if isinstance(payload, (bytes, bytearray)):
-                if len(payload) > MAX_ROW_BYTES and not encoded:
+                if len(payload) > MAX_ROW_BYTES and kind != "encoded":
                     self._quarantine(out, pos, too_big(len(payload)), payload, scrubber, now)
                     continue
                 try:
@@ -191,7 +193,7 @@ class Processor:
                         reason = f"not valid JSON: {exc}"
                     except UnicodeDecodeError as uexc:
                         reason = f"not valid UTF-8 text (byte {uexc.start}): re-encode the file as UTF-8"
-                    if not encoded and not payload.endswith(b"\n"):  # only a file's last line can lack one
+                    if kind == "lines" and not payload.endswith(b"\n"):  # only a file's last line can lack one
                         reason = f"{reason}; {UNFINISHED}"
                     self._quarantine(out, pos, reason, payload, scrubber, now)
                     continue
@@ -274,7 +276,7 @@ class Processor:
 _WORKER_CACHE: dict[tuple[Any, ...], Processor] = {}
 
 
-def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: datetime, encoded: bool = False) -> ChunkResult:
+def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: datetime, kind: str = "lines") -> ChunkResult:
     """``proc.process`` in a worker process, reusing one ready Processor (its compiled
     detectors and scrub cache) per file instead of rebuilding it for every chunk."""
     key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings))
@@ -283,4 +285,4 @@ def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: dateti
         if len(_WORKER_CACHE) > 8:
             _WORKER_CACHE.clear()
         cached = _WORKER_CACHE[key] = proc
-    return cached.process(chunk, now, encoded)
+    return cached.process(chunk, now, kind)
