@@ -113,6 +113,7 @@ def test_worker_processes_store_exactly_what_one_process_stores(tmp_path, monkey
     ing = importlib.import_module("assay.ingest._ingest")
 
     monkeypatch.setattr(ing, "BATCH", 7)  # many chunks, so several are in flight at once
+    monkeypatch.setattr(ing, "TASK_ROWS", 9)  # many worker tasks, each storing its own rows
     monkeypatch.setattr(ing, "RANGE_BYTES", 700)  # many ranges, each a few lines
     monkeypatch.setenv("ASSAY_PROJECT_KEY", "same-key-for-both")
     lines = [json.dumps(_row(i, metadata={"locale": "en-US", "note": f"mail me at u{i}@example.com" if i % 3 == 0 else "ok"}))
@@ -323,6 +324,7 @@ def test_parsed_rows_sent_to_workers_store_what_one_process_stores(tmp_path, mon
 
     ing = importlib.import_module("assay.ingest._ingest")
     monkeypatch.setattr(ing, "BATCH", 5)
+    monkeypatch.setattr(ing, "TASK_ROWS", 6)
     monkeypatch.setenv("ASSAY_PROJECT_KEY", "same-key-for-both")
     items = [_row(i, metadata={"n": i, "x": -0.0 if i % 4 else 1e300, "t": "naïve ☃"}) for i in range(30)]
     items[3]["metadata"].update(big=2**63 - 1, small=1 - 2**63, tiny=5e-324)
@@ -399,6 +401,7 @@ def test_a_log_rotated_in_place_leaves_no_quarantine_entry_of_its_old_content(tm
     monkeypatch.setattr(ing, "RANGE_BYTES", 120)  # several byte ranges with workers
     monkeypatch.setattr(ing, "BATCH", 2)
     monkeypatch.setattr(ing, "WRITE_ROWS", 3)  # several writes in one process
+    monkeypatch.setattr(ing, "TASK_ROWS", 3)  # several worker tasks
     (tmp_path / "assay.yaml").write_text("project: t\n")
     project = load_project(tmp_path)
     path = tmp_path / name
