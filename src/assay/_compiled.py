@@ -31,6 +31,7 @@ MODULES = (
     "assay.ingest._normalise",
     "assay.ingest._pii",
     "assay.ingest._process",
+    "assay.ingest._scan",
     "assay.ingest._shapes",
     "assay.ingest._write",
 )

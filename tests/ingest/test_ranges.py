@@ -3,7 +3,7 @@ numbers) of reading the file line by line, for any range size."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from assay.ingest import _formats
@@ -123,3 +123,22 @@ def test_json_array_items_never_hang_or_crash_on_garbage(data, piece):
     assert len(got) < 200 and [n for n, _ in got] == list(range(1, len(got) + 1))
     bad = [i for i, (_, p) in enumerate(got) if isinstance(p, _formats._BadRow)]
     assert bad in ([], [len(got) - 1])
+
+
+_SCAN_BYTES = list(b'[]{}",\\ \t\n\r\x0b\x0cab1:') + list(b'"\\"\\{}')  # quotes, escapes, brackets more often
+
+
+@settings(max_examples=3000, deadline=None)
+@given(buf=st.lists(st.sampled_from(_SCAN_BYTES), min_size=1, max_size=16).map(bytes), data=st.data())
+@example(buf=b'"\\""x', data=None).via("an escaped quote in a string")
+@example(buf=b'{"\\"}"}x', data=None).via("an escaped quote in a string in an object")
+@example(buf=b'[1, "]"] ', data=None).via("a bracket in a string")
+def test_the_byte_loop_and_the_regexes_find_the_same_value_ends(buf, data):
+    """``_scan.value_end`` (compiled where it was built) and the regexes the reader uses
+    without it agree on every buffer and start."""
+    from assay.ingest import _scan
+
+    starts = [i for i in range(len(buf)) if buf[i] not in b" \t\r\n"]
+    for p in (starts if data is None else [data.draw(st.sampled_from(starts))] if starts else []):
+        end = _scan.value_end(buf, p)
+        assert (None if end < 0 else end) == _formats._item_end_regex(buf, p), (buf, p)

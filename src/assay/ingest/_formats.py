@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from assay.errors import InputError
+from assay.ingest import _scan
 
 Payload = bytes | Any
 Reader = Callable[[Path], Iterator[tuple[int, Payload]]]
@@ -234,9 +235,21 @@ _WS = re.compile(rb"[ \t\r\n]*")
 _OPEN = frozenset(b"[{")
 
 
+_SCAN_COMPILED = not _scan.__file__.endswith(".py")
+
+
 def _item_end(buf: bytes, p: int) -> int | None:
     """Where the JSON value that starts at ``buf[p]`` ends (an object or array by counting
-    brackets outside strings), or None if ``buf`` may end first."""
+    brackets outside strings), or None if ``buf`` may end first: the compiled byte loop of
+    ``_scan`` where there is one (3 us against 32 for a 2.4 KB object), else regexes."""
+    if _SCAN_COMPILED:
+        end = _scan.value_end(buf, p)
+        return None if end < 0 else end
+    return _item_end_regex(buf, p)
+
+
+def _item_end_regex(buf: bytes, p: int) -> int | None:
+    """:func:`_item_end` with regular expressions (Python's regex engine runs in C)."""
     c = buf[p]
     if c == 34:  # a string
         m = _STRING.match(buf, p)
