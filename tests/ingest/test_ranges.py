@@ -142,3 +142,20 @@ def test_the_byte_loop_and_the_regexes_find_the_same_value_ends(buf, data):
     for p in (starts if data is None else [data.draw(st.sampled_from(starts))] if starts else []):
         end = _scan.value_end(buf, p)
         assert (None if end < 0 else end) == _formats._item_end_regex(buf, p), (buf, p)
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=st.dictionaries(st.sampled_from(["meta", "dat", "data2", "x]"]), _json_values, max_size=3),
+       after=st.dictionaries(st.sampled_from(["page", "next"]), _json_values, max_size=2),
+       items=st.lists(_json_values, max_size=6), indent=st.sampled_from([None, 2]), piece=st.sampled_from([1, 3, 4 * 2**20]))
+def test_an_export_wrappers_items_are_its_arrays_elements(before, after, items, indent, piece):
+    """``{"meta": ..., "data": [...], "page": ...}``: the members before the array are
+    skipped (brackets in their strings too), those after it are not read."""
+    import io
+    import json
+
+    import orjson
+
+    doc = json.dumps({**before, "data": items, **after}, indent=indent).encode()
+    got = list(_formats.json_array_items(io.BytesIO(doc), piece, key="data"))
+    assert [orjson.loads(b) for _, b in got] == items and [n for n, _ in got] == list(range(1, len(items) + 1))

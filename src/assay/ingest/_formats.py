@@ -230,7 +230,7 @@ def to_plain(value: Any) -> Any:
 # end in the buffer, or at the buffer's end.
 _TO_BRACKET = re.compile(rb'(?:[^"\[\]{}]+|"[^"\\]*(?:\\.[^"\\]*)*")*', re.DOTALL)
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BARE = re.compile(rb"[^,\]\s]+")  # a number, true, false, null (or a stray word)
+_BARE = re.compile(rb"[^,\]}\s]+")  # a number, true, false, null (or a stray word)
 _WS = re.compile(rb"[ \t\r\n]*")
 _OPEN = frozenset(b"[{")
 
@@ -272,55 +272,109 @@ def _item_end_regex(buf: bytes, p: int) -> int | None:
             return i
 
 
-def json_array_items(fh: Any, piece: int | None = None) -> Iterator[tuple[int, Payload]]:
-    """The items of the JSON array that ``fh`` holds, as their bytes in the file, numbered
-    from 1, read ``piece`` bytes at a time; each is parsed later, like a JSONL line (so an
-    item that is not valid JSON is one bad row, and the items after it are still read). A
-    document that breaks off (text where a ``,`` or ``]`` belongs, or an end inside an
-    item) gives a bad row there, and the items before it."""
+def json_array_items(fh: Any, piece: int | None = None, key: str | None = None) -> Iterator[tuple[int, Payload]]:
+    """The items of the JSON array that ``fh`` holds (with ``key``: the array under that
+    key of a top-level object, such as an export's ``{"data": [...]}``), as their bytes in
+    the file, numbered from 1, read ``piece`` bytes at a time. Each is parsed later, like a
+    JSONL line, so an item that is not valid JSON is one bad row and the items after it are
+    still read. A document that breaks off (text where a ``,`` or ``]`` belongs, or an end
+    inside an item) gives a bad row there, and the items before it."""
     piece = piece or READ_PIECE
     buf = fh.read(piece)
     eof = not buf
-    p = _WS.match(buf).end()  # type: ignore[union-attr]
-    if buf[p:p + 1] != b"[":
+    p = 0
+
+    def read_on() -> bool:
+        """More of the file after ``buf[p:]``; False at its end."""
+        nonlocal buf, p, eof
+        if eof:
+            return False
+        more = fh.read(max(piece, len(buf) - p))
+        eof = not more
+        buf = buf[p:] + more
+        p = 0
+        return bool(more)
+
+    def skip_ws() -> bool:
+        """Past whitespace; False if the file ends first."""
+        nonlocal p
+        while True:
+            p = _WS.match(buf, p).end()  # type: ignore[union-attr]
+            if p < len(buf):
+                return True
+            if not read_on():
+                return False
+
+    def value_end() -> int | None:
+        while True:
+            end = _item_end(buf, p)
+            if end is not None or not read_on():
+                return end
+
+    if not skip_ws():
+        yield 1, _BadRow("the file is empty")
+        return
+    if key is not None:  # find the array under ``key``, skipping the members before it
+        if buf[p] != 123:  # {
+            yield 1, _BadRow("not a JSON object")
+            return
+        p += 1
+        while True:
+            if not skip_ws() or buf[p] == 125 or (end := value_end()) is None:  # }
+                yield 1, _BadRow(f"the document has no {key!r} array")
+                return
+            try:
+                name = orjson.loads(buf[p:end])
+            except orjson.JSONDecodeError:
+                name = None
+            p = end
+            if not skip_ws() or buf[p] != 58:  # :
+                yield 1, _BadRow(f"the document breaks before its {key!r} array: expected ':'")
+                return
+            p += 1
+            if not skip_ws():
+                yield 1, _BadRow(f"the document has no {key!r} array")
+                return
+            if name == key and buf[p] == 91:  # [
+                break
+            if (end := value_end()) is None:
+                yield 1, _BadRow(f"the document breaks before its {key!r} array")
+                return
+            p = end
+            if not skip_ws() or buf[p] not in (44, 125):
+                yield 1, _BadRow(f"the document breaks before its {key!r} array: expected ',' or '}}'")
+                return
+            p += 1
+    elif buf[p] != 91:
         yield 1, _BadRow("not a JSON array")
         return
     p += 1
     n = 0
     after_item = False
     while True:
-        p = _WS.match(buf, p).end()  # type: ignore[union-attr]
-        end = None
-        if p < len(buf):
-            c = buf[p]
-            if c == 93:  # ]
-                rest = buf[p + 1:].strip()
-                while not rest and not eof:
-                    more = fh.read(piece)
-                    eof = not more
-                    rest = more.strip()
-                if rest:
-                    yield n + 1, _BadRow(f"JSON document breaks after item {n}: text after the array's closing ]")
+        if not skip_ws():
+            yield n + 1, _BadRow(f"JSON document breaks after item {n}: the file ends inside the array")
+            return
+        c = buf[p]
+        if c == 93:  # ]
+            if key is not None:  # the rest of the wrapper object is not read
                 return
-            if after_item:
-                if c != 44:  # ,
-                    yield n + 1, _BadRow(f"JSON document breaks after item {n}: expected ',' or ']', found {bytes([c])!r}; "
-                                          "items after this point cannot be read")
-                    return
-                p += 1
-                after_item = False
-                continue
-            end = _item_end(buf, p)
-        if end is None:  # the buffer ends first: read on
-            if eof:
-                yield n + 1, _BadRow(f"JSON document breaks after item {n}: the file ends inside "
-                                      f"{'item ' + str(n + 1) if p < len(buf) else 'the array'}")
+            p += 1
+            if skip_ws():
+                yield n + 1, _BadRow(f"JSON document breaks after item {n}: text after the array's closing ]")
+            return
+        if after_item:
+            if c != 44:  # ,
+                yield n + 1, _BadRow(f"JSON document breaks after item {n}: expected ',' or ']', found {bytes([c])!r}; "
+                                      "items after this point cannot be read")
                 return
-            more = fh.read(max(piece, len(buf) - p))
-            eof = not more
-            buf = buf[p:] + more
-            p = 0
+            p += 1
+            after_item = False
             continue
+        end = value_end()
+        if end is None:
+            yield n + 1, _BadRow(f"JSON document breaks after item {n}: the file ends inside item {n + 1}")
+            return
         n += 1
         yield n, buf[p:end]
         p = end
@@ -329,65 +383,28 @@ def json_array_items(fh: Any, piece: int | None = None) -> Iterator[tuple[int, P
 
 @reader("json")
 def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
-    """A JSON document: a top-level array (each item a row, cut from the bytes and parsed
-    like a JSONL line), an export wrapper such as ``{"data": [...]}`` (each item a row,
-    streamed with ijson), or one object (one row)."""
-    ijson = _ijson()
+    """A JSON document: a top-level array, or an export wrapper such as ``{"data": [...]}``
+    (each item a row, cut from the bytes and parsed like a JSONL line; an OTLP export's
+    ``resourceSpans`` items keep their envelope), or one object (one row, read with ijson)."""
     prefix = _json_prefix(path)
-    if prefix == "item":
+    if prefix:
+        key = prefix[:-len(".item")] if prefix != "item" else None
         with open_maybe_compressed(path) as fh:
-            yield from json_array_items(fh)
+            if key != "resourceSpans":
+                yield from json_array_items(fh, key=key)
+                return
+            for n, item in json_array_items(fh, key=key):  # OTLP: each resource's spans in their envelope
+                yield n, b'{"resourceSpans":[' + item + b"]}" if isinstance(item, bytes) else item
         return
+    ijson = _ijson()
     # With use_float, ijson gives only str, int, float, bool, None, lists and dicts with
     # string keys: JSON-safe already, so no to_plain walk (it cost 75 us of a 2.4 KB row).
     with open_maybe_compressed(path) as raw:
         fh = _Counted(raw)
-        if prefix == "":
-            try:
-                yield 1, next(_held_to_limit(ijson.items(fh, "", use_float=True), fh))
-            except (ijson.JSONError, StopIteration) as exc:
-                raise InputError(f"not a valid JSON document: {exc}", file=str(path)) from None
-            return
-        n = 0
-        wrap = prefix == "resourceSpans.item"  # OTLP: keep each resource's spans in their envelope
         try:
-            for n, item in enumerate(_held_to_limit(ijson.items(fh, prefix, use_float=True), fh), start=1):
-                yield n, ({"resourceSpans": [item]} if wrap and not isinstance(item, _BadRow) else item)
-            return
-        except ijson.JSONError as exc:
-            error: Exception = exc
-    if "integer overflow" in str(error):
-        # yajl, ijson's C backend, stops at an integer beyond 64 bits; its Python backend
-        # reads any, slowly, so it takes over from the item where the C one stopped. Such
-        # an integer becomes a float, as orjson makes it in a JSONL line
-        from ijson.backends import python as slow
-
-        with open_maybe_compressed(path) as raw:
-            fh = _Counted(raw)
-            try:
-                for i, item in enumerate(_held_to_limit(slow.items(fh, prefix, use_float=True), fh), start=1):
-                    if i > n:
-                        n = i
-                        if isinstance(item, _BadRow):
-                            yield n, item
-                            continue
-                        item = _wide_ints_as_floats(item)
-                        yield n, ({"resourceSpans": [item]} if wrap else item)
-                return
-            except ijson.JSONError as exc:
-                error = exc
-    # the document is broken from here on: what came before is kept, the break is quarantined
-    yield n + 1, _BadRow(f"JSON document breaks after item {n}: {error}; items after this point cannot be read")
-
-
-def _wide_ints_as_floats(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _wide_ints_as_floats(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_wide_ints_as_floats(v) for v in value]
-    if type(value) is int and not -(2**63) <= value < 2**64:
-        return float(value)
-    return value
+            yield 1, next(_held_to_limit(ijson.items(fh, "", use_float=True), fh))
+        except (ijson.JSONError, StopIteration) as exc:
+            raise InputError(f"not a valid JSON document: {exc}", file=str(path)) from None
 
 
 def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:

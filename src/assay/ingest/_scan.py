@@ -14,7 +14,7 @@ def value_end(buf: bytes, p: int) -> int:
 
     A string ends at its closing quote (a backslash escapes the next byte); an object or
     array where the brackets opened at ``p`` are all closed again, outside strings; any
-    other value (a number, ``true``, a stray word) at the next ``,``, ``]`` or whitespace.
+    other value (a number, ``true``, a stray word) at the next ``,``, ``]``, ``}`` or whitespace.
     A byte that cannot start a value (a ``,``, say) is a value of its own, one byte long.
     """
     n = len(buf)
@@ -31,11 +31,11 @@ def value_end(buf: bytes, p: int) -> int:
                 i += 1
         return -1
     if c != 91 and c != 123:  # not [ or {
-        if c == 44 or c == 93 or c == 32 or 9 <= c <= 13:  # , ] or whitespace
+        if c == 44 or c == 93 or c == 125 or c == 32 or 9 <= c <= 13:  # , ] } or whitespace
             return i
         while i < n:
             c = buf[i]
-            if c == 44 or c == 93 or c == 32 or 9 <= c <= 13:
+            if c == 44 or c == 93 or c == 125 or c == 32 or 9 <= c <= 13:
                 return i
             i += 1
         return -1
