@@ -37,6 +37,22 @@ def _write(path, lines):
     return path
 
 
+def _new_project(root):
+    root.mkdir()
+    (root / "assay.yaml").write_text("project: t\n")
+    return load_project(root)
+
+
+def _contents(proj):
+    """Records (id, output, messages, meta) and quarantine entries (line, reason), sorted."""
+    store = proj.open_store()
+    with store.read() as conn:
+        recs = sorted((r.id, r.output, json.dumps(r.messages), json.dumps(r.meta)) for r in conn.execute(select(records)))
+        quar = sorted((r.line, r.reason) for r in conn.execute(select(quarantine)))
+    store.close()
+    return recs, quar
+
+
 def test_bad_rows_are_quarantined_with_line_and_reason_and_neighbours_kept(project, tmp_path):
     lines = [
         json.dumps(_row(1)),
@@ -124,20 +140,13 @@ def test_worker_processes_store_exactly_what_one_process_stores(tmp_path, monkey
     lines[30] = ""
     results = []
     for workers, name in ((0, "log.jsonl"), (2, "log.jsonl"), (2, "log.jsonl.gz")):
-        root = tmp_path / f"w{workers}-{name}"
-        root.mkdir()
-        (root / "assay.yaml").write_text("project: t\n")
-        proj = load_project(root)
-        log = _write(root / "log.jsonl", lines)
+        proj = _new_project(tmp_path / f"w{workers}-{name}")
+        log = _write(proj.root / "log.jsonl", lines)
         if name.endswith(".gz"):
-            log = root / name
-            log.write_bytes(gzip.compress((root / "log.jsonl").read_bytes()))
+            log = proj.root / name
+            log.write_bytes(gzip.compress((proj.root / "log.jsonl").read_bytes()))
         s = ingest(proj, [str(log)], source="bot", workers=workers)
-        store = proj.open_store()
-        with store.read() as conn:
-            recs = sorted((r.id, r.output, json.dumps(r.messages), json.dumps(r.meta)) for r in conn.execute(select(records)))
-            quar = sorted((r.line, r.reason) for r in conn.execute(select(quarantine)))
-        store.close()
+        recs, quar = _contents(proj)
         results.append((s.kept, s.duplicates, s.quarantined, dict(s.pii), recs, [q[0] for q in quar]))
     assert results[0][:4] == (56, 1, 2, {"EMAIL": 19})
     assert results[0][5] == [11, 42]
@@ -167,18 +176,11 @@ def test_parquet_row_slices_in_workers_store_exactly_what_one_process_stores(tmp
     monkeypatch.setattr(ing, "_run_parquet", spy)
     results = []
     for workers in (0, 2):
-        root = tmp_path / f"w{workers}"
-        root.mkdir()
-        (root / "assay.yaml").write_text("project: t\n")
-        proj = load_project(root)
-        log = root / "log.parquet"
+        proj = _new_project(tmp_path / f"w{workers}")
+        log = proj.root / "log.parquet"
         pq.write_table(pa.Table.from_pylist(rows), log, row_group_size=23)  # row groups of 23, 23 and 14 rows
         s = ingest(proj, [str(log)], source="bot", workers=workers)
-        store = proj.open_store()
-        with store.read() as conn:
-            recs = sorted((r.id, r.output, json.dumps(r.messages), json.dumps(r.meta)) for r in conn.execute(select(records)))
-            quar = sorted((r.line, r.reason) for r in conn.execute(select(quarantine)))
-        store.close()
+        recs, quar = _contents(proj)
         results.append((s.kept, s.duplicates, s.quarantined, dict(s.pii), recs, quar))
     assert results[0][:4] == (58, 1, 1, {"EMAIL": 20}) and [q[0] for q in results[0][5]] == [42]
     assert results[0] == results[1]
