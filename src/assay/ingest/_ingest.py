@@ -22,7 +22,7 @@ from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
 from assay.ingest._formats import _BadRow, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
 from assay.ingest._pii import ScrubSettings
-from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused, process_in_worker
+from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
 from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_range, store_rows, write_rows
 from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
 from assay.project import Project, as_project
@@ -31,8 +31,6 @@ from assay.store._schema import ingests, quarantine
 
 BATCH = 2000
 """Rows per chunk handed to a worker."""
-IN_FLIGHT = 4
-"""Chunks queued per worker: enough that the workers keep busy while a write commits."""
 RANGE_BYTES = 96 * 2**20
 """Plain JSONL with workers: each worker reads, processes and stores ranges up to this big,
 one write transaction each. Record ids are random, so a transaction rewrites pages all
@@ -339,10 +337,14 @@ def _run_file(
     store: Store, proc: Processor, rows: Iterator[tuple[int, Any]], task: Any, summary: IngestSummary,
     pool: ProcessPoolExecutor | None, size_of: Any, encode: bool = False, first_line: int = 1, kind: str = "lines",
 ) -> None:
-    """Read ``rows`` (from line or row ``first_line`` on) to the end, process them here or
-    in ``pool``, and write them in batches. Each write covers the lines from where the
+    """Read ``rows`` (from line or row ``first_line`` on) to the end, process them, and
+    write them in batches. Each write covers the lines from where the
     last one ended, so the file's quarantine entries from ``first_line`` on end up being
-    exactly its bad rows now (the last write reaches to the end of the file)."""
+    exactly its bad rows now (the last write reaches to the end of the file). With a
+    ``pool``, the workers process and store the rows (:func:`_run_stored`)."""
+    if pool is not None:
+        _run_stored(store, proc, rows, task, summary, pool, size_of, encode, first_line, kind)
+        return
     started = time.perf_counter()
     n_rows = 0
     last_note = 0.0
@@ -375,11 +377,7 @@ def _run_file(
             task.note(f"{n_rows:,} rows, {n_rows / max(now - started, 1e-9):,.0f} rows/s")
 
     try:
-        chunks = _chunks(rows, BATCH)
-        if pool is not None:
-            _run_stored(store, proc, rows, task, summary, pool, size_of, encode, first_line, kind)
-            return
-        for chunk in chunks:
+        for chunk in _chunks(rows, BATCH):
             absorb(proc.process(chunk, utcnow(), kind), len(chunk), sum(size_of(p) for _, p in chunk), chunk[-1][0])
     except BaseException:
         # Ctrl-C or a failure further on: what is already processed is still stored (and
