@@ -363,14 +363,6 @@ def test_parsed_rows_sent_to_workers_store_what_one_process_stores(tmp_path, mon
         assert [q[0] for q in results[0][4]] == [8, 10, 13] and "surrogate" in results[0][4][0][1]
 
 
-def test_a_row_orjson_cannot_write_travels_to_a_worker_as_it_is():
-    from assay.ingest._ingest import _encode_for_worker
-
-    rows = [(1, {"a": "x"}), (2, {"a": "half a pair: \ud800"}), (3, {"n": 2**70}), (4, b"raw"), (5, None)]
-    out = _encode_for_worker(rows)
-    assert out[0] == (1, b'{"a":"x"}') and out[1:] == rows[1:]
-
-
 def test_compressed_inputs_count_what_they_unpack_to_when_choosing_workers(tmp_path):
     import gzip
 

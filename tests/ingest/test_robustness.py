@@ -83,6 +83,19 @@ def test_a_row_over_10_mib_is_quarantined_in_every_format(tmp_path, name, worker
     assert max(len(json.dumps(r["messages"])) + len(r["output"] or "") for r in recs) > MAX_ROW_BYTES - 3000  # the one just under it is stored
 
 
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_json_document_of_one_object_over_10_mib_is_quarantined(project, tmp_path, workers):
+    from assay.ingest._formats import MAX_ROW_BYTES
+
+    big, small = tmp_path / "one-big.json", tmp_path / "one-small.json"
+    big.write_text(json.dumps({**_row(1), "output": "mail ann@example.com " + "x" * MAX_ROW_BYTES}))
+    small.write_text(json.dumps({**_row(2), "output": "y" * (MAX_ROW_BYTES - 2000)}))
+    s = ingest(project, [str(big), str(small)], workers=workers)
+    assert (s.kept, s.quarantined) == (1, 1)
+    _, quar = stored(project)
+    assert quar[0]["file"] == str(big) and "over the 10 MiB limit" in quar[0]["reason"] and "<EMAIL_" in quar[0]["raw"]
+
+
 def test_quarantined_raw_is_scrubbed(project, tmp_path):
     f = tmp_path / "a.jsonl"
     f.write_text('{"messages": 5, "email": "ann@example.com"}\n')

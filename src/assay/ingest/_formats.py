@@ -402,9 +402,10 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
     with open_maybe_compressed(path) as raw:
         fh = _Counted(raw)
         try:
-            yield 1, next(_held_to_limit(ijson.items(fh, "", use_float=True), fh))
+            item = next(ijson.items(fh, "", use_float=True))
         except (ijson.JSONError, StopIteration) as exc:
             raise InputError(f"not a valid JSON document: {exc}", file=str(path)) from None
+        yield 1, _over_limit(item) if fh.n > MAX_ROW_BYTES // 2 else item
 
 
 def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
@@ -478,21 +479,16 @@ class _Counted:
         return data
 
 
-def _held_to_limit(items: Iterator[Any], counted: _Counted) -> Iterator[Any]:
-    """JSON items, each over :data:`MAX_ROW_BYTES` as JSON text replaced by a bad row. Only
-    an item for which more than half the limit was read from the file is serialised to
-    measure it: the rest cost a subtraction."""
-    last = counted.n
-    for item in items:
-        if counted.n - last > MAX_ROW_BYTES // 2:
-            try:
-                text = orjson.dumps(item)
-            except orjson.JSONEncodeError:  # an integer beyond 64 bits, say
-                text = json.dumps(item).encode()
-            if len(text) > MAX_ROW_BYTES:
-                item = _BadRow(too_big(len(text)), text[:RAW_KEEP].decode("utf-8", errors="replace"))
-        last = counted.n
-        yield item
+def _over_limit(item: Any) -> Any:
+    """``item``, or a bad row if its JSON text is over :data:`MAX_ROW_BYTES` (measured only
+    for a document of which more than half the limit was read)."""
+    try:
+        text = orjson.dumps(item)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, say
+        text = json.dumps(item).encode()
+    if len(text) > MAX_ROW_BYTES:
+        return _BadRow(too_big(len(text)), text[:RAW_KEEP].decode("utf-8", errors="replace"))
+    return item
 
 
 @reader("csv")

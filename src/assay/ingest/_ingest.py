@@ -313,29 +313,9 @@ def _resolve_shape(path: Path, rows: Iterator[tuple[int, Any]], shape_name: str)
     return found, itertools.chain(head, rows)
 
 
-def _encode_for_worker(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
-    """Rows the JSON reader parsed, as JSON bytes for the trip to a worker: pickling a
-    2.4 KB chat log's nested dicts costs 6.7 us and unpickling them 8, against 0.6 and
-    0.4 for its bytes (200 MB JSON array with 2 workers: 13.9k -> 17.6k records/s). The
-    reader gives only JSON values, which come back from the bytes unchanged; a value
-    orjson cannot write (a lone surrogate, an int over 64 bits) travels as it is. Flat
-    CSV rows gained nothing and took 140 MiB more peak memory, so they travel as dicts."""
-    if not any(type(payload) is dict for _, payload in chunk):  # a JSON array's items come as bytes already
-        return chunk
-    out: list[tuple[int, Any]] = []
-    for pos, payload in chunk:
-        if type(payload) is dict:
-            try:
-                payload = orjson.dumps(payload)
-            except orjson.JSONEncodeError:
-                pass
-        out.append((pos, payload))
-    return out
-
-
 def _run_file(
     store: Store, proc: Processor, rows: Iterator[tuple[int, Any]], task: Any, summary: IngestSummary,
-    pool: ProcessPoolExecutor | None, size_of: Any, encode: bool = False, first_line: int = 1, kind: str = "lines",
+    pool: ProcessPoolExecutor | None, size_of: Any, first_line: int = 1, kind: str = "lines",
 ) -> None:
     """Read ``rows`` (from line or row ``first_line`` on) to the end, process them, and
     write them in batches. Each write covers the lines from where the
@@ -343,7 +323,7 @@ def _run_file(
     exactly its bad rows now (the last write reaches to the end of the file). With a
     ``pool``, the workers process and store the rows (:func:`_run_stored`)."""
     if pool is not None:
-        _run_stored(store, proc, rows, task, summary, pool, size_of, encode, first_line, kind)
+        _run_stored(store, proc, rows, task, summary, pool, size_of, first_line, kind)
         return
     started = time.perf_counter()
     n_rows = 0
@@ -424,11 +404,13 @@ def _run_tasks(
 
 def _run_stored(
     store: Store, proc: Processor, rows: Iterator[tuple[int, Any]], task: Any, summary: IngestSummary,
-    pool: ProcessPoolExecutor, size_of: Any, encode: bool, first_line: int, kind: str,
+    pool: ProcessPoolExecutor, size_of: Any, first_line: int, kind: str,
 ) -> None:
     """Hand the rows this process reads to the workers in tasks of up to :data:`TASK_ROWS`
     rows (or :data:`TASK_BYTES`), which each process and store (measured on 200 MB: the
     main process writing every row and unpickling the processed rows was the bottleneck).
+    A JSON array's items travel as their bytes, cheaper to send than dicts; CSV rows
+    travel as dicts (as JSON bytes they were no faster and took 345 MiB more memory).
     Each task covers the lines from where the one before ended; entries past the last go."""
     span_from = first_line
 
@@ -444,10 +426,8 @@ def _run_stored(
                     continue
             if not part:
                 break
-            sent = _encode_for_worker(part) if encode else part
             last = part[-1][0]
-            yield store_rows, (proc, store.url, sent, utcnow(), "encoded" if sent is not part else kind,
-                               (proc.file, span_from, last), BATCH), nbytes
+            yield store_rows, (proc, store.url, part, utcnow(), kind, (proc.file, span_from, last), BATCH), nbytes
             span_from = last + 1
             part, nbytes = [], 0.0
 
@@ -640,7 +620,7 @@ def ingest(
                         # full passes walked every pending row's dicts (rows hold no cycles).
                         # 200 MB as a JSON array: 9.2k -> 14.3k records/s; as Parquet 11.8k -> 16.0k
                         with gc_paused():
-                            _run_file(store, proc, rows, task, summary, pool, size_of, encode=ff == "json", first_line=first_line,
+                            _run_file(store, proc, rows, task, summary, pool, size_of, first_line=first_line,
                                       kind="items" if ff == "json" else "lines")
                 assert content is not None
                 if by_bytes:

@@ -165,10 +165,9 @@ class Processor:
 
     def process(self, chunk: list[tuple[int, Any]], now: datetime, kind: str = "lines") -> ChunkResult:
         """Store-ready records and quarantined rows of ``chunk``. What its bytes are
-        (``kind``): ``"lines"``, a file's lines (held to the row size limit; only the
-        file's last line can lack a line break, and may be unfinished); ``"items"``, a JSON
-        array's items as they are in the file (held to the limit); ``"encoded"``, values a
-        reader parsed, serialised for the trip to this worker (not held to it)."""
+        (``kind``): ``"lines"``, a file's lines (only the file's last line can lack a line
+        break, and may be unfinished), or ``"items"``, a JSON array's items as they are in
+        the file. Both are held to the row size limit."""
         with gc_paused():
             return self._process(chunk, now, kind)
 
@@ -182,7 +181,7 @@ class Processor:
                 self._quarantine(out, pos, payload.reason, payload, scrubber, now)
                 continue
             if isinstance(payload, (bytes, bytearray)):
-                if len(payload) > MAX_ROW_BYTES and kind != "encoded":
+                if len(payload) > MAX_ROW_BYTES:
                     self._quarantine(out, pos, too_big(len(payload)), payload, scrubber, now)
                     continue
                 try:
