@@ -1,5 +1,6 @@
 """Ingest throughput by file format: the same generated OpenAI-style rows written as plain
-JSONL, gzip JSONL, CSV, a JSON array and Parquet, each ingested into a fresh project with
+JSONL, gzip JSONL, CSV, a JSON array, an export wrapper (``{"meta": ..., "data": [...]}``)
+and Parquet, each ingested into a fresh project with
 the default workers. Prints records/s, CPU per row and peak RSS (main process / workers).
 
     .venv/bin/python bench/ingest_formats_bench.py --size-mb 200
@@ -43,7 +44,8 @@ def convert(src: Path, out: Path) -> dict[str, Path]:
     import orjson
 
     files = {"jsonl": src, "jsonl.gz": out / (src.name + ".gz"), "csv": out / (src.stem + ".csv"),
-             "json": out / (src.stem + ".json"), "parquet": out / (src.stem + ".parquet")}
+             "json": out / (src.stem + ".json"), "export": out / (src.stem + ".export.json"),
+             "parquet": out / (src.stem + ".parquet")}
     with src.open("rb") as fh, gzip.open(files["jsonl.gz"], "wb", compresslevel=1) as gz:
         shutil.copyfileobj(fh, gz, 1 << 20)
     with src.open("rb") as fh, files["json"].open("wb") as js, files["csv"].open("w", newline="") as cf:
@@ -56,6 +58,10 @@ def convert(src: Path, out: Path) -> dict[str, Path]:
             w.writerow([orjson.dumps(r["request"]["messages"]).decode(), r["response"]["choices"][0]["message"]["content"],
                         r["response"]["model"], r["response"]["created"], r["latency_ms"], r["metadata"]["locale"]])
         js.write(b"]")
+    with files["export"].open("wb") as ex, files["json"].open("rb") as js:  # an export wrapper, as Langfuse writes
+        ex.write(b'{"meta": {"page": 1, "note": "synthetic"}, "data": ')
+        shutil.copyfileobj(js, ex, 1 << 20)
+        ex.write(b"}")
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
