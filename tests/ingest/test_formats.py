@@ -210,3 +210,21 @@ def test_a_json_array_with_an_integer_beyond_64_bits_is_read_whole(project, tmp_
     broken.write_text(json.dumps(items)[:-40])  # and still broken after the big integer: the break is quarantined
     s2 = ingest(project, [str(broken)])
     assert s2.quarantined == 1 and s2.kept + s2.duplicates == 5
+
+
+@pytest.mark.parametrize("big_at", [(), (0,), (5,), (9,), (0, 1, 9), (2, 3, 4, 7)])
+def test_parquet_rows_over_the_limit_become_bad_rows_in_place(monkeypatch, big_at):
+    """Each row whose Arrow data is over the limit is a bad row at its own place, with its
+    size and the start of its JSON text; every other row comes through as it is."""
+    pa = pytest.importorskip("pyarrow")
+    from assay.ingest import _formats
+
+    monkeypatch.setattr(_formats, "MAX_ROW_BYTES", 1000)
+    rows = [{"i": i, "text": ("x" * 2000 if i in big_at else f"row {i}"), "m": [{"role": "user", "content": "hi"}]} for i in range(10)]
+    out = _formats._batch_rows(pa.RecordBatch.from_pylist(rows), clean=False)
+    assert len(out) == 10
+    for i, row in enumerate(out):
+        if i in big_at:
+            assert isinstance(row, _formats._BadRow) and "over the" in row.reason and row.raw.startswith(f'{{"i":{i},"text":"xxx')
+        else:
+            assert row == rows[i]

@@ -52,10 +52,12 @@ def test_bad_encoding_oversized_wrong_types_are_quarantined(project, tmp_path, m
     assert all(q["file"] == str(f) and q["source"] == "default" for q in quar)
 
 
-@pytest.mark.parametrize("name,workers", [("big.json", 0), ("big.json", 2), ("big.json.gz", 0), ("big.csv", 0), ("big.csv", 2)])
+@pytest.mark.parametrize("name,workers", [
+    ("big.json", 0), ("big.json", 2), ("big.json.gz", 0), ("big.csv", 0), ("big.csv", 2), ("big.parquet", 0), ("big.parquet", 2),
+])
 def test_a_row_over_10_mib_is_quarantined_in_every_format(tmp_path, name, workers):
-    """Not only JSONL lines: a JSON array's item and a CSV row over the limit go to
-    quarantine too, with their number, the start of their text (scrubbed), and the rows
+    """Not only JSONL lines: a JSON array's item, a CSV row and a Parquet row over the
+    limit go to quarantine too, with their number, the start of their text (scrubbed), and the rows
     around them kept. A row just under the limit is kept."""
     import gzip
 
@@ -70,6 +72,13 @@ def test_a_row_over_10_mib_is_quarantined_in_every_format(tmp_path, name, worker
     if ".csv" in name:
         path.write_text("messages,output\n" + "\n".join(["hello,ok", f"{huge},big", f"{near},fits", "bye,ok"]) + "\n")
         bad_at = 3  # the header is line 1
+    elif name.endswith(".parquet"):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rows = [_row(1), {**_row(2), "output": huge}, {**_row(3), "output": near}, _row(4)]
+        pq.write_table(pa.Table.from_pylist(rows), path)
+        bad_at = 2
     else:
         items = [_row(1), {**_row(2), "output": huge}, {**_row(3), "output": near}, _row(4)]
         data = json.dumps(items).encode()

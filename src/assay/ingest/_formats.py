@@ -457,7 +457,8 @@ class _BadRow:
 
 
 MAX_ROW_BYTES = 10 * 1024 * 1024
-"""A row bigger than this is quarantined, in every format (a JSONL line, a JSON item, a CSV row)."""
+"""A row bigger than this is quarantined, in every format (a JSONL line, a JSON item, a CSV row, a
+Parquet row's Arrow data)."""
 RAW_KEEP = 4000
 """Characters of a quarantined row kept for inspection (scrubbed)."""
 
@@ -524,9 +525,46 @@ def read_parquet(path: Path) -> Iterator[tuple[int, Payload]]:
     n = 0
     clean = not all(_arrow_plain(field.type) for field in pf.schema_arrow)
     for batch in pf.iter_batches(batch_size=PARQUET_BATCH):
-        for row in batch.to_pylist():
+        for row in _batch_rows(batch, clean):
             n += 1
-            yield n, to_plain(row) if clean else row
+            yield n, row
+
+
+def _big_rows(batch: Any) -> list[tuple[int, int]]:
+    """``(index, size)`` of the rows of a record batch whose Arrow data is over
+    :data:`MAX_ROW_BYTES`, found by halving the batch (a few size calls when none is)."""
+    out: list[tuple[int, int]] = []
+
+    def walk(lo: int, n: int) -> None:
+        size = batch.slice(lo, n).nbytes
+        if size <= MAX_ROW_BYTES:
+            return
+        if n == 1:
+            out.append((lo, size))
+            return
+        half = n // 2
+        walk(lo, half)
+        walk(lo + half, n - half)
+
+    if batch.num_rows:
+        walk(0, batch.num_rows)
+    return out
+
+
+def _batch_rows(batch: Any, clean: bool) -> list[Payload]:
+    """A Parquet record batch's rows as Python values; a row over :data:`MAX_ROW_BYTES` of
+    Arrow data is a bad row (as a JSONL line over it is), with the start of its JSON text."""
+    big = _big_rows(batch) if batch.nbytes > MAX_ROW_BYTES else []
+    rows: list[Payload] = []
+    done = 0
+    for i, size in [*big, (batch.num_rows, 0)]:
+        part = batch.slice(done, i - done).to_pylist()
+        rows.extend([to_plain(r) for r in part] if clean else part)
+        if i < batch.num_rows:
+            text = orjson.dumps(batch.slice(i, 1).to_pylist()[0], default=str, option=orjson.OPT_NON_STR_KEYS)
+            rows.append(_BadRow(too_big(size), text[:RAW_KEEP].decode("utf-8", errors="replace")))
+        done = i + 1
+    return rows
 
 
 def parquet_slices(path: Path, target_rows: int) -> list[tuple[int, int, int, int]]:
@@ -560,8 +598,8 @@ def parquet_slice_chunks(path: Path, group: int, start: int, stop: int, first_ro
         if hi <= 0:
             continue
         if lo < hi:
-            for row in batch.slice(lo, hi - lo).to_pylist():
-                part.append((n, to_plain(row) if clean else row))
+            for row in _batch_rows(batch.slice(lo, hi - lo), clean):
+                part.append((n, row))
                 n += 1
                 if len(part) >= chunk:
                     yield part
