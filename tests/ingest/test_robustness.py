@@ -136,6 +136,7 @@ _WORKER = """
 import sys
 from assay.ingest import _ingest
 _ingest.RANGE_BYTES = 200_000  # with workers: many byte ranges in a small file
+_ingest.TASK_ROWS = 2_000  # and many tasks of the rows this process reads
 workers = int(sys.argv[3]) if len(sys.argv) > 3 else None
 _ingest.ingest(sys.argv[1], [sys.argv[2]], workers=workers)
 """
@@ -149,15 +150,31 @@ def _count(project):
     return n
 
 
-@pytest.mark.parametrize("workers", [0, 2])
-def test_kill_9_mid_file_then_rerun_equals_one_clean_run(project, tmp_path, workers):
-    """Killed mid-file (with its worker processes, which write byte ranges themselves),
-    then run again: exactly the records and quarantine rows of one clean run."""
+@pytest.mark.parametrize("fmt,workers", [("jsonl", 0), ("jsonl", 2), ("jsonl.gz", 2), ("json", 2), ("parquet", 2)])
+def test_kill_9_mid_file_then_rerun_equals_one_clean_run(project, tmp_path, fmt, workers):
+    """Killed mid-file (with its worker processes, which store what they process
+    themselves: byte ranges of JSONL, tasks of the rows read from a compressed file or a
+    JSON array, slices of a Parquet file), then run again: exactly the records and
+    quarantine rows of one clean run."""
+    import gzip
+
     n = 40_000
-    f = tmp_path / "big.jsonl"
-    with f.open("w") as fh:
-        for i in range(n):
-            fh.write((json.dumps(_row(i)) if i % 997 else "{broken") + "\n")
+    f = tmp_path / f"big.{fmt}"
+    if fmt == "jsonl":
+        with f.open("w") as fh:
+            for i in range(n):
+                fh.write((json.dumps(_row(i)) if i % 997 else "{broken") + "\n")
+    else:  # every 997th row has no input
+        rows = [_row(i) if i % 997 else {**_row(i), "messages": None} for i in range(n)]
+        if fmt == "jsonl.gz":
+            f.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode(), 1))
+        elif fmt == "json":
+            f.write_text(json.dumps(rows, indent=1))
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.Table.from_pylist(rows), f, row_group_size=15_000)
     env = {**os.environ, "ASSAY_PROJECT_KEY": "fixed-key-for-test"}
     proc = subprocess.Popen([sys.executable, "-c", _WORKER, str(project.root), str(f), str(workers)], env=env,
                             start_new_session=True)
