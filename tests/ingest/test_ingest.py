@@ -242,6 +242,80 @@ def test_an_interrupted_ingest_is_read_again(project, tmp_path, monkeypatch):
     assert again.unchanged == [] and (again.kept, again.duplicates) == (20, 10)
 
 
+def _ranges_left(proj):
+    from assay.store._schema import ingest_ranges
+
+    store = proj.open_store()
+    with store.read() as conn:
+        n = len(conn.execute(select(ingest_ranges.c.key)).all())
+    store.close()
+    return n
+
+
+def test_an_interrupted_ranged_ingest_goes_on_without_reading_its_stored_ranges_again(tmp_path, monkeypatch):
+    """With workers, each byte range is stored with its key in one transaction. Interrupted
+    after some ranges, the same command again skips exactly those (no duplicates) and ends
+    with the store of one clean run; a range whose bytes changed meanwhile is read again,
+    and so is every range with --force. A finished ingest keeps no range keys."""
+    import importlib
+
+    ing = importlib.import_module("assay.ingest._ingest")
+    monkeypatch.setenv("ASSAY_PROJECT_KEY", "same-key")
+    monkeypatch.setattr(ing, "RANGE_BYTES", 3_000)
+    rows = [json.dumps(_row(i)) if i % 37 else "{broken" for i in range(300)]
+    real = ing._run_tasks
+
+    def interrupted(pool, calls, task, summary):
+        def some():
+            for n, call in enumerate(calls):
+                if n == 6:
+                    raise KeyboardInterrupt
+                yield call
+        return real(pool, some(), task, summary)
+
+    proj = _new_project(tmp_path / "p")
+    f = _write(proj.root / "l.jsonl", rows)
+    monkeypatch.setattr(ing, "_run_tasks", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(proj, [str(f)], workers=2)
+    monkeypatch.setattr(ing, "_run_tasks", real)
+    partial = _contents(proj)[0]
+    assert 0 < len(partial) < 291 and _ranges_left(proj) > 0  # 300 rows, 9 broken
+    again = ingest(proj, [str(f)], workers=2)
+    assert again.duplicates == 0 and again.kept == 291 - len(partial) and 0 < again.continued[str(f)] < f.stat().st_size
+    clean = _new_project(tmp_path / "clean")
+    g = _write(clean.root / "l.jsonl", rows)
+    ingest(clean, [str(g)], workers=0)
+    assert _contents(proj) == _contents(clean) and _ranges_left(proj) == 0
+
+    # interrupted again, then a stored range's bytes change (same length): that range is read again
+    proj2 = _new_project(tmp_path / "p2")
+    f2 = _write(proj2.root / "l.jsonl", rows)
+    monkeypatch.setattr(ing, "_run_tasks", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(proj2, [str(f2)], workers=2)
+    monkeypatch.setattr(ing, "_run_tasks", real)
+    partial2 = _contents(proj2)[0]
+    assert any("where is order 1?" in r[2] for r in partial2)  # the first range was stored
+    data = f2.read_bytes()
+    f2.write_bytes(data.replace(b"where is order 1?", b"where is order X?", 1))
+    changed = ingest(proj2, [str(f2)], workers=2)
+    # the first range is read again: its row 1 is new, the rest duplicates; the other stored ranges are skipped
+    assert changed.kept == 291 - len(partial2) + 1 and 0 < changed.duplicates < len(partial2)
+    assert changed.continued[str(f2)] > 0 and len(_contents(proj2)[0]) == 292  # the old row 1 stays stored
+
+    # --force reads every range
+    proj3 = _new_project(tmp_path / "p3")
+    f3 = _write(proj3.root / "l.jsonl", rows)
+    monkeypatch.setattr(ing, "_run_tasks", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(proj3, [str(f3)], workers=2)
+    monkeypatch.setattr(ing, "_run_tasks", real)
+    partial3 = _contents(proj3)[0]
+    forced = ingest(proj3, [str(f3)], workers=2, force=True)
+    assert forced.continued == {} and forced.duplicates == len(partial3) > 0 and _contents(proj3) == _contents(clean)
+
+
 def test_ranged_digest_is_the_files_digest(tmp_path):
     import xxhash
 

@@ -138,7 +138,8 @@ from assay.ingest import _ingest
 _ingest.RANGE_BYTES = 200_000  # with workers: many byte ranges in a small file
 _ingest.TASK_ROWS = 2_000  # and many tasks of the rows this process reads
 workers = int(sys.argv[3]) if len(sys.argv) > 3 else None
-_ingest.ingest(sys.argv[1], [sys.argv[2]], workers=workers)
+import json
+print(json.dumps(_ingest.ingest(sys.argv[1], [sys.argv[2]], workers=workers).to_json()))
 """
 
 
@@ -189,13 +190,16 @@ def test_kill_9_mid_file_then_rerun_equals_one_clean_run(project, tmp_path, fmt,
         proc.wait()
     partial = _count(project)
     assert 0 < partial < n - n // 997  # killed mid-file
-    subprocess.run([sys.executable, "-c", _WORKER, str(project.root), str(f), str(workers)], env=env, check=True)
+    rerun = json.loads(subprocess.run([sys.executable, "-c", _WORKER, str(project.root), str(f), str(workers)], env=env,
+                                      check=True, capture_output=True).stdout)
+    if fmt == "jsonl" and workers:  # the byte ranges stored before the kill are not read again
+        assert rerun["duplicates"] == 0 and 0 < rerun["continued"][str(f)] < f.stat().st_size
     recs, quar = stored(project)
     # a clean run into a fresh project with the same key
     clean_dir = tmp_path / "clean"
     clean_dir.mkdir()
     (clean_dir / "assay.yaml").write_text("project: t\n")
-    subprocess.run([sys.executable, "-c", _WORKER, str(clean_dir), str(f)], env=env, check=True)
+    subprocess.run([sys.executable, "-c", _WORKER, str(clean_dir), str(f)], env=env, check=True, capture_output=True)
     from assay.project import load_project
 
     clean_recs, clean_quar = stored(load_project(clean_dir))

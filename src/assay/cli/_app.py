@@ -118,6 +118,10 @@ def ingest(
         n = len(summary.resumed)
         out.print(f"{n} file{'s' if n > 1 else ''} grew since an earlier ingest: read from where it ended "
                   f"({', '.join(f'{Path(f).name} from line {line:,}' for f, line in list(summary.resumed.items())[:3])})")
+    if summary.continued:
+        n = len(summary.continued)
+        out.print(f"went on after an interrupted ingest: {sum(summary.continued.values()) / 1e6:,.1f} MB it had stored were not read again "
+                  f"({', '.join(Path(f).name for f in list(summary.continued)[:3])}{', ...' if n > 3 else ''})")
     out.print(
         f"kept [bold]{summary.kept}[/] records, skipped {summary.duplicates} duplicates"
         f" and {summary.skipped} non-model spans, quarantined {summary.quarantined} rows in {summary.seconds:.1f}s"

@@ -27,7 +27,7 @@ from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_
 from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
-from assay.store._schema import ingests, quarantine
+from assay.store._schema import ingest_ranges, ingests, quarantine
 
 BATCH = 2000
 """Rows per chunk handed to a worker."""
@@ -69,6 +69,9 @@ class IngestSummary:
     resumed: dict[str, int] = field(default_factory=dict)
     """Plain JSONL files that grew since an earlier finished ingest read them: read from
     where that ingest ended, the line number given here."""
+    continued: dict[str, int] = field(default_factory=dict)
+    """Plain JSONL files an interrupted ingest (run with workers) had partly stored: the
+    bytes of its stored ranges, which were not read again."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +87,7 @@ class IngestSummary:
             "seconds": round(self.seconds, 3),
             "unchanged": self.unchanged,
             "resumed": self.resumed,
+            "continued": self.continued,
         }
 
 
@@ -435,30 +439,72 @@ def _run_stored(
     _flush(store, [], [], summary, (proc.file, span_from, None))
 
 
+class _Tee:
+    """Feeds the whole file's hash (if any) and the hash of the current range."""
+
+    def __init__(self, whole: Any) -> None:
+        self.whole = whole
+        self.part = content_hash()
+
+    def update(self, data: Any) -> None:
+        if self.whole is not None:
+            self.whole.update(data)
+        self.part.update(data)
+
+    def take(self) -> str:
+        """The current range's hash; the next range starts a new one."""
+        out, self.part = self.part.hexdigest(), content_hash()
+        return out
+
+
+def range_key(proc: Processor, content: str, offset: int, length: int, line: int) -> str:
+    """What identifies a stored byte range: its bytes (``content``, their hash), where it
+    is in the file, and how it was read (source, row shape, mapping, scrubbing)."""
+    return fingerprint(f"range:{content}:{offset}:{length}:{line}:{proc.scrub}", proc.source, f"jsonl:{proc.shape_name}", proc.mapping)
+
+
 def _run_ranges(
     store: Store, proc: Processor, path: Path, task: Any, summary: IngestSummary, pool: ProcessPoolExecutor,
-    digest: Any = None, start: int = 0, first_line: int = 1,
+    digest: Any = None, start: int = 0, first_line: int = 1, skip_done: bool = True,
 ) -> int:
     """Ingest a plain JSONL file by byte ranges, from byte ``start`` (line ``first_line``):
-    each worker reads its range, processes it and writes it to the store itself; this
-    process plans the ranges (feeding ``digest`` the bytes as it counts their lines) and
-    adds up. Returns the bytes the ranges cover."""
+    each worker reads its range, processes it and writes it to the store itself, with the
+    range's key (:func:`range_key`); this process plans the ranges (feeding ``digest`` the
+    bytes as it counts their lines) and adds up. With ``skip_done``, a range whose key an
+    interrupted ingest stored is not read again: the same bytes at the same place were
+    stored whole, in one transaction. Returns the bytes the ranges cover."""
     workers = pool._max_workers or 1
     target = max(1, min(RANGE_BYTES, (path.stat().st_size - start) // (RANGES_PER_WORKER * workers)))
     covered = 0
+    done: set[str] = set()
+    if skip_done:
+        with store.read() as conn:
+            done = set(conn.execute(select(ingest_ranges.c.key).where(ingest_ranges.c.file == proc.file)).scalars())
+    tee = _Tee(digest)
 
     def calls() -> Iterator[tuple[Any, tuple[Any, ...], float]]:
         # a range is sent once the next is planned: its last line is the line before the
         # next one's first; the last range reaches to the end of the file
         nonlocal covered
         held = None
-        for offset, length, line in jsonl_ranges(path, target, digest, start, first_line):
+
+        def send(last_line: int | None) -> Iterator[tuple[Any, tuple[Any, ...], float]]:
+            assert held is not None
+            offset, length, line, key = held
+            if key in done:
+                summary.continued[proc.file] = summary.continued.get(proc.file, 0) + length
+                task.advance(length)
+                return
+            yield ingest_range, (proc, store.url, str(path), offset, length, line, last_line, utcnow(), BATCH, key), length
+
+        for offset, length, line in jsonl_ranges(path, target, tee, start, first_line):
             covered += length
+            key = range_key(proc, tee.take(), offset, length, line)
             if held is not None:
-                yield ingest_range, (proc, store.url, str(path), *held, line - 1, utcnow(), BATCH), held[1]
-            held = (offset, length, line)
+                yield from send(line - 1)
+            held = (offset, length, line, key)
         if held is not None:
-            yield ingest_range, (proc, store.url, str(path), *held, None, utcnow(), BATCH), held[1]
+            yield from send(None)
         else:  # nothing left to read: entries past the end go
             _flush(store, [], [], summary, (proc.file, first_line, None))
 
@@ -609,7 +655,7 @@ def ingest(
                     if ranged:  # the rows read to tell the shape are read again
                         assert pool is not None
                         digest = (plan.hashed if plan.hashed is not None else content_hash()) if content is None else None
-                        covered = _run_ranges(store, proc, path, task, summary, pool, digest, start, first_line)
+                        covered = _run_ranges(store, proc, path, task, summary, pool, digest, start, first_line, not force)
                         if digest is not None:
                             content = (digest.hexdigest(), start + covered)
                     elif by_rows:  # the rows read to tell the shape are read again
@@ -630,6 +676,8 @@ def ingest(
                         content = file_digest(path, _line_start(path, content[1]))
                 kept, dup, quar = (summary.kept - before[0], summary.duplicates - before[1], summary.quarantined - before[2])
                 with store.write() as conn:
+                    if ranged:  # the file is ingested whole: its stored ranges are no longer needed
+                        conn.execute(delete(ingest_ranges).where(ingest_ranges.c.file == str(path)))
                     conn.execute(
                         update(ingests)
                         .where(ingests.c.id == ingest_id)

@@ -64,6 +64,19 @@ ingests = Table(
     Column("fingerprint", String(64)),
 )
 
+ingest_ranges = Table(
+    "ingest_ranges",
+    metadata,
+    # a byte range of a plain JSONL file that a worker stored, keyed by the fingerprint of
+    # its bytes, position, source, format and mapping; written in the range's own write
+    # transaction, so an interrupted ingest run again skips the ranges it finished. A
+    # finished ingest of the file deletes its ranges.
+    Column("key", String(64), primary_key=True),
+    Column("file", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_ingest_ranges_file", "file"),
+)
+
 quarantine = Table(
     "quarantine",
     metadata,
