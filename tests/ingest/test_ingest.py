@@ -169,9 +169,9 @@ def test_parquet_row_slices_in_workers_store_exactly_what_one_process_stores(tmp
     sliced = []
     real = ing._run_parquet
 
-    def spy(store, proc, path, task, summary, pool):
+    def spy(store, proc, path, task, summary, pool, parts=None):
         sliced.append(ing._parquet_plan(path, pool._max_workers))
-        return real(store, proc, path, task, summary, pool)
+        return real(store, proc, path, task, summary, pool, parts)
 
     monkeypatch.setattr(ing, "_run_parquet", spy)
     results = []
@@ -243,26 +243,105 @@ def test_an_interrupted_ingest_is_read_again(project, tmp_path, monkeypatch):
 
 
 def _ranges_left(proj):
-    from assay.store._schema import ingest_ranges
+    from assay.store._schema import ingest_parts
 
     store = proj.open_store()
     with store.read() as conn:
-        n = len(conn.execute(select(ingest_ranges.c.key)).all())
+        n = len(conn.execute(select(ingest_parts.c.key)).all())
     store.close()
     return n
 
 
-def test_an_interrupted_ranged_ingest_goes_on_without_reading_its_stored_ranges_again(tmp_path, monkeypatch):
-    """With workers, each byte range is stored with its key in one transaction. Interrupted
-    after some ranges, the same command again skips exactly those (no duplicates) and ends
-    with the store of one clean run; a range whose bytes changed meanwhile is read again,
-    and so is every range with --force. A finished ingest keeps no range keys."""
+def _write_log(path, fmt, n=300):
+    """``n`` rows as ``fmt``; every 37th has no input (JSONL: is not JSON): 9 bad rows in 300."""
+    rows = [_row(i) if i % 37 else {**_row(i), "messages": None} for i in range(n)]
+    if fmt == "jsonl":
+        return _write(path, [json.dumps(r) if i % 37 else "{broken" for i, r in enumerate(rows)])
+    if fmt == "jsonl.gz":
+        path.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
+    elif fmt == "json":
+        path.write_text(json.dumps(rows, indent=1))
+    elif fmt == "csv":
+        import csv
+
+        with path.open("w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["id", "ts", "model", "messages", "output", "latency_ms"])
+            for r in rows:
+                w.writerow([r["id"], r["ts"], r["model"], json.dumps(r["messages"]) if r["messages"] else "", r["output"], r["latency_ms"]])
+    else:
+        pa = pytest.importorskip("pyarrow")
+        pq = pytest.importorskip("pyarrow.parquet")
+        pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=120)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "jsonl.gz", "json", "csv", "parquet"])
+def test_an_interrupted_ingest_with_workers_goes_on_without_the_parts_it_stored(tmp_path, monkeypatch, fmt):
+    """With workers, each part of a file (a byte range of plain JSONL, a task of the rows
+    this process reads, a Parquet slice) is stored with its key in one transaction.
+    Interrupted after some parts, the same command again skips exactly those (no
+    duplicates) and ends with the store of one clean run; --force reads every part. A
+    finished ingest keeps no keys."""
     import importlib
 
     ing = importlib.import_module("assay.ingest._ingest")
     monkeypatch.setenv("ASSAY_PROJECT_KEY", "same-key")
     monkeypatch.setattr(ing, "RANGE_BYTES", 3_000)
-    rows = [json.dumps(_row(i)) if i % 37 else "{broken" for i in range(300)]
+    monkeypatch.setattr(ing, "TASK_ROWS", 20)
+    real = ing._run_tasks
+
+    def interrupted(pool, calls, task, summary):
+        def some():
+            for n, call in enumerate(calls):
+                if n == 6:
+                    raise KeyboardInterrupt
+                yield call
+        return real(pool, some(), task, summary)
+
+    def interrupt(proj, f):
+        monkeypatch.setattr(ing, "_run_tasks", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            ingest(proj, [str(f)], workers=2)
+        monkeypatch.setattr(ing, "_run_tasks", real)
+        partial = _contents(proj)
+        assert 0 < len(partial[0]) < 291 and _ranges_left(proj) > 0  # 300 rows, 9 bad
+        return partial
+
+    proj = _new_project(tmp_path / "p")
+    f = _write_log(proj.root / f"l.{fmt}", fmt)
+    partial = interrupt(proj, f)[0]
+    again = ingest(proj, [str(f)], workers=2)
+    assert again.duplicates == 0 and again.kept == 291 - len(partial)
+    assert again.continued[str(f)] + again.kept + again.quarantined == 300  # every row once: skipped with its part, or read
+    clean = _new_project(tmp_path / "clean")
+    g = _write_log(clean.root / f"l.{fmt}", fmt)
+    ingest(clean, [str(g)], workers=0)
+    assert _contents(proj) == _contents(clean) and _ranges_left(proj) == 0
+
+    if fmt != "jsonl":  # keyed by the whole file's content: after any change every part is read again
+        proj2 = _new_project(tmp_path / "p2")
+        f2 = _write_log(proj2.root / f"l.{fmt}", fmt)
+        partial2 = interrupt(proj2, f2)[0]
+        _write_log(f2, fmt, n=301)
+        grown = ingest(proj2, [str(f2)], workers=2)
+        assert grown.continued == {} and grown.duplicates == len(partial2) and grown.kept == 292 - len(partial2)
+
+    # --force reads every part
+    proj3 = _new_project(tmp_path / "p3")
+    f3 = _write_log(proj3.root / f"l.{fmt}", fmt)
+    partial3 = interrupt(proj3, f3)[0]
+    forced = ingest(proj3, [str(f3)], workers=2, force=True)
+    assert forced.continued == {} and forced.duplicates == len(partial3) > 0 and _contents(proj3) == _contents(clean)
+
+
+def test_a_changed_byte_range_is_read_again_after_an_interrupt(tmp_path, monkeypatch):
+    """Plain JSONL ranges are keyed by their own bytes: after an interrupt, a stored range
+    whose bytes changed is read again, the other stored ranges are not."""
+    import importlib
+
+    ing = importlib.import_module("assay.ingest._ingest")
+    monkeypatch.setattr(ing, "RANGE_BYTES", 3_000)
     real = ing._run_tasks
 
     def interrupted(pool, calls, task, summary):
@@ -274,46 +353,18 @@ def test_an_interrupted_ranged_ingest_goes_on_without_reading_its_stored_ranges_
         return real(pool, some(), task, summary)
 
     proj = _new_project(tmp_path / "p")
-    f = _write(proj.root / "l.jsonl", rows)
+    f = _write_log(proj.root / "l.jsonl", "jsonl")
     monkeypatch.setattr(ing, "_run_tasks", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ingest(proj, [str(f)], workers=2)
     monkeypatch.setattr(ing, "_run_tasks", real)
     partial = _contents(proj)[0]
-    assert 0 < len(partial) < 291 and _ranges_left(proj) > 0  # 300 rows, 9 broken
-    again = ingest(proj, [str(f)], workers=2)
-    assert again.duplicates == 0 and again.kept == 291 - len(partial) and 0 < again.continued[str(f)] < f.stat().st_size
-    clean = _new_project(tmp_path / "clean")
-    g = _write(clean.root / "l.jsonl", rows)
-    ingest(clean, [str(g)], workers=0)
-    assert _contents(proj) == _contents(clean) and _ranges_left(proj) == 0
-
-    # interrupted again, then a stored range's bytes change (same length): that range is read again
-    proj2 = _new_project(tmp_path / "p2")
-    f2 = _write(proj2.root / "l.jsonl", rows)
-    monkeypatch.setattr(ing, "_run_tasks", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        ingest(proj2, [str(f2)], workers=2)
-    monkeypatch.setattr(ing, "_run_tasks", real)
-    partial2 = _contents(proj2)[0]
-    assert any("where is order 1?" in r[2] for r in partial2)  # the first range was stored
-    data = f2.read_bytes()
-    f2.write_bytes(data.replace(b"where is order 1?", b"where is order X?", 1))
-    changed = ingest(proj2, [str(f2)], workers=2)
+    assert any("where is order 1?" in r[2] for r in partial)  # the first range was stored
+    f.write_bytes(f.read_bytes().replace(b"where is order 1?", b"where is order X?", 1))
+    changed = ingest(proj, [str(f)], workers=2)
     # the first range is read again: its row 1 is new, the rest duplicates; the other stored ranges are skipped
-    assert changed.kept == 291 - len(partial2) + 1 and 0 < changed.duplicates < len(partial2)
-    assert changed.continued[str(f2)] > 0 and len(_contents(proj2)[0]) == 292  # the old row 1 stays stored
-
-    # --force reads every range
-    proj3 = _new_project(tmp_path / "p3")
-    f3 = _write(proj3.root / "l.jsonl", rows)
-    monkeypatch.setattr(ing, "_run_tasks", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        ingest(proj3, [str(f3)], workers=2)
-    monkeypatch.setattr(ing, "_run_tasks", real)
-    partial3 = _contents(proj3)[0]
-    forced = ingest(proj3, [str(f3)], workers=2, force=True)
-    assert forced.continued == {} and forced.duplicates == len(partial3) > 0 and _contents(proj3) == _contents(clean)
+    assert changed.kept == 291 - len(partial) + 1 and 0 < changed.duplicates < len(partial)
+    assert changed.continued[str(f)] > 0 and len(_contents(proj)[0]) == 292  # the old row 1 stays stored
 
 
 def test_ranged_digest_is_the_files_digest(tmp_path):

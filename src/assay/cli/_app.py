@@ -120,7 +120,7 @@ def ingest(
                   f"({', '.join(f'{Path(f).name} from line {line:,}' for f, line in list(summary.resumed.items())[:3])})")
     if summary.continued:
         n = len(summary.continued)
-        out.print(f"went on after an interrupted ingest: {sum(summary.continued.values()) / 1e6:,.1f} MB it had stored were not read again "
+        out.print(f"went on after an interrupted ingest: {sum(summary.continued.values()):,} rows it had stored were not processed again "
                   f"({', '.join(Path(f).name for f in list(summary.continued)[:3])}{', ...' if n > 3 else ''})")
     out.print(
         f"kept [bold]{summary.kept}[/] records, skipped {summary.duplicates} duplicates"

@@ -27,7 +27,7 @@ from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_
 from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
-from assay.store._schema import ingest_ranges, ingests, quarantine
+from assay.store._schema import ingest_parts, ingests, quarantine
 
 BATCH = 2000
 """Rows per chunk handed to a worker."""
@@ -70,8 +70,8 @@ class IngestSummary:
     """Plain JSONL files that grew since an earlier finished ingest read them: read from
     where that ingest ended, the line number given here."""
     continued: dict[str, int] = field(default_factory=dict)
-    """Plain JSONL files an interrupted ingest (run with workers) had partly stored: the
-    bytes of its stored ranges, which were not read again."""
+    """Files an interrupted ingest with workers had partly stored: the rows (for plain
+    JSONL, lines) of the parts it stored, which were not processed again."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -319,7 +319,7 @@ def _resolve_shape(path: Path, rows: Iterator[tuple[int, Any]], shape_name: str)
 
 def _run_file(
     store: Store, proc: Processor, rows: Iterator[tuple[int, Any]], task: Any, summary: IngestSummary,
-    pool: ProcessPoolExecutor | None, size_of: Any, first_line: int = 1, kind: str = "lines",
+    pool: ProcessPoolExecutor | None, size_of: Any, first_line: int = 1, kind: str = "lines", parts: _Parts | None = None,
 ) -> None:
     """Read ``rows`` (from line or row ``first_line`` on) to the end, process them, and
     write them in batches. Each write covers the lines from where the
@@ -327,7 +327,7 @@ def _run_file(
     exactly its bad rows now (the last write reaches to the end of the file). With a
     ``pool``, the workers process and store the rows (:func:`_run_stored`)."""
     if pool is not None:
-        _run_stored(store, proc, rows, task, summary, pool, size_of, first_line, kind)
+        _run_stored(store, proc, rows, task, summary, pool, size_of, first_line, kind, parts)
         return
     started = time.perf_counter()
     n_rows = 0
@@ -408,14 +408,16 @@ def _run_tasks(
 
 def _run_stored(
     store: Store, proc: Processor, rows: Iterator[tuple[int, Any]], task: Any, summary: IngestSummary,
-    pool: ProcessPoolExecutor, size_of: Any, first_line: int, kind: str,
+    pool: ProcessPoolExecutor, size_of: Any, first_line: int, kind: str, parts: _Parts | None = None,
 ) -> None:
     """Hand the rows this process reads to the workers in tasks of up to :data:`TASK_ROWS`
     rows (or :data:`TASK_BYTES`), which each process and store (measured on 200 MB: the
     main process writing every row and unpickling the processed rows was the bottleneck).
     A JSON array's items travel as their bytes, cheaper to send than dicts; CSV rows
     travel as dicts (as JSON bytes they were no faster and took 345 MiB more memory).
-    Each task covers the lines from where the one before ended; entries past the last go."""
+    Each task covers the lines from where the one before ended; entries past the last go.
+    With ``parts``, a task an interrupted ingest stored is not sent again (the rows are
+    still read here, to find where the next task begins)."""
     span_from = first_line
 
     def calls() -> Iterator[tuple[Any, tuple[Any, ...], float]]:
@@ -431,7 +433,9 @@ def _run_stored(
             if not part:
                 break
             last = part[-1][0]
-            yield store_rows, (proc, store.url, part, utcnow(), kind, (proc.file, span_from, last), BATCH), nbytes
+            key = parts.key(f"task:{span_from}:{last}") if parts is not None else None
+            if parts is None or not parts.skip(key, len(part), nbytes):
+                yield store_rows, (proc, store.url, part, utcnow(), kind, (proc.file, span_from, last), BATCH, key), nbytes
             span_from = last + 1
             part, nbytes = [], 0.0
 
@@ -439,8 +443,47 @@ def _run_stored(
     _flush(store, [], [], summary, (proc.file, span_from, None))
 
 
+@dataclass
+class _Parts:
+    """The parts of one file that workers store each with a key (byte ranges, tasks of rows,
+    Parquet slices), and those an interrupted ingest of it stored already.
+
+    A key is the fingerprint of what the part holds (``content``: the hash of the file's
+    bytes, or of the range's own bytes), where it is, and how it is read (source, format,
+    row shape, mapping, scrubbing): a part with the same key holds the same rows, stored
+    whole in one transaction with the key."""
+
+    proc: Processor
+    fmt: str
+    content: str
+    summary: IngestSummary
+    task: Any
+    done: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, store: Store, proc: Processor, fmt: str, content: str, summary: IngestSummary, task: Any, *,
+           skip_done: bool) -> "_Parts":
+        parts = cls(proc, fmt, content, summary, task)
+        if skip_done:
+            with store.read() as conn:
+                parts.done = set(conn.execute(select(ingest_parts.c.key).where(ingest_parts.c.file == proc.file)).scalars())
+        return parts
+
+    def key(self, where: str, content: str | None = None) -> str:
+        p = self.proc
+        return fingerprint(f"part:{content or self.content}:{where}:{p.scrub}", p.source, self.fmt, p.mapping)
+
+    def skip(self, key: str, rows: int, units: float) -> bool:
+        """Whether the part with ``key`` is stored already (then counted as such)."""
+        if key not in self.done:
+            return False
+        self.summary.continued[self.proc.file] = self.summary.continued.get(self.proc.file, 0) + rows
+        self.task.advance(units)
+        return True
+
+
 class _Tee:
-    """Feeds the whole file's hash (if any) and the hash of the current range."""
+    """Feeds the whole file's hash (if any) and the hash of the current byte range."""
 
     def __init__(self, whole: Any) -> None:
         self.whole = whole
@@ -457,29 +500,31 @@ class _Tee:
         return out
 
 
-def range_key(proc: Processor, content: str, offset: int, length: int, line: int) -> str:
-    """What identifies a stored byte range: its bytes (``content``, their hash), where it
-    is in the file, and how it was read (source, row shape, mapping, scrubbing)."""
-    return fingerprint(f"range:{content}:{offset}:{length}:{line}:{proc.scrub}", proc.source, f"jsonl:{proc.shape_name}", proc.mapping)
+def _lines_in(path: Path, offset: int, length: int) -> int:
+    """Lines in ``length`` bytes of ``path`` from ``offset`` (a last one without a line break counts)."""
+    n, last = 0, b"\n"
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        left = length
+        while left > 0 and (piece := fh.read(min(1 << 20, left))):
+            n += piece.count(b"\n")
+            last = piece[-1:]
+            left -= len(piece)
+    return n + (last != b"\n")
 
 
 def _run_ranges(
     store: Store, proc: Processor, path: Path, task: Any, summary: IngestSummary, pool: ProcessPoolExecutor,
-    digest: Any = None, start: int = 0, first_line: int = 1, skip_done: bool = True,
+    digest: Any = None, start: int = 0, first_line: int = 1, parts: _Parts | None = None,
 ) -> int:
     """Ingest a plain JSONL file by byte ranges, from byte ``start`` (line ``first_line``):
     each worker reads its range, processes it and writes it to the store itself, with the
-    range's key (:func:`range_key`); this process plans the ranges (feeding ``digest`` the
-    bytes as it counts their lines) and adds up. With ``skip_done``, a range whose key an
-    interrupted ingest stored is not read again: the same bytes at the same place were
-    stored whole, in one transaction. Returns the bytes the ranges cover."""
+    range's key in ``parts`` (hashed from the range's own bytes); this process plans the
+    ranges (feeding ``digest`` the bytes as it counts their lines) and adds up. A range an
+    interrupted ingest stored is not read again. Returns the bytes the ranges cover."""
     workers = pool._max_workers or 1
     target = max(1, min(RANGE_BYTES, (path.stat().st_size - start) // (RANGES_PER_WORKER * workers)))
     covered = 0
-    done: set[str] = set()
-    if skip_done:
-        with store.read() as conn:
-            done = set(conn.execute(select(ingest_ranges.c.key).where(ingest_ranges.c.file == proc.file)).scalars())
     tee = _Tee(digest)
 
     def calls() -> Iterator[tuple[Any, tuple[Any, ...], float]]:
@@ -491,15 +536,15 @@ def _run_ranges(
         def send(last_line: int | None) -> Iterator[tuple[Any, tuple[Any, ...], float]]:
             assert held is not None
             offset, length, line, key = held
-            if key in done:
-                summary.continued[proc.file] = summary.continued.get(proc.file, 0) + length
-                task.advance(length)
+            if parts is not None and key in parts.done:
+                parts.skip(key, (last_line + 1 - line) if last_line is not None else _lines_in(path, offset, length), length)
                 return
             yield ingest_range, (proc, store.url, str(path), offset, length, line, last_line, utcnow(), BATCH, key), length
 
         for offset, length, line in jsonl_ranges(path, target, tee, start, first_line):
             covered += length
-            key = range_key(proc, tee.take(), offset, length, line)
+            content = tee.take()
+            key = parts.key(f"range:{offset}:{length}:{line}", content) if parts is not None else None
             if held is not None:
                 yield from send(line - 1)
             held = (offset, length, line, key)
@@ -531,18 +576,23 @@ def _parquet_meta(path: Path) -> Any:
 
 def _run_parquet(
     store: Store, proc: Processor, path: Path, task: Any, summary: IngestSummary, pool: ProcessPoolExecutor,
+    parts: _Parts | None = None,
 ) -> None:
     """Ingest a Parquet file by row slices: each worker decodes its slice, processes it and
     writes it to the store itself, as :func:`_run_ranges` does for JSONL byte ranges
     (measured on 200 MB: the main process decoding every row for the workers was the
-    bottleneck)."""
+    bottleneck). A slice an interrupted ingest stored (in ``parts``) is not read again."""
     slices = _parquet_plan(path, pool._max_workers or 1)
     if not slices:  # no rows: the file's entries go
         _flush(store, [], [], summary, (proc.file, 1, None))
-    calls = ((ingest_parquet_slice, (proc, store.url, str(path), g, lo, hi, first, i == len(slices) - 1, utcnow(), BATCH),
-              float(hi - lo))
-             for i, (g, lo, hi, first) in enumerate(slices))
-    _run_tasks(pool, calls, task, summary)
+
+    def calls() -> Iterator[tuple[Any, tuple[Any, ...], float]]:
+        for i, (g, lo, hi, first) in enumerate(slices):
+            key = parts.key(f"slice:{g}:{lo}:{hi}:{first}") if parts is not None else None
+            if parts is None or not parts.skip(key, hi - lo, float(hi - lo)):
+                yield ingest_parquet_slice, (proc, store.url, str(path), g, lo, hi, first, i == len(slices) - 1, utcnow(), BATCH, key), float(hi - lo)
+
+    _run_tasks(pool, calls(), task, summary)
 
 
 def ingest(
@@ -652,22 +702,27 @@ def ingest(
                     return len(p) if by_bytes and isinstance(p, (bytes, bytearray)) else 0.0
 
                 with progress(f"ingest {path.name}", total) as task:
+                    # with workers, each part of the file is stored with a key, so that this
+                    # ingest, if interrupted, goes on without the parts it stored
+                    parts = None
+                    if pool is not None and (ranged or content is not None):  # ranges are keyed by their own bytes
+                        parts = _Parts.of(store, proc, fmt_name, "" if ranged else content[0], summary, task, skip_done=not force)
                     if ranged:  # the rows read to tell the shape are read again
                         assert pool is not None
                         digest = (plan.hashed if plan.hashed is not None else content_hash()) if content is None else None
-                        covered = _run_ranges(store, proc, path, task, summary, pool, digest, start, first_line, not force)
+                        covered = _run_ranges(store, proc, path, task, summary, pool, digest, start, first_line, parts)
                         if digest is not None:
                             content = (digest.hexdigest(), start + covered)
                     elif by_rows:  # the rows read to tell the shape are read again
                         assert pool is not None
-                        _run_parquet(store, proc, path, task, summary, pool)
+                        _run_parquet(store, proc, path, task, summary, pool, parts)
                     else:
                         # no cyclic GC while rows are read and chunks wait for workers: its
                         # full passes walked every pending row's dicts (rows hold no cycles).
                         # 200 MB as a JSON array: 9.2k -> 14.3k records/s; as Parquet 11.8k -> 16.0k
                         with gc_paused():
                             _run_file(store, proc, rows, task, summary, pool, size_of, first_line=first_line,
-                                      kind="items" if ff == "json" else "lines")
+                                      kind="items" if ff == "json" else "lines", parts=parts)
                 assert content is not None
                 if by_bytes:
                     with store.read() as conn:
@@ -676,8 +731,8 @@ def ingest(
                         content = file_digest(path, _line_start(path, content[1]))
                 kept, dup, quar = (summary.kept - before[0], summary.duplicates - before[1], summary.quarantined - before[2])
                 with store.write() as conn:
-                    if ranged:  # the file is ingested whole: its stored ranges are no longer needed
-                        conn.execute(delete(ingest_ranges).where(ingest_ranges.c.file == str(path)))
+                    if pool is not None:  # the file is ingested whole: its stored parts' keys are no longer needed
+                        conn.execute(delete(ingest_parts).where(ingest_parts.c.file == str(path)))
                     conn.execute(
                         update(ingests)
                         .where(ingests.c.id == ingest_id)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from assay.ingest._formats import jsonl_range_chunks, parquet_slice_chunks
 from assay.ingest._process import JSON_COLUMNS, RECORD_COLUMNS, TIME_COLUMNS, Processor, gc_paused, process_in_worker
 from assay.store import Store
-from assay.store._schema import ingest_ranges, quarantine, records
+from assay.store._schema import ingest_parts, quarantine, records
 
 _SQLITE_INSERT = (
     f"INSERT OR IGNORE INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
@@ -74,13 +74,14 @@ def write_rows(
     not hidden by an old one at the same line. The rows and the replacement commit together.
     Without it, a bad row already quarantined at the same file and line is not added twice.
 
-    ``done``, ``(key, file)``: the byte range these rows are, recorded as stored in the same
-    transaction (an interrupted ingest run again skips it)."""
+    ``done``, ``(key, file)``: the part of the file these rows are (a byte range, a task of
+    rows, a Parquet slice), recorded as stored in the same transaction (an interrupted
+    ingest run again skips it)."""
     kept = 0
     with gc_paused(), store.write() as conn:
         if done is not None:
-            conn.execute(delete(ingest_ranges).where(ingest_ranges.c.key == done[0]))
-            conn.execute(insert(ingest_ranges).values(key=done[0], file=done[1], created_at=datetime.now(timezone.utc)))
+            conn.execute(delete(ingest_parts).where(ingest_parts.c.key == done[0]))
+            conn.execute(insert(ingest_parts).values(key=done[0], file=done[1], created_at=datetime.now(timezone.utc)))
         if batch:
             if conn.dialect.name == "sqlite":
                 # one prepared statement for the whole batch: the values are bound as they are
@@ -167,19 +168,20 @@ def ingest_range(
 
 def ingest_parquet_slice(
     proc: Processor, url: str, path: str, group: int, start: int, stop: int, first_row: int, last: bool,
-    now: datetime, chunk: int,
+    now: datetime, chunk: int, done: str | None = None,
 ) -> RangeResult:
     """As :func:`ingest_range`, for rows ``[start, stop)`` of a Parquet file's row group
     ``group`` (``last``: the file's last slice): the worker decodes them itself, so rows
     never travel between processes."""
     chunks = parquet_slice_chunks(Path(path), group, start, stop, first_row, chunk)
-    return _store_chunks(proc, url, chunks, now, (proc.file, first_row, None if last else first_row + stop - start - 1))
+    return _store_chunks(proc, url, chunks, now, (proc.file, first_row, None if last else first_row + stop - start - 1), done=done)
 
 
 def store_rows(
     proc: Processor, url: str, rows: list[tuple[int, Any]], now: datetime, kind: str, span: Span, chunk: int,
+    done: str | None = None,
 ) -> RangeResult:
     """Process and store rows that the main process read (a compressed file, CSV, a JSON
     document), in one write transaction, in a worker: the main process then only reads,
     and no processed row travels back to it."""
-    return _store_chunks(proc, url, (rows[i:i + chunk] for i in range(0, len(rows), chunk)), now, span, kind)
+    return _store_chunks(proc, url, (rows[i:i + chunk] for i in range(0, len(rows), chunk)), now, span, kind, done)

@@ -64,17 +64,17 @@ ingests = Table(
     Column("fingerprint", String(64)),
 )
 
-ingest_ranges = Table(
-    "ingest_ranges",
+ingest_parts = Table(
+    "ingest_parts",
     metadata,
-    # a byte range of a plain JSONL file that a worker stored, keyed by the fingerprint of
-    # its bytes, position, source, format and mapping; written in the range's own write
-    # transaction, so an interrupted ingest run again skips the ranges it finished. A
-    # finished ingest of the file deletes its ranges.
+    # a part of a file that a worker stored (a byte range of plain JSONL, a task of rows,
+    # a Parquet slice), keyed by the fingerprint of its content, place, source, format and
+    # mapping; written in the part's own write transaction, so an interrupted ingest run
+    # again skips the parts it finished. A finished ingest of the file deletes its parts.
     Column("key", String(64), primary_key=True),
     Column("file", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Index("ix_ingest_ranges_file", "file"),
+    Index("ix_ingest_parts_file", "file"),
 )
 
 quarantine = Table(

@@ -1,4 +1,4 @@
-"""ingest ranges: an interrupted ingest run again skips the byte ranges it stored
+"""ingest parts: an interrupted ingest run again skips the parts of a file its workers stored
 
 Revision ID: 0005
 Revises: 0004
@@ -19,10 +19,10 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        'ingest_ranges',
+        'ingest_parts',
         sa.Column('key', sa.String(length=64), nullable=False),
         sa.Column('file', sa.Text(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('key'),
     )
-    op.create_index('ix_ingest_ranges_file', 'ingest_ranges', ['file'])
+    op.create_index('ix_ingest_parts_file', 'ingest_parts', ['file'])
