@@ -276,6 +276,19 @@ def _write_log(path, fmt, n=300):
     return path
 
 
+def _interrupting(run_tasks, after=6):
+    """``_run_tasks`` that stops with Ctrl-C when asked for the task after ``after``: the
+    tasks sent before are finished (or never started) as after a real Ctrl-C."""
+    def interrupted(pool, calls, task, summary):
+        def some():
+            for n, call in enumerate(calls):
+                if n == after:
+                    raise KeyboardInterrupt
+                yield call
+        return run_tasks(pool, some(), task, summary)
+    return interrupted
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "jsonl.gz", "json", "csv", "parquet"])
 def test_an_interrupted_ingest_with_workers_goes_on_without_the_parts_it_stored(tmp_path, monkeypatch, fmt):
     """With workers, each part of a file (a byte range of plain JSONL, a task of the rows
@@ -290,14 +303,7 @@ def test_an_interrupted_ingest_with_workers_goes_on_without_the_parts_it_stored(
     monkeypatch.setattr(ing, "RANGE_BYTES", 3_000)
     monkeypatch.setattr(ing, "TASK_ROWS", 20)
     real = ing._run_tasks
-
-    def interrupted(pool, calls, task, summary):
-        def some():
-            for n, call in enumerate(calls):
-                if n == 6:
-                    raise KeyboardInterrupt
-                yield call
-        return real(pool, some(), task, summary)
+    interrupted = _interrupting(real)
 
     def interrupt(proj, f):
         monkeypatch.setattr(ing, "_run_tasks", interrupted)
@@ -343,14 +349,7 @@ def test_a_changed_byte_range_is_read_again_after_an_interrupt(tmp_path, monkeyp
     ing = importlib.import_module("assay.ingest._ingest")
     monkeypatch.setattr(ing, "RANGE_BYTES", 3_000)
     real = ing._run_tasks
-
-    def interrupted(pool, calls, task, summary):
-        def some():
-            for n, call in enumerate(calls):
-                if n == 6:
-                    raise KeyboardInterrupt
-                yield call
-        return real(pool, some(), task, summary)
+    interrupted = _interrupting(real)
 
     proj = _new_project(tmp_path / "p")
     f = _write_log(proj.root / "l.jsonl", "jsonl")
