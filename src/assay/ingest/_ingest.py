@@ -590,7 +590,8 @@ def _run_parquet(
         for i, (g, lo, hi, first) in enumerate(slices):
             key = parts.key(f"slice:{g}:{lo}:{hi}:{first}") if parts is not None else None
             if parts is None or not parts.skip(key, hi - lo, float(hi - lo)):
-                yield ingest_parquet_slice, (proc, store.url, str(path), g, lo, hi, first, i == len(slices) - 1, utcnow(), BATCH, key), float(hi - lo)
+                last = i == len(slices) - 1
+                yield ingest_parquet_slice, (proc, store.url, str(path), g, lo, hi, first, last, utcnow(), BATCH, key), float(hi - lo)
 
     _run_tasks(pool, calls(), task, summary)
 
