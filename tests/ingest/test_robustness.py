@@ -238,3 +238,74 @@ def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
     assert len(res.good) >= 1
     # every non-blank line is accounted for: kept, skipped or quarantined
     assert len({*bad_lines}) + len(res.good) + res.skipped >= len(rows)
+
+
+def _complete_rows(fmt, data):
+    """How many rows of ``data`` (uncompressed text of ``fmt``) end before byte ``len(data)``."""
+    if fmt == "jsonl":
+        return data.count(b"\n")
+    if fmt == "csv":
+        return data.count(b"\n") - 1  # the header
+    return data.count(b"},\n")  # JSON array items, one per line (indent=None, one item a line)
+
+
+@pytest.mark.parametrize("name,workers", [
+    ("t.jsonl.gz", 0), ("t.jsonl.gz", 2), ("t.jsonl.zst", 0), ("t.jsonl.zst", 2), ("t.csv.gz", 0), ("t.json.gz", 0), ("t.json.gz", 2),
+])
+def test_a_truncated_compressed_file_keeps_every_row_before_the_break(tmp_path, name, workers):
+    """A .gz or .zst file cut off mid-stream (a copy of a log still being written, a broken
+    download): every row whose text was complete before the break is stored, and the
+    break itself is one quarantine entry at the next row, saying what happened."""
+    import gzip
+    import zlib
+
+    import zstandard
+
+    from assay.project import load_project
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    project = load_project(tmp_path)
+    rows = [_row(i, text=f"question {i} " + "x" * (i % 300)) for i in range(6000)]
+    fmt = name.split(".")[1]
+    if fmt == "jsonl":
+        text = "".join(json.dumps(r) + "\n" for r in rows)
+    elif fmt == "csv":
+        text = "id,ts,model,messages,output\n" + "".join(
+            f"{r['id']},{r['ts']},{r['model']},\"{json.dumps(r['messages']).replace(chr(34), chr(34) * 2)}\",{r['output']}\n" for r in rows)
+    else:
+        text = "[\n" + ",\n".join(json.dumps(r) for r in rows) + "\n]"
+    data = text.encode()
+    packed = gzip.compress(data) if name.endswith(".gz") else zstandard.ZstdCompressor().compress(data)
+    cut = packed[: len(packed) * 2 // 3]
+    path = tmp_path / name
+    path.write_bytes(cut)
+    readable = (zlib.decompressobj(31) if name.endswith(".gz") else zstandard.ZstdDecompressor().decompressobj()).decompress(cut)
+    expected = _complete_rows(fmt, readable)
+    assert 0 < expected < len(rows)
+    s = ingest(project, [str(path)], workers=workers)
+    assert (s.kept, s.quarantined) == (expected, 1)
+    _, quar = stored(project)
+    at = expected + 1 + (fmt == "csv")  # the row after the last complete one (CSV: the header is line 1)
+    assert quar[0]["line"] == at and "compressed data breaks off" in quar[0]["reason"]
+
+
+def test_a_corrupt_gz_keeps_the_rows_before_and_a_file_that_is_not_compressed_is_an_error(project, tmp_path):
+    import gzip
+
+    from assay.errors import InputError
+
+    data = "".join(json.dumps(_row(i, text=f"q{i} " + "y" * (i % 97))) + "\n" for i in range(3000)).encode()
+    packed = bytearray(gzip.compress(data))
+    packed[len(packed) // 2] ^= 0xFF  # a flipped byte: the deflate data or its CRC no longer checks out
+    bad = tmp_path / "corrupt.jsonl.gz"
+    bad.write_bytes(bytes(packed))
+    s = ingest(project, [str(bad)])
+    recs, quar = stored(project)
+    # deflate has no checksum per block: the lines after the flipped byte come out garbled (quarantined as
+    # not JSON) until the CRC at the end fails; the lines before it are kept
+    assert 0 < s.kept < 3000 and all(r["output"] == "ok" for r in recs)
+    assert quar[-1]["line"] > s.kept and "compressed data breaks off" in quar[-1]["reason"] and "CRC" in quar[-1]["reason"]
+    plain = tmp_path / "plain.jsonl.gz"
+    plain.write_bytes(data)  # named .gz, never compressed
+    with pytest.raises(InputError, match="not gzip-compressed"):
+        ingest(project, [str(plain)])

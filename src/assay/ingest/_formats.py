@@ -21,6 +21,7 @@ import json
 import os
 import re
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -68,21 +69,105 @@ def _strip_compression(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+_MAGIC = {".gz": (b"\x1f\x8b", "gzip"), ".zst": (b"\x28\xb5\x2f\xfd", "zstd"), ".zstd": (b"\x28\xb5\x2f\xfd", "zstd")}
+
+
+class BrokenStream(Exception):
+    """The compressed data of a file breaks off (truncated) or is corrupt: what was
+    decompressed before it is good, nothing after it can be read."""
+
+
+_STREAM_ERRORS: tuple[type[BaseException], ...] = (EOFError, zlib.error, gzip.BadGzipFile, BrokenStream)
+
+
+def broken_stream(exc: BaseException, unit: str) -> str:
+    """The quarantine reason for where a compressed file breaks off."""
+    return (f"the compressed data breaks off here (a truncated or corrupt file: {exc}); "
+            f"the {unit} before it are kept, nothing after it can be read")
+
+
+class _ZstdReader(io.RawIOBase):
+    """A zstd stream, frame after frame, that raises :class:`BrokenStream` when the file
+    ends inside a frame (``zstandard``'s own stream reader then just stops, and a
+    truncated file would look whole)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        import zstandard
+
+        self._raw = raw
+        self._dctx = zstandard.ZstdDecompressor()
+        self._dobj = self._dctx.decompressobj()
+        self._error = zstandard.ZstdError
+        self._started = False  # bytes of the current frame seen
+        self._pending = b""  # decompressed, not yet read from ``_at`` on
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        while self._at >= len(self._pending):
+            comp = self._raw.read(1 << 20)
+            if not comp:
+                if self._started and not self._dobj.eof:
+                    raise BrokenStream("the file ends inside a zstd frame")
+                return 0
+            parts = []
+            while comp:
+                if self._dobj.eof:  # the next frame of a multi-frame file
+                    self._dobj = self._dctx.decompressobj()
+                try:
+                    parts.append(self._dobj.decompress(comp))
+                except self._error as exc:
+                    raise BrokenStream(str(exc)) from None
+                self._started = True
+                comp = self._dobj.unused_data if self._dobj.eof else b""
+            self._pending, self._at = b"".join(parts), 0
+        n = min(len(buf), len(self._pending) - self._at)
+        buf[:n] = memoryview(self._pending)[self._at:self._at + n]
+        self._at += n
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
 def open_maybe_compressed(path: Path) -> BinaryIO:
-    """Open ``path`` for binary reading, decompressing ``.gz`` and ``.zst`` on the fly."""
+    """Open ``path`` for binary reading, decompressing ``.gz`` and ``.zst`` on the fly. A
+    compressed file's first bytes must say it is one (else an :class:`InputError`)."""
     _, comp = _strip_compression(path.name.lower())
+    if comp is not None:
+        magic, kind = _MAGIC[comp]
+        with path.open("rb") as fh:
+            head = fh.read(len(magic))
+        if head and head != magic:
+            raise InputError(f"the file's name ends in {comp} but it is not {kind}-compressed", file=str(path),
+                             hint="rename it to what it holds (e.g. drop the suffix), or compress it")
     if comp == ".gz":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     if comp in (".zst", ".zstd"):
         try:
-            import zstandard
+            import zstandard  # noqa: F401
         except ImportError:
             raise InputError(
                 "reading .zst files needs the zstandard package", file=str(path), hint="pip install zstandard"
             ) from None
-        raw = path.open("rb")
-        return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)  # type: ignore[return-value]
+        return io.BufferedReader(_ZstdReader(path.open("rb")), 1 << 20)  # type: ignore[return-value]
     return path.open("rb")
+
+
+def _head(path: Path, size: int = 65536) -> bytes:
+    """Up to ``size`` bytes from the start of ``path``, decompressed; as many as can be read
+    when the compressed data breaks off before."""
+    out = bytearray()
+    with open_maybe_compressed(path) as fh:
+        try:
+            while len(out) < size and (piece := fh.read(min(8192, size - len(out)))):
+                out += piece
+        except _STREAM_ERRORS:
+            pass
+    return bytes(out)
 
 
 @reader("jsonl")
@@ -93,9 +178,13 @@ def read_jsonl(path: Path, start: int = 0, first_line: int = 1) -> Iterator[tupl
         if start:
             fh.seek(start)
         buffered = fh if isinstance(fh, io.BufferedIOBase) and hasattr(fh, "readline") else io.BufferedReader(fh)  # type: ignore[arg-type]
-        for lineno, line in enumerate(buffered, start=first_line):
-            if not line.isspace():  # a line from a file is never empty
-                yield lineno, line
+        lineno = first_line - 1
+        try:
+            for lineno, line in enumerate(buffered, start=first_line):
+                if not line.isspace():  # a line from a file is never empty
+                    yield lineno, line
+        except _STREAM_ERRORS as exc:
+            yield lineno + 1, _BadRow(broken_stream(exc, "lines"))
 
 
 READ_PIECE = 4 * 2**20
@@ -200,6 +289,9 @@ def _json_prefix(path: Path) -> str:
                     return f"{depth_key}.item"
         except ijson.JSONError as exc:
             raise InputError(f"not a valid JSON document: {exc}", file=str(path), hint="for one object per line use --format jsonl") from None
+        except _STREAM_ERRORS as exc:
+            raise InputError(f"the compressed data breaks off before the document's rows begin (a truncated or corrupt file: {exc})",
+                             file=str(path)) from None
     return ""
 
 
@@ -272,6 +364,38 @@ def _item_end_regex(buf: bytes, p: int) -> int | None:
             return i
 
 
+class _Salvaging:
+    """Reads of up to ``n`` bytes that return what a compressed stream gave before it
+    breaks off; the break is raised by the next read. (A plain ``read(n)`` of a gzip file
+    raises at the break, and the bytes it had decompressed in that call are lost.)"""
+
+    __slots__ = ("_fh", "_error")
+
+    def __init__(self, fh: Any) -> None:
+        self._fh = fh
+        self._error: BaseException | None = None
+
+    def read(self, n: int) -> bytes:
+        if self._error is not None:
+            raise self._error
+        read1 = getattr(self._fh, "read1", None)
+        if read1 is None:
+            return self._fh.read(n)
+        out = bytearray()
+        while len(out) < n:
+            try:
+                data = read1(n - len(out))
+            except _STREAM_ERRORS as exc:
+                if not out:
+                    raise
+                self._error = exc
+                break
+            if not data:
+                break
+            out += data
+        return bytes(out)
+
+
 def json_array_items(fh: Any, piece: int | None = None, key: str | None = None) -> Iterator[tuple[int, Payload]]:
     """The items of the JSON array that ``fh`` holds (with ``key``: the array under that
     key of a top-level object, such as an export's ``{"data": [...]}``), as their bytes in
@@ -280,6 +404,7 @@ def json_array_items(fh: Any, piece: int | None = None, key: str | None = None) 
     still read. A document that breaks off (text where a ``,`` or ``]`` belongs, or an end
     inside an item) gives a bad row there, and the items before it."""
     piece = piece or READ_PIECE
+    fh = _Salvaging(fh)
     buf = fh.read(piece)
     eof = not buf
     p = 0
@@ -390,11 +515,14 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
     if prefix:
         key = prefix[:-len(".item")] if prefix != "item" else None
         with open_maybe_compressed(path) as fh:
-            if key != "resourceSpans":
-                yield from json_array_items(fh, key=key)
-                return
-            for n, item in json_array_items(fh, key=key):  # OTLP: each resource's spans in their envelope
-                yield n, b'{"resourceSpans":[' + item + b"]}" if isinstance(item, bytes) else item
+            n = 0
+            try:
+                for n, item in json_array_items(fh, key=key):
+                    if key == "resourceSpans" and isinstance(item, bytes):  # OTLP: each resource's spans in their envelope
+                        item = b'{"resourceSpans":[' + item + b"]}"
+                    yield n, item
+            except _STREAM_ERRORS as exc:
+                yield n + 1, _BadRow(broken_stream(exc, "items"))
         return
     ijson = _ijson()
     # With use_float, ijson gives only str, int, float, bool, None, lists and dicts with
@@ -405,6 +533,9 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
             item = next(ijson.items(fh, "", use_float=True))
         except (ijson.JSONError, StopIteration) as exc:
             raise InputError(f"not a valid JSON document: {exc}", file=str(path)) from None
+        except _STREAM_ERRORS as exc:
+            raise InputError(f"the compressed data breaks off inside the document (a truncated or corrupt file: {exc})",
+                             file=str(path)) from None
         yield 1, _over_limit(item) if fh.n > MAX_ROW_BYTES // 2 else item
 
 
@@ -419,6 +550,9 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
             return
         except UnicodeDecodeError as exc:
             raise InputError(f"header is not UTF-8: {exc}", file=str(path), line=1) from None
+        except _STREAM_ERRORS as exc:
+            raise InputError(f"the compressed data breaks off before the header's end (a truncated or corrupt file: {exc})",
+                             file=str(path)) from None
         header = [h.strip().lstrip("\ufeff") for h in header]
         while True:
             start = rows.line_num + 1
@@ -428,6 +562,9 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
                 return
             except UnicodeDecodeError as exc:
                 yield start, _BadRow(f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+                return
+            except _STREAM_ERRORS as exc:
+                yield start, _BadRow(broken_stream(exc, "rows"))
                 return
             except csv.Error as exc:
                 yield start, _BadRow(f"CSV: {exc}")
@@ -644,8 +781,7 @@ def detect_format(path: Path) -> str:
         magic = raw.read(4)
     if magic == b"PAR1":
         return "parquet"
-    with open_maybe_compressed(path) as fh:
-        head = fh.read(65536)
+    head = _head(path)
     stripped = head.lstrip()
     if stripped[:1] == b"[":
         return "json"
@@ -668,8 +804,7 @@ def _looks_like_jsonl(path: Path, head: bytes | None = None) -> bool:
     import orjson
 
     if head is None:
-        with open_maybe_compressed(path) as fh:
-            head = fh.read(65536)
+        head = _head(path)
     first = head.lstrip().split(b"\n", 1)
     if len(first) < 2 and len(head) >= 65536:
         return False
