@@ -309,3 +309,23 @@ def test_a_corrupt_gz_keeps_the_rows_before_and_a_file_that_is_not_compressed_is
     plain.write_bytes(data)  # named .gz, never compressed
     with pytest.raises(InputError, match="not gzip-compressed"):
         ingest(project, [str(plain)])
+
+
+@pytest.mark.parametrize("shape", ["generic", "openai", "otel", "langfuse"])
+def test_a_json_null_row_is_quarantined_not_skipped(tmp_path, shape):
+    """``null`` as a JSONL line, a JSON array's item or a whole document is no row: it is
+    quarantined, not counted as a span that is no model call (those are skipped)."""
+    from assay.project import load_project
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    project = load_project(tmp_path)
+    (tmp_path / "a.jsonl").write_text("null\n" + json.dumps(_row(1)) + "\n")
+    (tmp_path / "b.json").write_text("[null, " + json.dumps(_row(2)) + "]")
+    (tmp_path / "c.json").write_text("null")
+    fmt = {"generic": "auto"}.get(shape, shape)
+    s = ingest(project, [str(tmp_path / n) for n in ("a.jsonl", "b.json", "c.json")], format=fmt)
+    _, quar = stored(project)
+    nulls = [(q["file"].rsplit("/", 1)[1], q["line"]) for q in quar if q["reason"] == "expected a JSON object, got null"]
+    assert s.skipped == 0 and nulls == [("a.jsonl", 1), ("b.json", 1), ("c.json", 1)]
+    if shape in ("generic", "openai"):  # the other row fits these shapes
+        assert (s.kept, s.quarantined) == (2, 3)

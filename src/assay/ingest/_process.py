@@ -198,6 +198,9 @@ class Processor:
                     continue
             else:
                 row = payload
+            if row is None:  # a JSON null is no row (None below is an exploded item that is no model call)
+                self._quarantine(out, pos, "expected a JSON object, got null", b"null", scrubber, now)
+                continue
             items = shape.explode(row) if shape.explode else (row,)
             n_items = 0
             try:
