@@ -329,3 +329,41 @@ def test_a_json_null_row_is_quarantined_not_skipped(tmp_path, shape):
     assert s.skipped == 0 and nulls == [("a.jsonl", 1), ("b.json", 1), ("c.json", 1)]
     if shape in ("generic", "openai"):  # the other row fits these shapes
         assert (s.kept, s.quarantined) == (2, 3)
+
+
+@pytest.mark.parametrize("name,workers", [("b.jsonl", 0), ("b.jsonl", 2), ("b.jsonl.gz", 0), ("b.json", 0), ("b.json", 2), ("b.csv", 0)])
+def test_a_utf8_byte_order_mark_is_not_part_of_the_first_row(tmp_path, monkeypatch, name, workers):
+    """Windows tools start UTF-8 files with a byte order mark: the first row is kept like
+    the others (it used to be quarantined as not JSON, or a JSON array not read at all)."""
+    import gzip
+    import importlib
+
+    from assay.project import load_project
+
+    monkeypatch.setattr(importlib.import_module("assay.ingest._ingest"), "RANGE_BYTES", 300)  # with workers: many ranges
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    project = load_project(tmp_path)
+    rows = [_row(i) for i in range(40)]
+    if ".jsonl" in name:
+        text = "".join(json.dumps(r) + "\n" for r in rows)
+    elif name.endswith(".json"):
+        text = json.dumps(rows)
+    else:
+        text = "messages,output\n" + "".join(f"{r['messages'][0]['content']},{r['output']}\n" for r in rows)
+    data = b"\xef\xbb\xbf" + text.encode()
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    s = ingest(project, [str(path)], workers=workers)
+    assert (s.kept, s.quarantined) == (40, 0)
+    recs, _ = stored(project)
+    assert any(r["messages"][0]["content"].startswith("where is my order? 0") for r in recs)
+
+
+def test_utf16_text_is_an_error_that_says_how_to_re_encode(project, tmp_path):
+    from assay.errors import InputError
+
+    path = tmp_path / "w.jsonl"
+    path.write_bytes("".join(json.dumps(_row(i)) + "\n" for i in range(3)).encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-16") as info:
+        ingest(project, [str(path)])
+    assert "iconv -f UTF-16 -t UTF-8" in (info.value.hint or "")

@@ -145,23 +145,49 @@ def open_maybe_compressed(path: Path) -> BinaryIO:
             raise InputError(f"the file's name ends in {comp} but it is not {kind}-compressed", file=str(path),
                              hint="rename it to what it holds (e.g. drop the suffix), or compress it")
     if comp == ".gz":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    if comp in (".zst", ".zstd"):
+        fh: Any = gzip.open(path, "rb")
+    elif comp in (".zst", ".zstd"):
         try:
             import zstandard  # noqa: F401
         except ImportError:
             raise InputError(
                 "reading .zst files needs the zstandard package", file=str(path), hint="pip install zstandard"
             ) from None
-        return io.BufferedReader(_ZstdReader(path.open("rb")), 1 << 20)  # type: ignore[return-value]
-    return path.open("rb")
+        fh = io.BufferedReader(_ZstdReader(path.open("rb")), 1 << 20)
+    else:
+        fh = path.open("rb")
+    try:
+        skip_bom(fh, path)
+    except BaseException:
+        fh.close()
+        raise
+    return fh  # type: ignore[no-any-return]
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def skip_bom(fh: Any, path: Path) -> None:
+    """Past a UTF-8 byte order mark at the start of a text file (Windows tools write one;
+    it is not part of the first row). UTF-16 text is an :class:`InputError` that says how
+    to re-encode it: its bytes are not the rows' UTF-8."""
+    try:
+        head = fh.peek(3)[:3]
+    except _STREAM_ERRORS:  # the reader that reads on says where it breaks
+        return
+    if head == UTF8_BOM:
+        fh.read(3)
+    elif head[:2] in _UTF16_BOMS:
+        raise InputError("the file is UTF-16 text; assay reads UTF-8", file=str(path),
+                         hint=f"re-encode it, e.g. iconv -f UTF-16 -t UTF-8 {path.name} > {path.stem}.utf8{path.suffix}")
 
 
 def _head(path: Path, size: int = 65536) -> bytes:
     """Up to ``size`` bytes from the start of ``path``, decompressed; as many as can be read
     when the compressed data breaks off before."""
     out = bytearray()
-    with open_maybe_compressed(path) as fh:
+    with open_maybe_compressed(path) as fh:  # (past a byte order mark)
         try:
             while len(out) < size and (piece := fh.read(min(8192, size - len(out)))):
                 out += piece
@@ -249,6 +275,9 @@ def jsonl_range_chunks(path: Path, offset: int, length: int, first_line: int, ch
         fh.seek(offset)
         while True:
             data = fh.read(min(READ_PIECE, left)) if left > 0 else b""
+            if offset == 0 and line_no == first_line and not carry and data.startswith(UTF8_BOM):
+                data = data[len(UTF8_BOM):]  # not part of the first line (as :func:`skip_bom`)
+                left -= len(UTF8_BOM)
             left -= len(data)
             at_end = left <= 0 or not data  # the range is read (or the file got shorter)
             lines = (carry + data if carry else data).split(b"\n")
