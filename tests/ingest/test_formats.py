@@ -228,3 +228,40 @@ def test_parquet_rows_over_the_limit_become_bad_rows_in_place(monkeypatch, big_a
             assert isinstance(row, _formats._BadRow) and "over the" in row.reason and row.raw.startswith(f'{{"i":{i},"text":"xxx')
         else:
             assert row == rows[i]
+
+
+@pytest.mark.parametrize("name,indent,workers", [
+    ("rows.jsonl", 2, 0), ("rows.jsonl", 2, 2), ("rows.json", 4, 0), ("rows.json", None, 2), ("rows.jsonl.gz", 2, 0), ("rows", 2, 0),
+])
+def test_a_stream_of_json_objects_as_jq_writes_it_is_read_object_by_object(tmp_path, name, indent, workers):
+    """``jq '.[]' export.json > rows.jsonl`` writes each object over several lines (or, with
+    no indent, one after the other): each object is a row, as in JSON Lines, and a broken
+    last object is one quarantined item with the rows before it kept."""
+    import gzip
+
+    from assay.project import load_project
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    project = load_project(tmp_path)
+    rows = [{"messages": [{"role": "user", "content": f"where is order {i}?"}], "output": "ok", "metadata": {"n": i}} for i in range(30)]
+    text = "".join(json.dumps(r, indent=indent) + ("\n" if indent else "") for r in rows) + '{"messages": "cut off'
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    s = ingest(project, [str(path)], workers=workers)
+    assert s.formats[str(path)] == "json:generic"
+    assert (s.kept, s.quarantined) == (30, 1)
+    recs, quar = stored(project)
+    assert sorted(r["meta"]["n"] for r in recs) == list(range(30))
+    assert quar[0]["line"] == 31 and "breaks off after value 30" in quar[0]["reason"]
+
+
+def test_json_lines_and_one_pretty_object_are_not_taken_for_a_stream(tmp_path):
+    from assay.ingest._formats import _object_stream, detect_format
+
+    one = json.dumps({"messages": "hi", "output": "x"})
+    (tmp_path / "a.jsonl").write_text(one + "\n" + one + "\n")
+    (tmp_path / "b.jsonl").write_text("{broken\n" + one + "\n")  # a bad first line is not a pretty object
+    (tmp_path / "c.json").write_text(json.dumps({"messages": "hi"}, indent=2))
+    assert [detect_format(tmp_path / n) for n in ("a.jsonl", "b.jsonl", "c.json")] == ["jsonl", "jsonl", "json"]
+    assert not _object_stream((tmp_path / "c.json").read_bytes())  # one object: not a stream
+    assert _object_stream((tmp_path / "c.json").read_bytes() * 2)

@@ -15,7 +15,8 @@ def read_jsonl_range(path, offset, length, first_line):
     return [row for part in jsonl_range_chunks(path, offset, length, first_line, 1 << 16) for row in part]
 
 lines = st.lists(
-    st.sampled_from([b"", b"  ", b"\r", b'{"a": 1}', b'{"b": "x\\ny"}', b"not json", b"\xff\xfe", b"x" * 300]),
+    st.sampled_from([b"", b"  ", b"\r", b'{"a": 1}', b'{"b": "x\\ny"}', b"not json", b"\xff\xfe", b"x" * 300,
+                     b'\xef\xbb\xbf{"bom": 1}']),  # a byte order mark: skipped at the file's start only
     max_size=40,
 )
 
@@ -23,6 +24,8 @@ lines = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(lines=lines, final_newline=st.booleans(), target=st.sampled_from([1, 5, 64, 700, 10**6]),
        piece=st.sampled_from([1, 2, 7, 64, 4 * 2**20]), chunk=st.sampled_from([1, 3, 2000]))
+@example(lines=[b'\xef\xbb\xbf{"bom": 1}', b'{"a": 1}'], final_newline=True, target=1, piece=1, chunk=1)
+@example(lines=[b'\xef\xbb\xbf{"bom": 1}', b'\xef\xbb\xbf{"bom": 1}'], final_newline=False, target=10**6, piece=2, chunk=3)
 def test_ranges_read_exactly_the_rows_of_the_whole_file(tmp_path_factory, lines, final_newline, target, piece, chunk):
     path = tmp_path_factory.mktemp("r") / "f.jsonl"
     data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
@@ -37,6 +40,8 @@ def test_ranges_read_exactly_the_rows_of_the_whole_file(tmp_path_factory, lines,
     assert sum(length for _, length, _ in ranges) == len(data)
     assert all(o1 + n1 == o2 for (o1, n1, _), (o2, _, _) in zip(ranges, ranges[1:]))
     assert got == list(read_jsonl(path))
+    if data.startswith(b"\xef\xbb\xbf"):
+        assert got[0][1].startswith(b'{"bom"')
     assert [row for part in parts for row in part] == got and all(0 < len(part) <= chunk for part in parts)
 
 

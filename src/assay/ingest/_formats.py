@@ -173,12 +173,12 @@ def skip_bom(fh: Any, path: Path) -> None:
     it is not part of the first row). UTF-16 text is an :class:`InputError` that says how
     to re-encode it: its bytes are not the rows' UTF-8."""
     try:
-        head = fh.peek(3)[:3]
+        head = fh.peek(8)[:8]
     except _STREAM_ERRORS:  # the reader that reads on says where it breaks
         return
-    if head == UTF8_BOM:
+    if head[:3] == UTF8_BOM:
         fh.read(3)
-    elif head[:2] in _UTF16_BOMS:
+    elif head[:2] in _UTF16_BOMS and b"\x00" in head[2:]:  # UTF-16 text: a zero byte in each ASCII character
         raise InputError("the file is UTF-16 text; assay reads UTF-8", file=str(path),
                          hint=f"re-encode it, e.g. iconv -f UTF-16 -t UTF-8 {path.name} > {path.stem}.utf8{path.suffix}")
 
@@ -273,11 +273,13 @@ def jsonl_range_chunks(path: Path, offset: int, length: int, first_line: int, ch
     left = length
     with path.open("rb") as fh:
         fh.seek(offset)
+        if offset == 0 and left >= len(UTF8_BOM):
+            if fh.read(len(UTF8_BOM)) == UTF8_BOM:  # not part of the first line (as :func:`skip_bom`)
+                left -= len(UTF8_BOM)
+            else:
+                fh.seek(0)
         while True:
             data = fh.read(min(READ_PIECE, left)) if left > 0 else b""
-            if offset == 0 and line_no == first_line and not carry and data.startswith(UTF8_BOM):
-                data = data[len(UTF8_BOM):]  # not part of the first line (as :func:`skip_bom`)
-                left -= len(UTF8_BOM)
             left -= len(data)
             at_end = left <= 0 or not data  # the range is read (or the file got shorter)
             lines = (carry + data if carry else data).split(b"\n")
@@ -425,13 +427,16 @@ class _Salvaging:
         return bytes(out)
 
 
-def json_array_items(fh: Any, piece: int | None = None, key: str | None = None) -> Iterator[tuple[int, Payload]]:
+def json_array_items(
+    fh: Any, piece: int | None = None, key: str | None = None, *, stream: bool = False,
+) -> Iterator[tuple[int, Payload]]:
     """The items of the JSON array that ``fh`` holds (with ``key``: the array under that
-    key of a top-level object, such as an export's ``{"data": [...]}``), as their bytes in
-    the file, numbered from 1, read ``piece`` bytes at a time. Each is parsed later, like a
-    JSONL line, so an item that is not valid JSON is one bad row and the items after it are
-    still read. A document that breaks off (text where a ``,`` or ``]`` belongs, or an end
-    inside an item) gives a bad row there, and the items before it."""
+    key of a top-level object, such as an export's ``{"data": [...]}``; with ``stream``:
+    the top-level values of a stream of concatenated JSON values, such as ``jq`` writes),
+    as their bytes in the file, numbered from 1, read ``piece`` bytes at a time. Each is
+    parsed later, like a JSONL line, so an item that is not valid JSON is one bad row and
+    the items after it are still read. A document that breaks off (text where a ``,`` or
+    ``]`` belongs, or an end inside an item) gives a bad row there, and the items before it."""
     piece = piece or READ_PIECE
     fh = _Salvaging(fh)
     buf = fh.read(piece)
@@ -468,6 +473,18 @@ def json_array_items(fh: Any, piece: int | None = None, key: str | None = None) 
     if not skip_ws():
         yield 1, _BadRow("the file is empty")
         return
+    if stream:
+        n = 0
+        while True:
+            end = value_end()
+            if end is None:
+                yield n + 1, _BadRow(f"the JSON stream breaks off after value {n}: the file ends inside value {n + 1}")
+                return
+            n += 1
+            yield n, buf[p:end]
+            p = end
+            if not skip_ws():
+                return
     if key is not None:  # find the array under ``key``, skipping the members before it
         if buf[p] != 123:  # {
             yield 1, _BadRow("not a JSON object")
@@ -535,18 +552,44 @@ def json_array_items(fh: Any, piece: int | None = None, key: str | None = None) 
         after_item = True
 
 
+def _object_stream(head: bytes, *, pretty: bool = False) -> bool:
+    """Whether a file that starts with ``head`` is a stream of JSON objects one after the
+    other (``jq`` writes one without ``-c``): its first value is a whole object and another
+    value follows it. With ``pretty``: its first object spreads over several lines, so the
+    file is not JSON Lines even if a second value is not in ``head``."""
+    text = head.lstrip()
+    if not text.startswith(b"{"):
+        return False
+    end = _item_end(text, 0)
+    if end is None:
+        return False
+    try:
+        if not isinstance(orjson.loads(text[:end]), dict):
+            return False
+    except orjson.JSONDecodeError:
+        return False
+    if pretty:
+        return b"\n" in text[:end].rstrip()
+    rest = text[end:].lstrip()
+    return rest[:1] in (b"{", b"[")
+
+
 @reader("json")
 def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
     """A JSON document: a top-level array, or an export wrapper such as ``{"data": [...]}``
     (each item a row, cut from the bytes and parsed like a JSONL line; an OTLP export's
-    ``resourceSpans`` items keep their envelope), or one object (one row, read with ijson)."""
-    prefix = _json_prefix(path)
-    if prefix:
-        key = prefix[:-len(".item")] if prefix != "item" else None
+    ``resourceSpans`` items keep their envelope), a stream of objects one after the other
+    (``jq`` output; each object a row), or one object (one row, read with ijson)."""
+    if _object_stream(_head(path)):
+        prefix, key, stream = "", None, True
+    else:
+        prefix, stream = _json_prefix(path), False
+    if prefix or stream:
+        key = prefix[:-len(".item")] if prefix not in ("item", "") else None
         with open_maybe_compressed(path) as fh:
             n = 0
             try:
-                for n, item in json_array_items(fh, key=key):
+                for n, item in json_array_items(fh, key=key, stream=stream):
                     if key == "resourceSpans" and isinstance(item, bytes):  # OTLP: each resource's spans in their envelope
                         item = b'{"resourceSpans":[' + item + b"]}"
                     yield n, item
@@ -805,6 +848,8 @@ def detect_format(path: Path) -> str:
         if name.endswith(suffix):
             if fmt == "json" and _looks_like_jsonl(path):
                 return "jsonl"
+            if fmt == "jsonl" and _object_stream(_head(path), pretty=True):  # ``jq`` output without ``-c``
+                return "json"
             return fmt
     with path.open("rb") as raw:
         magic = raw.read(4)
@@ -815,7 +860,7 @@ def detect_format(path: Path) -> str:
     if stripped[:1] == b"[":
         return "json"
     if stripped[:1] == b"{":
-        return "jsonl" if _looks_like_jsonl(path, head) else "json"
+        return "jsonl" if _looks_like_jsonl(path, head) and not _object_stream(head, pretty=True) else "json"
     first = head.split(b"\n", 1)[0]
     if b"\t" in first:
         return "tsv"
