@@ -367,3 +367,42 @@ def test_utf16_text_is_an_error_that_says_how_to_re_encode(project, tmp_path):
     with pytest.raises(InputError, match="UTF-16") as info:
         ingest(project, [str(path)])
     assert "iconv -f UTF-16 -t UTF-8" in (info.value.hint or "")
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_csv_row_that_is_not_utf8_is_one_bad_row_and_the_rows_after_it_are_kept(tmp_path, workers):
+    """An Excel CSV saved as cp1252 with one 'é' among UTF-8 rows: that row is quarantined
+    (with its text, the bad byte shown as U+FFFD), every other row is kept. Strict decoding
+    used to stop the file there, or fail its header when the byte was in the first 8 KB."""
+    from assay.errors import InputError
+    from assay.project import load_project
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    project = load_project(tmp_path)
+    lines = [f"question {i},ok".encode() for i in range(500)]
+    lines[3] = "caf\xe9 au lait,ok".encode("cp1252")
+    lines[400] = "na\xefve,ok".encode("cp1252")
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"messages,output\r\n" + b"\r\n".join(lines) + b"\r\n")
+    s = ingest(project, [str(path)], workers=workers)
+    assert (s.kept, s.quarantined) == (498, 2)
+    _, quar = stored(project)
+    assert [q["line"] for q in quar] == [5, 402]
+    assert "not valid UTF-8 text (byte 0xe9)" in quar[0]["reason"] and quar[0]["raw"] == "caf\ufffd au lait,ok"
+    bad_header = tmp_path / "h.csv"
+    bad_header.write_bytes("m\xe9ssages,output\r\nhi,ok\r\n".encode("cp1252"))
+    with pytest.raises(InputError, match="header is not UTF-8"):
+        ingest(project, [str(bad_header)])
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_a_csv_with_semicolons_or_tabs_is_read_by_its_header(project, tmp_path, sep):
+    """Excel in many locales writes ';' between fields; the header tells the separator
+    (when it holds no comma), so the rows are read, not quarantined as missing their input."""
+    path = tmp_path / "semi.csv"
+    path.write_text(f"messages{sep}output{sep}locale\nwhere is my order?{sep}ok{sep}de-DE\nhi, there{sep}yo{sep}fr-FR\n")
+    s = ingest(project, [str(path)])
+    assert (s.kept, s.quarantined) == (2, 0)
+    recs, _ = stored(project)
+    assert sorted(r["messages"][0]["content"] for r in recs) == ["hi, there", "where is my order?"]
+    assert {r["meta"]["locale"] for r in recs} == {"de-DE", "fr-FR"}

@@ -12,6 +12,7 @@ record batch.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as _dt
 import decimal
@@ -611,20 +612,58 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
         yield 1, _over_limit(item) if fh.n > MAX_ROW_BYTES // 2 else item
 
 
+_DECODE_ERRORS = [0]
+_SURROGATE_ESCAPE = codecs.lookup_error("surrogateescape")
+
+
+def _count_decode_error(exc: UnicodeError) -> tuple[str, int]:
+    """``surrogateescape``, counting: a CSV file's undecodable bytes become lone surrogates,
+    and only the rows that hold one are bad (strict decoding stopped at the first, and every
+    row after it was lost)."""
+    _DECODE_ERRORS[0] += 1
+    return _SURROGATE_ESCAPE(exc)  # type: ignore[no-any-return]
+
+
+codecs.register_error("assay-count", _count_decode_error)
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _csv_delimiter(raw: Any, delimiter: str) -> str:
+    """``;`` (Excel in many locales), tab or ``|`` when the header line holds one of them
+    and no comma, else ``delimiter``."""
+    if delimiter != ",":
+        return delimiter
+    peek = getattr(raw, "peek", None)
+    if peek is None:
+        return delimiter
+    try:
+        first = peek(65536).split(b"\n", 1)[0]
+    except _STREAM_ERRORS:
+        return delimiter
+    if b"," not in first:
+        for other in (";", "\t", "|"):
+            if other.encode() in first:
+                return other
+    return delimiter
+
+
 def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with open_maybe_compressed(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+        delimiter = _csv_delimiter(raw, delimiter)
+        errors_before = _DECODE_ERRORS[0]
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors="assay-count", newline="")
         rows = csv.reader(text, delimiter=delimiter)
         try:
             header = next(rows)
         except StopIteration:
             return
-        except UnicodeDecodeError as exc:
-            raise InputError(f"header is not UTF-8: {exc}", file=str(path), line=1) from None
         except _STREAM_ERRORS as exc:
             raise InputError(f"the compressed data breaks off before the header's end (a truncated or corrupt file: {exc})",
                              file=str(path)) from None
+        if _SURROGATE.search(delimiter.join(header)):
+            raise InputError("the header is not UTF-8 text", file=str(path), line=1,
+                             hint="re-encode the file as UTF-8 (in Excel: save as 'CSV UTF-8')")
         header = [h.strip().lstrip("\ufeff") for h in header]
         while True:
             start = rows.line_num + 1
@@ -632,14 +671,16 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
                 values = next(rows)
             except StopIteration:
                 return
-            except UnicodeDecodeError as exc:
-                yield start, _BadRow(f"not UTF-8 text: {exc.reason} at byte {exc.start}")
-                return
             except _STREAM_ERRORS as exc:
                 yield start, _BadRow(broken_stream(exc, "rows"))
                 return
             except csv.Error as exc:
                 yield start, _BadRow(f"CSV: {exc}")
+                continue
+            if _DECODE_ERRORS[0] != errors_before and (bad := _SURROGATE.search(line := delimiter.join(values))):
+                clean = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                yield start, _BadRow(f"not valid UTF-8 text (byte 0x{ord(bad.group()) - 0xDC00:02x}): re-encode the file as UTF-8 "
+                                     "(in Excel: save as 'CSV UTF-8')", clean[:RAW_KEEP])
                 continue
             if not any(v.strip() for v in values):
                 continue
