@@ -406,3 +406,22 @@ def test_a_csv_with_semicolons_or_tabs_is_read_by_its_header(project, tmp_path, 
     recs, _ = stored(project)
     assert sorted(r["messages"][0]["content"] for r in recs) == ["hi, there", "where is my order?"]
     assert {r["meta"]["locale"] for r in recs} == {"de-DE", "fr-FR"}
+
+
+@pytest.mark.parametrize("name", ["py.jsonl", "py.json"])
+def test_nan_and_infinity_as_pythons_json_writes_them_are_missing_values(project, tmp_path, name):
+    """``json.dumps`` writes NaN, Infinity and -Infinity by default; such a row is kept with
+    those values missing, not quarantined whole. A row broken otherwise is still quarantined."""
+    rows = [{**_row(1), "latency_ms": float("nan"), "metadata": {"score": float("inf"), "low": float("-inf"), "note": "NaN in text"}},
+            _row(2)]
+    path = tmp_path / name
+    if name.endswith(".jsonl"):
+        path.write_text(json.dumps(rows[0]) + "\n" + json.dumps(rows[1]) + "\n" + '{"messages": NaN, broken\n')
+    else:
+        path.write_text(json.dumps(rows))
+    s = ingest(project, [str(path)])
+    assert s.kept == 2 and s.quarantined == (1 if name.endswith(".jsonl") else 0)
+    recs, _ = stored(project)
+    first = next(r for r in recs if r["messages"][0]["content"].endswith(" 1"))
+    assert first["latency_ms"] is None and first["meta"]["score"] is None and first["meta"]["low"] is None
+    assert first["meta"]["note"] == "NaN in text"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
+import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -111,6 +112,25 @@ def _json_safe(value: Any) -> Any:
     return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS, default=str))
 
 
+_NOT_JSON = object()
+
+
+def _none(_constant: str) -> None:
+    return None
+
+
+def _with_constants(payload: bytes) -> Any:
+    """A row with ``NaN``, ``Infinity`` or ``-Infinity`` as values (Python's ``json`` writes
+    them; they are not JSON, so orjson refuses the row), read with those values missing, as
+    orjson reads everything else; :data:`_NOT_JSON` if it is no such row."""
+    if b"NaN" not in payload and b"Infinity" not in payload:
+        return _NOT_JSON
+    try:
+        return orjson.loads(orjson.dumps(json.loads(payload, parse_constant=_none)))
+    except (ValueError, TypeError, orjson.JSONEncodeError):  # still not JSON, or what orjson cannot hold
+        return _NOT_JSON
+
+
 @dataclass
 class ChunkResult:
     good: list[tuple[Any, ...]] = field(default_factory=list)
@@ -187,15 +207,17 @@ class Processor:
                 try:
                     row = orjson.loads(payload)
                 except orjson.JSONDecodeError as exc:
-                    try:
-                        payload.decode("utf-8")
-                        reason = f"not valid JSON: {exc}"
-                    except UnicodeDecodeError as uexc:
-                        reason = f"not valid UTF-8 text (byte {uexc.start}): re-encode the file as UTF-8"
-                    if kind == "lines" and not payload.endswith(b"\n"):  # only a file's last line can lack one
-                        reason = f"{reason}; {UNFINISHED}"
-                    self._quarantine(out, pos, reason, payload, scrubber, now)
-                    continue
+                    row = _with_constants(payload)
+                    if row is _NOT_JSON:
+                        try:
+                            payload.decode("utf-8")
+                            reason = f"not valid JSON: {exc}"
+                        except UnicodeDecodeError as uexc:
+                            reason = f"not valid UTF-8 text (byte {uexc.start}): re-encode the file as UTF-8"
+                        if kind == "lines" and not payload.endswith(b"\n"):  # only a file's last line can lack one
+                            reason = f"{reason}; {UNFINISHED}"
+                        self._quarantine(out, pos, reason, payload, scrubber, now)
+                        continue
             else:
                 row = payload
             if row is None:  # a JSON null is no row (None below is an exploded item that is no model call)
