@@ -162,3 +162,24 @@ def test_precomputed_hmac_is_hmac_sha256(key, msg):
     h = _Hmac(key)
     assert h.digest(msg) == hmac.digest(key, msg, "sha256")
     assert h.digest(msg) == h.digest(msg)  # the precomputed states are not used up
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2026-11-01 10:00:00", "2026-11-01T10:00:00+00:00"),
+    ("2026-11-01T10:00:00.123456789Z", "2026-11-01T10:00:00.123456+00:00"),
+    ("1730455200.123", "2024-11-01T10:00:00.123000+00:00"),  # epoch seconds with a fraction, as text (CSV)
+    ("1730455200123.5", "2024-11-01T10:00:00.123500+00:00"),  # epoch milliseconds with a fraction
+    ("2026/11/01 10:00:00", "2026-11-01T10:00:00+00:00"),
+    ("Sat, 01 Nov 2026 10:00:00 GMT", "2026-11-01T10:00:00+00:00"),  # an HTTP date
+    ("Sat, 01 Nov 2026 10:00:00 +0200", "2026-11-01T10:00:00+02:00"),
+])
+def test_parse_ts_reads_the_timestamps_logs_write(text, expected):
+    assert parse_ts(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["01/11/2026 10:00", "yesterday", "12.5", "2026-13-01"])
+def test_parse_ts_refuses_what_it_cannot_tell(text):
+    """Day/month order is ambiguous, and a short number is no epoch time: such rows are
+    quarantined with the reason, not stored with a guessed time."""
+    with pytest.raises(RowError, match="not an ISO 8601 timestamp"):
+        parse_ts(text)

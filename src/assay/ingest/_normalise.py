@@ -9,7 +9,9 @@ numbers and user feedback. :func:`normalise` is the ``generic`` shape.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import orjson
@@ -192,6 +194,10 @@ def _from_epoch(value: float, where: str) -> datetime:
         raise RowError(f"{where}: timestamp out of range: {value!r}") from None
 
 
+_EPOCH_TEXT = re.compile(r"-?\d{9,19}\.\d+")
+_SLASHED_DATE = re.compile(r"\d{4}/\d{2}/\d{2}(?:[ T]|$)")
+
+
 def parse_ts(value: Any, where: str = "ts") -> datetime | None:
     """ISO 8601 text, epoch seconds/milliseconds/nanoseconds, or a datetime."""
     if value is None:
@@ -202,16 +208,23 @@ def parse_ts(value: Any, where: str = "ts") -> datetime | None:
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value)
+    elif isinstance(value, str) and _EPOCH_TEXT.fullmatch(value.strip()):  # "1730455200.123" (CSV exports)
+        value = float(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_epoch(value, where)
     if isinstance(value, str):
         text = value.strip().replace("Z", "+00:00")
+        if _SLASHED_DATE.match(text):  # 2026/11/01 10:00:00
+            text = text.replace("/", "-", 2)
         if " " in text and "T" not in text:
             text = text.replace(" ", "T", 1)
         try:
             ts = datetime.fromisoformat(text)
         except ValueError:
-            raise RowError(f"{where}: not an ISO 8601 timestamp: {value[:40]!r}") from None
+            try:  # an HTTP date (RFC 2822): "Sat, 01 Nov 2026 10:00:00 GMT"
+                ts = parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                raise RowError(f"{where}: not an ISO 8601 timestamp (nor epoch seconds or an HTTP date): {value[:40]!r}") from None
         return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
     raise RowError(f"{where}: expected a timestamp, got {type(value).__name__}")
 
