@@ -1,5 +1,6 @@
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -566,3 +567,22 @@ def test_a_log_rotated_in_place_leaves_no_quarantine_entry_of_its_old_content(tm
         return [(q["line"], q["reason"], q["raw"]) for q in rows]
 
     assert again.quarantined == len(new_lines) and entries(stored(project)[1]) == entries(quar)
+
+
+def test_a_directory_means_every_log_file_under_it(project, tmp_path):
+    """``assay ingest logs/`` reads every file under logs/ whose name says a format assay
+    reads (compressed too, at any depth), not hidden ones or notes; ``**`` globs work too."""
+    logs = project.root / "logs"
+    (logs / "2026" / "11").mkdir(parents=True)
+    (logs / ".cache").mkdir()
+    _write(logs / "2026" / "11" / "a.jsonl", [json.dumps(_row(1))])
+    (logs / "b.jsonl.gz").write_bytes(gzip.compress((json.dumps(_row(2)) + "\n").encode()))
+    _write(logs / ".cache" / "c.jsonl", [json.dumps(_row(3))])
+    _write(logs / ".d.jsonl", [json.dumps(_row(4))])
+    (logs / "README.md").write_text("how these logs were exported\n")
+    s = ingest(project, ["logs"])
+    assert sorted(Path(f).name for f in s.files) == ["a.jsonl", "b.jsonl.gz"] and s.kept == 2
+    assert ingest(project, ["logs/**/*.jsonl"]).unchanged == [str(logs / "2026" / "11" / "a.jsonl")]
+    (project.root / "empty").mkdir()
+    with pytest.raises(InputError, match="no log files in the directory"):
+        ingest(project, ["empty"])

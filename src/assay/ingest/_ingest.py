@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select, update
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
-from assay.ingest._formats import _BadRow, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
+from assay.ingest._formats import _JSON_SUFFIXES, _BadRow, _strip_compression, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
 from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_range, store_rows, write_rows
@@ -91,14 +91,38 @@ class IngestSummary:
         }
 
 
+def _log_files(directory: Path) -> list[Path]:
+    """The files under ``directory`` (at any depth) whose names say a format assay reads,
+    hidden ones left out, in name order."""
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            base, _ = _strip_compression(name.lower())
+            if not name.startswith(".") and base.endswith(tuple(_JSON_SUFFIXES)):
+                found.append(Path(root) / name)
+    return sorted(found)
+
+
 def _expand(project: Project, paths: list[str]) -> list[Path]:
+    """The files ``paths`` name: files, globs (``**`` too), and directories (every log
+    file under one)."""
     out: list[Path] = []
     for p in paths:
         full = str(project.path(p))
-        matches = sorted(m for m in glob.glob(full) if os.path.isfile(m))
+        matches: list[Path] = []
+        for m in sorted(glob.glob(full, recursive=True)):
+            if os.path.isfile(m):
+                matches.append(Path(m))
+            elif os.path.isdir(m):
+                inside = _log_files(Path(m))
+                if not inside and os.path.isdir(full):
+                    raise InputError(f"no log files in the directory {p!r}",
+                                     hint=f"assay reads files named {', '.join(f'*{x}' for x in _JSON_SUFFIXES)} (also .gz/.zst)")
+                matches.extend(inside)
         if not matches:
             raise InputError(f"no file matches {p!r}", hint="check the path; globs like logs/*.jsonl are allowed")
-        out.extend(Path(m) for m in matches)
+        out.extend(matches)
     return out
 
 
