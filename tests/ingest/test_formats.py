@@ -265,3 +265,38 @@ def test_json_lines_and_one_pretty_object_are_not_taken_for_a_stream(tmp_path):
     assert [detect_format(tmp_path / n) for n in ("a.jsonl", "b.jsonl", "c.json")] == ["jsonl", "jsonl", "json"]
     assert not _object_stream((tmp_path / "c.json").read_bytes())  # one object: not a stream
     assert _object_stream((tmp_path / "c.json").read_bytes() * 2)
+
+
+def test_openai_responses_api_logs(project, fixtures):
+    """The Responses API: instructions become the system message, input items the
+    conversation (content parts, earlier tool calls and their outputs; reasoning left
+    out), output items the answer; usage's input/output tokens and created_at are read."""
+    path = fixtures / "openai-responses.jsonl"
+    s = ingest(project, [str(path)])
+    assert s.formats[str(path)] == "jsonl:responses"
+    assert (s.kept, s.quarantined) == (2, 1)
+    recs, quar = stored(project)
+    stored_resp = _by_user(recs, "when will it arrive")
+    assert [m["role"] for m in stored_resp["messages"]] == ["system", "user", "assistant", "tool", "user"]
+    assert stored_resp["messages"][1]["content"].startswith("Where is order A-48213? I'm <EMAIL_")
+    assert stored_resp["messages"][1]["content"].endswith("\n[image]")
+    assert stored_resp["messages"][2]["content"] == '[tool_call get_order {"order_id": "A-48213"}]'
+    assert stored_resp["output"] == "It arrives on 3 November."  # the reasoning item is not the answer
+    assert (stored_resp["tokens_in"], stored_resp["tokens_out"], stored_resp["model"]) == (311, 42, "gpt-4.1-2025-04-14")
+    assert stored_resp["ts"].isoformat().startswith("2026-11-01") and stored_resp["feedback"]["thumb"] == "up"
+    assert stored_resp["meta"]["locale"] == "en-GB" and stored_resp["meta"]["source_id"] == "resp_01"
+    assert stored_resp["meta"]["params"] == {"temperature": 0.3, "max_output_tokens": 400}
+    pair = _by_user(recs, "Rechnung")
+    assert pair["output"] == "[web_search_call]\n[tool_call get_order {}]" and pair["latency_ms"] == 612
+    assert pair["meta"]["finish_reason"] == "max_output_tokens" and pair["meta"]["reasoning"] == {"effort": "low"}
+    assert pair["meta"]["tools"][0]["function"]["name"] == "get_order"
+    assert quar[0]["line"] == 3 and "missing required field: input" in quar[0]["reason"]
+
+
+def test_a_message_output_item_is_its_text_in_any_shape():
+    """Even read as the generic shape, a Responses API output item of type message is its
+    text, not a [message] placeholder."""
+    from assay.ingest._normalise import content_text
+
+    item = {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Hi."}]}
+    assert content_text([item], "output") == "Hi."

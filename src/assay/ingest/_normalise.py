@@ -116,6 +116,8 @@ def content_text(content: Any, where: str) -> str:
             out.append(content_text(part.get("content", part.get("response", part.get("output"))), where))
         elif kind in ("thinking", "reasoning", "redacted_thinking"):
             continue
+        elif kind == "message" and "content" in part:  # an output item of the Responses API
+            out.append(content_text(part["content"], where))
         elif kind == "refusal":
             out.append(str(part.get("refusal", "")))
         else:

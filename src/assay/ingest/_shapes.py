@@ -15,6 +15,7 @@ from typing import Any
 from assay.errors import InputError
 from assay.ingest._normalise import (
     RowError,
+    chat_message,
     chat_messages,
     content_text,
     fields,
@@ -242,6 +243,129 @@ def normalise_anthropic(row: Any) -> Fields:
         messages,
         output=output,
         ts=pick(row, "ts", "timestamp", "created_at"),
+        model=resp.get("model") or req.get("model"),
+        latency_ms=pick(row, "latency_ms", "duration_ms"),
+        tokens_in=usage.get("input_tokens"),
+        tokens_out=usage.get("output_tokens"),
+        cost_usd=row.get("cost_usd"),
+        metadata=meta,
+        feedback_value=row.get("feedback"),
+        labels=row.get("labels"),
+    )
+
+
+# ---------------------------------------------------------------- OpenAI Responses API
+
+_RESPONSE_ITEMS = frozenset({"message", "function_call", "reasoning", "web_search_call", "file_search_call",
+                             "computer_call", "code_interpreter_call", "image_generation_call", "mcp_call", "custom_tool_call"})
+_TRACE_KEYS = ("traceId", "spanId", "run_type", "span_kind")  # the tracing exports' own shapes
+
+
+def _is_responses(row: dict[str, Any]) -> bool:
+    if any(k in row for k in _TRACE_KEYS):
+        return False
+    req, resp = _split(row)
+    if not isinstance(resp, dict) or not isinstance(req, dict) or "messages" in req:
+        return False
+    if resp.get("object") == "response":
+        return True
+    out = resp.get("output")
+    return (("input" in req or "instructions" in req) and isinstance(out, list)
+            and any(isinstance(i, dict) and i.get("type") in _RESPONSE_ITEMS for i in out))
+
+
+def _responses_input(value: Any, where: str) -> list[Message]:
+    """The conversation of a Responses API request: text, or a list of input items
+    (messages with content parts, earlier tool calls and their outputs)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [message("user", value)]
+    if not isinstance(value, list):
+        raise RowError(f"{where}: expected text or a list of input items, got {type(value).__name__}")
+    out: list[Message] = []
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            out.append(message("user", item))
+            continue
+        if not isinstance(item, dict):
+            raise RowError(f"{where}.{i}: expected an input item object, got {type(item).__name__}")
+        kind = item.get("type", "message")
+        if kind == "message" or (kind not in _RESPONSE_ITEMS and kind != "function_call_output" and "role" in item):
+            out.append(chat_message({k: v for k, v in item.items() if k != "type"}, f"{where}.{i}"))
+        elif kind in ("function_call", "custom_tool_call"):
+            out.append(message("assistant", tool_call_text(item.get("name"), item.get("arguments", item.get("input")))))
+        elif kind in ("function_call_output", "custom_tool_call_output"):
+            out.append(message("tool", content_text(item.get("output"), f"{where}.{i}.output")))
+        elif kind != "reasoning":  # the model's reasoning is not part of the conversation
+            out.append(message("assistant", f"[{kind}]"))
+    return out
+
+
+def _responses_output(value: Any, where: str) -> str | None:
+    """The answer of a Responses API response: its message items' text, tool calls as
+    ``[tool_call name {...}]``, built-in tool calls as ``[web_search_call]``; reasoning is left out."""
+    if value is None or isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        raise RowError(f"{where}: expected a list of output items, got {type(value).__name__}")
+    parts = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise RowError(f"{where}.{i}: expected an output item object, got {type(item).__name__}")
+        kind = item.get("type")
+        if kind == "message":
+            parts.append(content_text(item.get("content"), f"{where}.{i}.content"))
+        elif kind in ("function_call", "custom_tool_call"):
+            parts.append(tool_call_text(item.get("name"), item.get("arguments", item.get("input"))))
+        elif kind != "reasoning":
+            parts.append(f"[{kind}]")
+    return "\n".join(p for p in parts if p)
+
+
+_RESPONSES_USED = frozenset({"request", "response", "input", "instructions", "output", "output_text", "usage", "model",
+                             "created_at", "object", "status", "incomplete_details", "latency_ms", "duration_ms", "ts",
+                             "timestamp", "feedback", "labels", "cost_usd", "tools", "max_output_tokens", "reasoning",
+                             "previous_response_id", "id", *_REQ_PARAMS})
+
+
+@shape("responses", detect=_is_responses)
+def normalise_responses(row: Any) -> Fields:
+    """OpenAI Responses API logs: a stored response (``{object: "response", model,
+    instructions, input, output: [items], usage: {input_tokens, output_tokens}}``) or a
+    ``{request: {model, instructions, input, tools}, response: {...}}`` pair."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected a JSON object, got {type(row).__name__}")
+    req, resp = _split(row)
+    messages: list[Message] = []
+    instructions = req.get("instructions", resp.get("instructions"))
+    if instructions:
+        messages.append(message("system", content_text(instructions, "instructions")))
+    source = req if "input" in req else resp
+    if "input" not in source:
+        raise RowError("missing required field: input")
+    messages += _responses_input(source["input"], "input")
+    output = _responses_output(resp.get("output"), "output")
+    if output is None and isinstance(resp.get("output_text"), str):
+        output = resp["output_text"]
+    usage = resp.get("usage") or {}
+    meta = extra_meta(row, _RESPONSES_USED)
+    meta.update(request_meta(req))
+    params = {k: req[k] for k in ("max_output_tokens",) if req.get(k) is not None}
+    if params:
+        meta["params"] = {**meta.get("params", {}), **params}
+    for k in ("reasoning", "previous_response_id"):
+        if req.get(k) is not None:
+            meta[k] = req[k]
+    reason = (resp.get("incomplete_details") or {}).get("reason") if isinstance(resp.get("incomplete_details"), dict) else None
+    if reason or resp.get("status"):
+        meta["finish_reason"] = reason or resp["status"]
+    if resp.get("id") is not None:
+        meta.setdefault("source_id", resp["id"])
+    return fields(
+        messages,
+        output=output,
+        ts=pick(row, "ts", "timestamp") or resp.get("created_at"),
         model=resp.get("model") or req.get("model"),
         latency_ms=pick(row, "latency_ms", "duration_ms"),
         tokens_in=usage.get("input_tokens"),
