@@ -300,3 +300,20 @@ def test_a_message_output_item_is_its_text_in_any_shape():
 
     item = {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Hi."}]}
     assert content_text([item], "output") == "Hi."
+
+
+def test_a_litellm_proxy_log_is_read_as_openai_with_its_times_and_cost(project, tmp_path):
+    """LiteLLM's logging payload: messages + a chat-completions response, with startTime /
+    endTime (epoch seconds) and response_cost, read as ts, latency and cost."""
+    row = {"id": "chatcmpl-9", "call_type": "acompletion", "response_cost": 0.00012, "startTime": 1793520000.25,
+           "endTime": 1793520001.5, "model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}],
+           "response": {"id": "chatcmpl-9", "choices": [{"message": {"role": "assistant", "content": "hello"}, "finish_reason": "stop"}],
+                        "usage": {"prompt_tokens": 20, "completion_tokens": 10}},
+           "metadata": {"user_api_key_alias": "team-a"}}
+    path = tmp_path / "litellm.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    s = ingest(project, [str(path)])
+    assert s.formats[str(path)] == "jsonl:openai" and s.kept == 1
+    (r,), _ = stored(project)
+    assert (r["output"], r["tokens_in"], r["cost_usd"], r["latency_ms"]) == ("hello", 20, 0.00012, 1250.0)
+    assert r["ts"].isoformat().startswith("2026-11-01T08:00:00.25") and r["meta"]["user_api_key_alias"] == "team-a"

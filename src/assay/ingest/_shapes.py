@@ -21,6 +21,7 @@ from assay.ingest._normalise import (
     fields,
     message,
     normalise,
+    parse_ts,
     tool_call_text,
 )
 from assay.records import Message
@@ -144,6 +145,19 @@ def _split(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return unwrap(req) if isinstance(req, dict) else row, unwrap(resp) if isinstance(resp, dict) else row
 
 
+def _span_ms(row: dict[str, Any]) -> float | None:
+    """Milliseconds from a row's start to its end time (``startTime``/``endTime``, as LiteLLM
+    and other proxies log them), or None without both."""
+    start, end = pick(row, "startTime", "start_time"), pick(row, "endTime", "end_time")
+    if start is None or end is None:
+        return None
+    try:
+        a, b = parse_ts(start, "startTime"), parse_ts(end, "endTime")
+    except RowError:
+        return None
+    return None if a is None or b is None else (b - a).total_seconds() * 1000
+
+
 # ---------------------------------------------------------------- OpenAI chat completions
 
 def _is_openai(row: dict[str, Any]) -> bool:
@@ -194,12 +208,12 @@ def normalise_openai(row: Any) -> Fields:
     return fields(
         messages,
         output=output,
-        ts=pick(row, "ts", "timestamp", "created_at") or resp.get("created"),
+        ts=pick(row, "ts", "timestamp", "created_at", "startTime", "start_time") or resp.get("created"),
         model=resp.get("model") or req.get("model"),
-        latency_ms=pick(row, "latency_ms", "duration_ms"),
+        latency_ms=pick(row, "latency_ms", "duration_ms") or _span_ms(row),
         tokens_in=usage.get("prompt_tokens", usage.get("input_tokens")),
         tokens_out=usage.get("completion_tokens", usage.get("output_tokens")),
-        cost_usd=row.get("cost_usd"),
+        cost_usd=pick(row, "cost_usd", "response_cost"),
         metadata=meta,
         feedback_value=row.get("feedback"),
         labels=row.get("labels"),
