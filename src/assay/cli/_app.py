@@ -123,8 +123,8 @@ def ingest(
         out.print(f"went on after an interrupted ingest: {sum(summary.continued.values()):,} rows it had stored were not processed again "
                   f"({', '.join(Path(f).name for f in list(summary.continued)[:3])}{', ...' if n > 3 else ''})")
     out.print(
-        f"kept [bold]{summary.kept}[/] records, skipped {summary.duplicates} duplicates"
-        f" and {summary.skipped} non-model spans, quarantined {summary.quarantined} rows in {summary.seconds:.1f}s"
+        f"kept [bold]{_n(summary.kept, 'record')}[/], skipped {_n(summary.duplicates, 'duplicate')}"
+        f" and {_n(summary.skipped, 'non-model span')}, quarantined {_n(summary.quarantined, 'row')} in {summary.seconds:.1f}s"
         f" ({(summary.kept + summary.duplicates + summary.quarantined) / max(summary.seconds, 1e-9):,.0f} rows/s)"
         + (f"; PII replaced: {dict(summary.pii)}" if summary.pii else "")
     )
@@ -296,6 +296,11 @@ def demo(
         out.print(Text(f"coverage of {name}: {cov.verdict}"), soft_wrap=True)
     if result.mirage is not None:
         out.print(Text.assemble(("mirage: ", "bold"), result.mirage.headline), soft_wrap=True)
+
+
+def _n(count: int, noun: str) -> str:
+    """``1 record``, ``2,000 records``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 _INTERRUPTED = "interrupted: finished work is saved; run the same command again to continue"
