@@ -317,3 +317,26 @@ def test_a_litellm_proxy_log_is_read_as_openai_with_its_times_and_cost(project, 
     (r,), _ = stored(project)
     assert (r["output"], r["tokens_in"], r["cost_usd"], r["latency_ms"]) == ("hello", 20, 0.00012, 1250.0)
     assert r["ts"].isoformat().startswith("2026-11-01T08:00:00.25") and r["meta"]["user_api_key_alias"] == "team-a"
+
+
+def test_gemini_generate_content_logs(project, fixtures):
+    """Gemini: the system instruction, contents with parts (media as placeholders, function
+    calls and responses), the first candidate's parts without thoughts, usage metadata."""
+    path = fixtures / "gemini.jsonl"
+    s = ingest(project, [str(path)])
+    assert s.formats[str(path)] == "jsonl:gemini"
+    assert (s.kept, s.quarantined) == (2, 1)
+    recs, quar = stored(project)
+    r = _by_user(recs, "jacket")
+    assert [m["role"] for m in r["messages"]] == ["system", "user", "assistant", "tool"]
+    assert r["messages"][1]["content"].startswith("Is this jacket damaged? Mail me at <EMAIL_")
+    assert r["messages"][1]["content"].endswith("\n[image]")
+    assert r["messages"][2]["content"] == '[tool_call get_order {"order_id":"A-48213"}]'
+    assert r["messages"][3]["content"] == '{"status":"shipped"}'
+    assert r["output"] == "The seam is torn; I started a return."  # the thought is left out
+    assert (r["model"], r["tokens_in"], r["tokens_out"], r["latency_ms"]) == ("gemini-2.5-flash", 410, 18, 1320)
+    assert r["ts"].isoformat().startswith("2026-11-01T09:00:00.123456") and r["labels"] == {"team": "returns"}
+    assert r["meta"]["params"] == {"temperature": 0.4, "maxOutputTokens": 256} and r["meta"]["finish_reason"] == "STOP"
+    flat = _by_user(recs, "factura")
+    assert flat["output"] == "Sí." and flat["meta"]["locale"] == "es-ES" and flat["model"] == "gemini-2.5-flash-lite"
+    assert quar[0]["line"] == 3 and "unknown role 'narrator'" in quar[0]["reason"]

@@ -212,14 +212,15 @@ _garbage = st.one_of(
     st.binary(max_size=200),
     st.text(max_size=200).map(str.encode),
     st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-                 lambda c: st.lists(c, max_size=4) | st.dictionaries(st.sampled_from(["messages", "output", "ts", "model", "feedback", "role", "content", "metadata", "input", "type"]), c, max_size=4),
+                 lambda c: st.lists(c, max_size=4) | st.dictionaries(st.sampled_from(["messages", "output", "ts", "model", "feedback", "role", "content", "metadata", "input", "type",
+                                                  "contents", "parts", "text", "candidates"]), c, max_size=4),
                  max_leaves=12).map(lambda v: json.dumps(v).encode()),
 )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(garbage=st.lists(_garbage, min_size=1, max_size=8),
-       shape=st.sampled_from(["generic", "openai", "anthropic", "otel", "langfuse", "phoenix", "langsmith", "responses"]))
+       shape=st.sampled_from(["generic", "openai", "anthropic", "otel", "langfuse", "phoenix", "langsmith", "responses", "gemini"]))
 def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
     valid = {"generic": _row(0), "openai": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"choices": []}},
              "anthropic": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"type": "message", "content": []}},
@@ -227,7 +228,8 @@ def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
              "langfuse": {"traceId": "t", "type": "GENERATION", "startTime": "2026-11-01T00:00:00Z", "input": "hi"},
              "phoenix": {"span_kind": "LLM", "attributes": {"input.value": "hi"}},
              "langsmith": {"run_type": "llm", "inputs": {"prompts": ["hi"]}},
-             "responses": {"object": "response", "input": "hi", "output": [{"type": "message", "content": [{"type": "output_text", "text": "yo"}]}]}}[shape]
+             "responses": {"object": "response", "input": "hi", "output": [{"type": "message", "content": [{"type": "output_text", "text": "yo"}]}]},
+             "gemini": {"contents": [{"role": "user", "parts": [{"text": "hi"}]}], "candidates": [{"content": {"parts": [{"text": "yo"}]}}]}}[shape]
     lines = [g.replace(b"\n", b" ").replace(b"\r", b" ") for g in garbage]
     lines.insert(len(lines) // 2, json.dumps(valid).encode())
     f = tmp_path / "g.jsonl"

@@ -76,7 +76,7 @@ def ingest(
         typer.Option(
             "--format",
             help="auto, a file format (jsonl/json/csv/tsv/parquet), a shape "
-            "(openai/responses/anthropic/otel/langfuse/phoenix/langsmith/generic), or file:shape",
+            "(openai/responses/gemini/anthropic/otel/langfuse/phoenix/langsmith/generic), or file:shape",
         ),
     ] = "auto",
     map: Annotated[

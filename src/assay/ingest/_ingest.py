@@ -639,7 +639,7 @@ def ingest(
     """Ingest log files into the project's store.
 
     ``format`` is ``auto``, a file format (``jsonl``, ``json``, ``csv``, ``tsv``, ``parquet``),
-    a row shape (``generic``, ``openai``, ``responses``, ``anthropic``, ``otel``, ``langfuse``, ``phoenix``,
+    a row shape (``generic``, ``openai``, ``responses``, ``gemini``, ``anthropic``, ``otel``, ``langfuse``, ``phoenix``,
     ``langsmith``) or both as ``jsonl:openai``. ``mapping`` (``"input=request.messages,
     output=response.text,ts=started_at"``) reads each record field from a dotted path instead.
     With no ``paths``, every source in ``assay.yaml`` is read.

@@ -14,10 +14,12 @@ from typing import Any
 
 from assay.errors import InputError
 from assay.ingest._normalise import (
+    ROLE_ALIASES,
     RowError,
     chat_message,
     chat_messages,
     content_text,
+    dumps,
     fields,
     message,
     normalise,
@@ -384,6 +386,124 @@ def normalise_responses(row: Any) -> Fields:
         latency_ms=pick(row, "latency_ms", "duration_ms"),
         tokens_in=usage.get("input_tokens"),
         tokens_out=usage.get("output_tokens"),
+        cost_usd=row.get("cost_usd"),
+        metadata=meta,
+        feedback_value=row.get("feedback"),
+        labels=row.get("labels"),
+    )
+
+
+# ---------------------------------------------------------------- Google Gemini
+
+def _is_gemini(row: dict[str, Any]) -> bool:
+    if any(k in row for k in _TRACE_KEYS):
+        return False
+    req, resp = _split(row)
+    return (isinstance(req, dict) and isinstance(req.get("contents"), (list, str))
+            and isinstance(resp, dict) and isinstance(resp.get("candidates"), list))
+
+
+def _media_placeholder(data: Any) -> str:
+    mime = str(data.get("mimeType", data.get("mime_type", ""))) if isinstance(data, dict) else ""
+    kind = mime.split("/", 1)[0]
+    return f"[{kind}]" if kind in ("image", "audio", "video") else "[file]"
+
+
+def _gemini_parts(parts: Any, where: str) -> str:
+    """The text of Gemini ``parts``: text, media as placeholders, function calls as
+    ``[tool_call name {...}]``, function responses as their JSON; thoughts left out."""
+    if isinstance(parts, str):
+        return parts
+    if isinstance(parts, dict):
+        parts = [parts]
+    if not isinstance(parts, list):
+        raise RowError(f"{where}: expected a list of parts, got {type(parts).__name__}")
+    out = []
+    for i, part in enumerate(parts):
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        if not isinstance(part, dict):
+            raise RowError(f"{where}.{i}: expected a part object, got {type(part).__name__}")
+        if part.get("thought"):
+            continue
+        if "text" in part:
+            out.append(str(part["text"]))
+        elif "functionCall" in part or "function_call" in part:
+            call = part.get("functionCall", part.get("function_call")) or {}
+            out.append(tool_call_text(call.get("name"), call.get("args", {})))
+        elif "functionResponse" in part or "function_response" in part:
+            resp = part.get("functionResponse", part.get("function_response")) or {}
+            out.append(content_text(resp.get("response"), f"{where}.{i}.functionResponse.response")
+                       if isinstance(resp.get("response"), str) else dumps(resp.get("response")))
+        elif "inlineData" in part or "inline_data" in part or "fileData" in part or "file_data" in part:
+            out.append(_media_placeholder(part.get("inlineData", part.get("inline_data", part.get("fileData", part.get("file_data"))))))
+        elif "executableCode" in part:
+            out.append(str((part["executableCode"] or {}).get("code", "")))
+        elif "codeExecutionResult" in part:
+            out.append(str((part["codeExecutionResult"] or {}).get("output", "")))
+    return "\n".join(p for p in out if p)
+
+
+def _gemini_contents(contents: Any, where: str) -> list[Message]:
+    if isinstance(contents, str):
+        return [message("user", contents)]
+    out = []
+    for i, c in enumerate(contents):
+        if not isinstance(c, dict):
+            raise RowError(f"{where}.{i}: expected a content object, got {type(c).__name__}")
+        role = ROLE_ALIASES.get(str(c.get("role", "user")).lower())
+        if role is None:
+            raise RowError(f"{where}.{i}.role: unknown role {c.get('role')!r} (use user, model or function)")
+        out.append(message(role, _gemini_parts(c.get("parts", []), f"{where}.{i}.parts")))
+    return out
+
+
+_GEMINI_USED = frozenset({"request", "response", "contents", "candidates", "systemInstruction", "system_instruction",
+                          "usageMetadata", "modelVersion", "model", "createTime", "responseId", "generationConfig", "tools",
+                          "latency_ms", "duration_ms", "ts", "timestamp", "feedback", "labels", "cost_usd", "promptFeedback"})
+
+
+@shape("gemini", detect=_is_gemini)
+def normalise_gemini(row: Any) -> Fields:
+    """Google Gemini ``generateContent`` logs (Vertex AI and the Gemini API): ``{request:
+    {contents, systemInstruction, generationConfig, tools}, response: {candidates,
+    usageMetadata, modelVersion, createTime}}``, or the two objects' keys in one row."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected a JSON object, got {type(row).__name__}")
+    req, resp = _split(row)
+    if "contents" not in req:
+        raise RowError("missing required field: request.contents")
+    messages: list[Message] = []
+    system = req.get("systemInstruction", req.get("system_instruction"))
+    if system:
+        messages.append(message("system", _gemini_parts(system.get("parts", []) if isinstance(system, dict) else system,
+                                                        "systemInstruction.parts")))
+    messages += _gemini_contents(req["contents"], "contents")
+    candidates = resp.get("candidates") or []
+    first = candidates[0] if candidates and isinstance(candidates[0], dict) else {}
+    output = _gemini_parts((first.get("content") or {}).get("parts", []), "candidates.0.content.parts") if first else None
+    usage = resp.get("usageMetadata") or {}
+    meta = extra_meta(row, _GEMINI_USED)
+    config = req.get("generationConfig")
+    if isinstance(config, dict) and config:
+        meta["params"] = config
+    if req.get("tools"):
+        meta["tools"] = req["tools"]
+    if first.get("finishReason"):
+        meta["finish_reason"] = first["finishReason"]
+    if len(candidates) > 1:
+        meta["n_choices"] = len(candidates)
+    if resp.get("responseId"):
+        meta.setdefault("response_id", resp["responseId"])
+    return fields(
+        messages,
+        output=output,
+        ts=pick(row, "ts", "timestamp") or resp.get("createTime"),
+        model=resp.get("modelVersion") or req.get("model") or row.get("model"),
+        latency_ms=pick(row, "latency_ms", "duration_ms"),
+        tokens_in=usage.get("promptTokenCount"),
+        tokens_out=usage.get("candidatesTokenCount"),
         cost_usd=row.get("cost_usd"),
         metadata=meta,
         feedback_value=row.get("feedback"),
