@@ -340,3 +340,35 @@ def test_gemini_generate_content_logs(project, fixtures):
     flat = _by_user(recs, "factura")
     assert flat["output"] == "Sí." and flat["meta"]["locale"] == "es-ES" and flat["model"] == "gemini-2.5-flash-lite"
     assert quar[0]["line"] == 3 and "unknown role 'narrator'" in quar[0]["reason"]
+
+
+def test_a_csv_written_by_pandas_has_its_python_literal_cells_read(project, tmp_path):
+    """``DataFrame.to_csv`` writes lists and dicts as Python literals (single quotes, None):
+    messages and metadata cells are read as such, not stored as one user message holding
+    the literal's text (or the row quarantined for its metadata). A user's own text that
+    only looks like a literal stays text."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({
+        "messages": [[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "what's up?"}],
+                     "[{'a': 1}] is what my parser prints, why?"],
+        "output": ["ok", "a list"],
+        "metadata": [{"locale": "en-US", "beta": True, "tier": None}, None],
+    })
+    path = tmp_path / "pandas.csv"
+    df.to_csv(path, index=False)
+    assert "'role': 'system'" in path.read_text()  # the cells are Python literals, not JSON
+    s = ingest(project, [str(path)])
+    assert (s.kept, s.quarantined) == (2, 0)
+    recs, _ = stored(project)
+    first = _by_user(recs, "what's up")
+    assert first["messages"] == [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "what's up?"}]
+    assert first["meta"] == {"locale": "en-US", "beta": True, "tier": None}
+    assert _by_user(recs, "my parser")["messages"] == [{"role": "user", "content": "[{'a': 1}] is what my parser prints, why?"}]
+
+
+def test_decode_cell_runs_nothing():
+    from assay.ingest._normalise import decode_cell
+
+    assert decode_cell("{'a': (1, 2), 'b': {1, 2}}") == {"a": [1, 2], "b": "{1, 2}"}
+    for text in ("__import__('os').system('true')", "{'a': print('x')}", "[x for x in ()]", "{'a': 1"):
+        assert decode_cell(text) == text

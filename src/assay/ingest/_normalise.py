@@ -8,6 +8,7 @@ numbers and user feedback. :func:`normalise` is the ``generic`` shape.
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from datetime import datetime, timezone
@@ -153,6 +154,26 @@ def chat_message(m: Any, where: str) -> Message:
     return message(role, text)
 
 
+def decode_cell(text: str) -> Any:
+    """A list or object written into a text cell (a CSV cell, a span attribute): JSON, or a
+    Python literal as pandas' ``to_csv`` writes lists and dicts (single quotes, ``True``,
+    ``None``), made JSON-safe; ``text`` itself if it is neither."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        value = ast.literal_eval(text)  # literals only: nothing is run
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return text
+    if not isinstance(value, (list, dict)):
+        return text
+    try:
+        return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS, default=str))
+    except (TypeError, orjson.JSONEncodeError):
+        return text
+
+
 def chat_messages(value: Any, where: str = "messages") -> list[Message]:
     """A conversation: a list of messages, or one string (a single user message)."""
     if isinstance(value, str):
@@ -162,6 +183,9 @@ def chat_messages(value: Any, where: str = "messages") -> list[Message]:
                 return chat_messages(orjson.loads(value), where)
             except orjson.JSONDecodeError:
                 pass
+            decoded = decode_cell(value)  # pandas writes a Python literal; taken only if it is messages
+            if isinstance(decoded, list) and decoded and all(isinstance(m, dict) and "role" in m for m in decoded):
+                return chat_messages(decoded, where)
         return [message("user", value)]
     if isinstance(value, dict) and "messages" in value:
         return chat_messages(value["messages"], where)
@@ -349,10 +373,7 @@ def normalise(row: Any) -> dict[str, Any]:
         output = content_text(output, "output") if not isinstance(output, dict) or "type" in output else output
     meta = row.get("metadata") or {}
     if isinstance(meta, str) and meta.startswith("{"):
-        try:
-            meta = orjson.loads(meta)
-        except orjson.JSONDecodeError:
-            pass
+        meta = decode_cell(meta)
     if not isinstance(meta, dict):
         raise RowError("metadata: expected an object")
     meta = dict(meta)
@@ -363,13 +384,10 @@ def normalise(row: Any) -> dict[str, Any]:
         meta.setdefault("source_id", row["id"])
     fb = row.get("feedback")
     if isinstance(fb, str) and fb.startswith("{"):
-        try:
-            fb = orjson.loads(fb)
-        except orjson.JSONDecodeError:
-            pass
+        fb = decode_cell(fb)
     labels = row.get("labels")
     if isinstance(labels, str) and labels.startswith("{"):
-        labels = orjson.loads(labels)
+        labels = decode_cell(labels)
     return fields(
         messages,
         output=output,
