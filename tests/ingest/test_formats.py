@@ -350,20 +350,21 @@ def test_a_csv_written_by_pandas_has_its_python_literal_cells_read(project, tmp_
     pd = pytest.importorskip("pandas")
     df = pd.DataFrame({
         "messages": [[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "what's up?"}],
-                     "[{'a': 1}] is what my parser prints, why?"],
-        "output": ["ok", "a list"],
-        "metadata": [{"locale": "en-US", "beta": True, "tier": None}, None],
+                     "[{'a': 1}] is what my parser prints, why?", "[{'a': 1}]"],
+        "output": ["ok", "a list", "a literal"],
+        "metadata": [{"locale": "en-US", "beta": True, "tier": None}, None, None],
     })
     path = tmp_path / "pandas.csv"
     df.to_csv(path, index=False)
     assert "'role': 'system'" in path.read_text()  # the cells are Python literals, not JSON
     s = ingest(project, [str(path)])
-    assert (s.kept, s.quarantined) == (2, 0)
+    assert (s.kept, s.quarantined) == (3, 0)
     recs, _ = stored(project)
     first = _by_user(recs, "what's up")
     assert first["messages"] == [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "what's up?"}]
     assert first["meta"] == {"locale": "en-US", "beta": True, "tier": None}
     assert _by_user(recs, "my parser")["messages"] == [{"role": "user", "content": "[{'a': 1}] is what my parser prints, why?"}]
+    assert any(r["messages"] == [{"role": "user", "content": "[{'a': 1}]"}] for r in recs)  # a literal, but no messages
 
 
 def test_decode_cell_runs_nothing():
