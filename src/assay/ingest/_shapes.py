@@ -142,6 +142,32 @@ def request_meta(req: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
+_FROM_ROW: Any = object()
+
+
+def _logged_fields(
+    row: dict[str, Any], req: dict[str, Any], resp: dict[str, Any], messages: list[Message], meta: dict[str, Any], *,
+    output: Any, ts: Any, tokens_in: Any, tokens_out: Any,
+    model: Any = _FROM_ROW, latency_ms: Any = _FROM_ROW, cost_usd: Any = _FROM_ROW,
+) -> Fields:
+    """:func:`fields` for a logged request and response; what is not given is read as every
+    such log holds it: the model from the response, else the request; latency, cost,
+    feedback and labels from the row."""
+    return fields(
+        messages,
+        output=output,
+        ts=ts,
+        model=(resp.get("model") or req.get("model")) if model is _FROM_ROW else model,
+        latency_ms=pick(row, "latency_ms", "duration_ms") if latency_ms is _FROM_ROW else latency_ms,
+        tokens_in=tokens_in,
+        tokens_out=tokens_out,
+        cost_usd=row.get("cost_usd") if cost_usd is _FROM_ROW else cost_usd,
+        metadata=meta,
+        feedback_value=row.get("feedback"),
+        labels=row.get("labels"),
+    )
+
+
 def _split(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     req, resp = row.get("request"), row.get("response")
     return unwrap(req) if isinstance(req, dict) else row, unwrap(resp) if isinstance(resp, dict) else row
@@ -207,18 +233,14 @@ def normalise_openai(row: Any) -> Fields:
         meta["finish_reason"] = choices[0]["finish_reason"]
     if resp is not row and resp.get("id"):
         meta.setdefault("response_id", resp["id"])
-    return fields(
-        messages,
+    return _logged_fields(
+        row, req, resp, messages, meta,
         output=output,
         ts=pick(row, "ts", "timestamp", "created_at", "startTime", "start_time") or resp.get("created"),
-        model=resp.get("model") or req.get("model"),
         latency_ms=pick(row, "latency_ms", "duration_ms") or _span_ms(row),
         tokens_in=usage.get("prompt_tokens", usage.get("input_tokens")),
         tokens_out=usage.get("completion_tokens", usage.get("output_tokens")),
         cost_usd=pick(row, "cost_usd", "response_cost"),
-        metadata=meta,
-        feedback_value=row.get("feedback"),
-        labels=row.get("labels"),
     )
 
 
@@ -255,18 +277,12 @@ def normalise_anthropic(row: Any) -> Fields:
     meta.update(request_meta(req))
     if resp.get("stop_reason"):
         meta["finish_reason"] = resp["stop_reason"]
-    return fields(
-        messages,
+    return _logged_fields(
+        row, req, resp, messages, meta,
         output=output,
         ts=pick(row, "ts", "timestamp", "created_at"),
-        model=resp.get("model") or req.get("model"),
-        latency_ms=pick(row, "latency_ms", "duration_ms"),
         tokens_in=usage.get("input_tokens"),
         tokens_out=usage.get("output_tokens"),
-        cost_usd=row.get("cost_usd"),
-        metadata=meta,
-        feedback_value=row.get("feedback"),
-        labels=row.get("labels"),
     )
 
 
@@ -378,18 +394,12 @@ def normalise_responses(row: Any) -> Fields:
         meta["finish_reason"] = reason or resp["status"]
     if resp.get("id") is not None:
         meta.setdefault("source_id", resp["id"])
-    return fields(
-        messages,
+    return _logged_fields(
+        row, req, resp, messages, meta,
         output=output,
         ts=pick(row, "ts", "timestamp") or resp.get("created_at"),
-        model=resp.get("model") or req.get("model"),
-        latency_ms=pick(row, "latency_ms", "duration_ms"),
         tokens_in=usage.get("input_tokens"),
         tokens_out=usage.get("output_tokens"),
-        cost_usd=row.get("cost_usd"),
-        metadata=meta,
-        feedback_value=row.get("feedback"),
-        labels=row.get("labels"),
     )
 
 
@@ -496,18 +506,13 @@ def normalise_gemini(row: Any) -> Fields:
         meta["n_choices"] = len(candidates)
     if resp.get("responseId"):
         meta.setdefault("response_id", resp["responseId"])
-    return fields(
-        messages,
+    return _logged_fields(
+        row, req, resp, messages, meta,
         output=output,
         ts=pick(row, "ts", "timestamp") or resp.get("createTime"),
         model=resp.get("modelVersion") or req.get("model") or row.get("model"),
-        latency_ms=pick(row, "latency_ms", "duration_ms"),
         tokens_in=usage.get("promptTokenCount"),
         tokens_out=usage.get("candidatesTokenCount"),
-        cost_usd=row.get("cost_usd"),
-        metadata=meta,
-        feedback_value=row.get("feedback"),
-        labels=row.get("labels"),
     )
 
 
