@@ -66,6 +66,56 @@ def test_otel_genai_spans_three_styles_and_non_llm_spans_skipped(project, fixtur
     assert "no prompt" in quar[0]["reason"]
 
 
+def test_vercel_ai_sdk_spans_each_provider_call_once(project, fixtures):
+    s = ingest(project, [str(fixtures / "vercel-ai-sdk.json")])
+    # the generateText span around two steps, the tool execution and the embedding are skipped
+    assert (s.kept, s.skipped, s.quarantined) == (4, 3, 1)
+    recs, quar = stored(project)
+    step1, step2 = sorted((r for r in recs if r["meta"].get("ai.telemetry.functionId") == "order-status"), key=lambda r: r["ts"])
+    assert step1["messages"][0] == {"role": "system", "content": "You answer questions about orders. Use getOrder."}
+    user = step1["messages"][1]["content"]
+    assert user.startswith("Where is my order A-1042? Mail me at <EMAIL_") and user.endswith("\n[image]")
+    assert step1["output"] == '[tool_call getOrder {"id":"A-1042"}]'
+    assert (step1["model"], step1["tokens_in"], step1["tokens_out"], step1["latency_ms"]) == ("gpt-4o-mini-2024-07-18", 150, 14, 900.0)
+    assert step1["meta"]["locale"] == "de-DE" and step1["meta"]["plan"] == "pro"  # experimental_telemetry.metadata
+    assert step1["meta"]["tools"][0]["name"] == "getOrder" and "ai.prompt.messages" not in step1["meta"]
+    assert [m["content"] for m in step2["messages"][2:]] == ['[tool_call getOrder {"id":"A-1042"}]', '{"status":"shipped"}']
+    assert step2["output"] == "Your order A-1042 shipped yesterday."
+    v4 = _by_user(recs, "Cancel order A-7")  # the spellings before v5: args, result, promptTokens
+    assert v4["messages"][1]["content"] == 'Checking.\n[tool_call cancel {"id":"A-7"}]' and v4["messages"][2]["content"] == "cancelled"
+    assert (v4["model"], v4["tokens_in"], v4["tokens_out"], v4["output"]) == ("claude-haiku-4-5", 80, 9, "Order A-7 is cancelled.")
+    obj = _by_user(recs, "Classify")
+    assert json.loads(obj["output"]) == {"category": "damage", "urgent": True}
+    assert "recordInputs" in quar[0]["reason"] and quar[0]["reason"].startswith("span 8: ")
+    assert '"spanId":"e000000000000001"' in quar[0]["raw"] and "resourceSpans" not in quar[0]["raw"]  # the span, not the export
+
+
+def test_spans_one_a_line_skip_what_is_no_model_call(project, tmp_path):
+    f = tmp_path / "spans.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in [
+        {"traceId": "t1", "spanId": "s1", "name": "GET /api", "attributes": {"http.method": "GET"}},
+        {"traceId": "t1", "spanId": "s2", "name": "chat", "startTimeUnixNano": "1793520000000000000",
+         "attributes": {"gen_ai.operation.name": "chat", "gen_ai.request.model": "m",
+                        "gen_ai.input.messages": json.dumps([{"role": "user", "content": "hi"}])}},
+        {"traceId": "t1", "spanId": "s3", "name": "ai.toolCall", "attributes": {"ai.operationId": "ai.toolCall"}},
+    ]) + "\n")
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.skipped, s.quarantined) == (1, 2, 0)
+
+
+def test_generic_rows_with_ai_sdk_message_parts(project, tmp_path):
+    f = tmp_path / "app.jsonl"
+    f.write_text(json.dumps({"messages": [
+        {"role": "user", "content": [{"type": "text", "text": "Stock of boots?"}]},
+        {"role": "assistant", "content": [{"type": "reasoning", "text": "look it up"}, {"type": "tool-call", "toolCallId": "1", "toolName": "stock", "input": {"sku": "B2"}}]},
+        {"role": "tool", "content": [{"type": "tool-result", "toolCallId": "1", "toolName": "stock", "output": {"type": "content", "value": [{"type": "text", "text": "4 left"}]}}]},
+        {"role": "tool", "content": [{"type": "tool-result", "toolCallId": "2", "toolName": "stock", "output": {"type": "error-text", "value": "timeout"}}]},
+    ], "output": "4 pairs left."}) + "\n")
+    assert ingest(project, [str(f)]).kept == 1
+    (r,), _ = stored(project)
+    assert [m["content"] for m in r["messages"][1:]] == ['[tool_call stock {"sku":"B2"}]', "4 left", "timeout"]
+
+
 def test_langfuse_observations_and_traces(project, fixtures):
     s = ingest(project, [str(fixtures / "langfuse-observations.json"), str(fixtures / "langfuse-traces.jsonl")])
     assert (s.kept, s.skipped) == (3, 1)

@@ -89,6 +89,22 @@ def tool_call_text(name: Any, arguments: Any) -> str:
     return f"[tool_call {name} {args}]"
 
 
+def _tool_result_text(result: Any, where: str) -> str:
+    """A Vercel AI SDK tool result: any JSON value up to v4, ``{type, value}`` since v5
+    (``text``, ``json``, ``error-text``, ``error-json``, or ``content``: a list of parts)."""
+    if isinstance(result, dict) and "value" in result and result.get("type") in _TOOL_OUTPUTS:
+        result = result["value"]
+        if isinstance(result, list):
+            return content_text(result, where)
+    if result is None:
+        return ""
+    return result if isinstance(result, str) else dumps(result)
+
+
+_TOOL_OUTPUTS = ("text", "json", "error-text", "error-json", "content")
+_THOUGHTS = ("thinking", "reasoning", "redacted_thinking", "redacted-reasoning")
+
+
 def content_text(content: Any, where: str) -> str:
     """Text of a message's content: a string, or a list of parts (text kept, media as placeholders)."""
     if content is None:
@@ -107,6 +123,8 @@ def content_text(content: Any, where: str) -> str:
         if not isinstance(part, dict):
             raise RowError(f"{where}: content part must be an object, got {type(part).__name__}")
         kind = part.get("type", "text")
+        if kind in _THOUGHTS:  # the model's reasoning is no part of the conversation
+            continue
         if kind in ("text", "input_text", "output_text") or (kind not in _PLACEHOLDERS and isinstance(part.get("text"), str)):
             out.append(str(part.get("text", part.get("content", ""))))
         elif kind in _PLACEHOLDERS:
@@ -115,8 +133,10 @@ def content_text(content: Any, where: str) -> str:
             out.append(tool_call_text(part.get("name"), part.get("input", part.get("arguments"))))
         elif kind in ("tool_result", "tool_call_response", "function_call_output"):
             out.append(content_text(part.get("content", part.get("response", part.get("output"))), where))
-        elif kind in ("thinking", "reasoning", "redacted_thinking"):
-            continue
+        elif kind == "tool-call":  # the Vercel AI SDK's parts: ``args`` up to v4, ``input`` since v5
+            out.append(tool_call_text(part.get("toolName"), part.get("input", part.get("args"))))
+        elif kind == "tool-result":
+            out.append(_tool_result_text(part.get("output", part.get("result")), where))
         elif kind == "message" and "content" in part:  # an output item of the Responses API
             out.append(content_text(part["content"], where))
         elif kind == "refusal":

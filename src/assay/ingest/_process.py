@@ -235,7 +235,8 @@ class Processor:
                         f = shape.normalise(item)
                     except RowError as exc:
                         prefix = f"span {n_items}: " if shape.explode and isinstance(row, dict) and "resourceSpans" in row else ""
-                        self._quarantine(out, pos, prefix + str(exc), row, scrubber, now)
+                        # the raw text kept is the item's (the span), not the whole export's
+                        self._quarantine(out, pos, prefix + str(exc), item, scrubber, now)
                         continue
                     out.good.append(self._store_row(f, scrubber, now_text))
             except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from assay.ingest._normalise import RowError, chat_messages, content_text, fields, message, parse_ts
+from assay.ingest._normalise import RowError, chat_messages, content_text, dumps, fields, message, parse_ts, tool_call_text
 from assay.ingest._shapes import Fields, extra_meta, pick, shape
 from assay.records import Message
 
@@ -67,9 +67,17 @@ def otel_attrs(attrs: Any) -> dict[str, Any]:
 
 
 _CHAT_OPS = {"chat", "text_completion", "generate_content", "completion"}
+_AI_SDK_CALLS = (".doGenerate", ".doStream")
+"""``ai.operationId`` of the Vercel AI SDK's spans that are one call to the model
+(``ai.generateText.doGenerate``, ``ai.streamObject.doStream``, ...). The spans around them
+(``ai.generateText``, which may hold several steps, and ``ai.toolCall``) are skipped, so
+a call is not counted twice."""
 
 
 def _is_genai(attrs: dict[str, Any]) -> bool:
+    ai_op = attrs.get("ai.operationId")
+    if isinstance(ai_op, str):  # the Vercel AI SDK: only its provider calls are model calls
+        return ai_op.endswith(_AI_SDK_CALLS)
     op = attrs.get("gen_ai.operation.name")
     if op is not None:
         return op in _CHAT_OPS
@@ -80,7 +88,10 @@ def explode_otel(row: Any) -> Iterator[Any]:
     """An OTLP export (``{resourceSpans: [...]}``) -> one row per span, with the resource
     attributes attached; spans that are not model calls yield ``SKIP``."""
     if not isinstance(row, dict) or "resourceSpans" not in row:
-        yield row
+        # one span a row: a span that is no model call is skipped, as inside an export (a row
+        # that is no span at all goes on, to be quarantined)
+        is_span = isinstance(row, dict) and "spanId" in row and "traceId" in row
+        yield SKIP if is_span and not _is_genai(otel_attrs(row.get("attributes"))) else row
         return
     for rs in row.get("resourceSpans") or []:
         resource = otel_attrs((rs.get("resource") or {}).get("attributes"))
@@ -162,23 +173,70 @@ def normalise_otel(span: Any) -> Fields:
         ev_msgs, ev_out = _otel_event_messages([e for e in span.get("events") or [] if isinstance(e, dict)])
         msgs = msgs or ev_msgs
         output = output if output is not None else ev_out
+    ai_sdk = isinstance(a.get("ai.operationId"), str)
+    if ai_sdk and not msgs and a.get("ai.prompt.messages") is not None:
+        msgs = chat_messages(_maybe_json(a["ai.prompt.messages"]), "ai.prompt.messages")
+    if ai_sdk and output is None:
+        output = _ai_sdk_output(a)
     if not msgs:
+        if ai_sdk:
+            raise RowError("Vercel AI SDK span without its prompt (ai.prompt.messages): the app records it unless "
+                           "experimental_telemetry sets recordInputs: false")
         raise RowError("span has gen_ai attributes but no prompt: no gen_ai.input.messages, gen_ai.prompt.* or message events")
-    meta = {k: v for k, v in a.items() if not k.startswith(("gen_ai.prompt.", "gen_ai.completion.", "gen_ai.input.messages",
-                                                           "gen_ai.output.messages", "gen_ai.system_instructions", "gen_ai.usage."))}
+    meta = {k: v for k, v in a.items() if not k.startswith(_NOT_META)}
+    if ai_sdk:
+        for k in [k for k in meta if k.startswith(_AI_SDK_OWN)]:
+            del meta[k]
+        for k, v in a.items():  # the app's own metadata (experimental_telemetry.metadata) under its own names
+            if k.startswith(_AI_SDK_METADATA):
+                meta.setdefault(k[len(_AI_SDK_METADATA):], v)
+        tools = a.get("ai.prompt.tools")
+        if tools:
+            meta["tools"] = [_maybe_json(t) for t in tools] if isinstance(tools, list) else _maybe_json(tools)
     meta.update({k: v for k, v in (span.get("_resource") or {}).items()})
     meta.update({"trace_id": span.get("traceId"), "span_id": span.get("spanId"), "span_name": span.get("name")})
     return fields(
         msgs,
         output=output,
         ts=span.get("startTimeUnixNano"),
-        model=a.get("gen_ai.response.model") or a.get("gen_ai.request.model"),
+        model=pick(a, "gen_ai.response.model", "gen_ai.request.model", "ai.response.model", "ai.model.id"),
         latency_ms=_latency(span.get("startTimeUnixNano"), span.get("endTimeUnixNano")),
-        tokens_in=pick(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
-        tokens_out=pick(a, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"),
+        tokens_in=pick(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "ai.usage.inputTokens", "ai.usage.promptTokens"),
+        tokens_out=pick(a, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "ai.usage.outputTokens",
+                        "ai.usage.completionTokens"),
         cost_usd=a.get("gen_ai.usage.cost"),
         metadata=meta,
     )
+
+
+_NOT_META = ("gen_ai.prompt.", "gen_ai.completion.", "gen_ai.input.messages", "gen_ai.output.messages",
+             "gen_ai.system_instructions", "gen_ai.usage.")
+_AI_SDK_OWN = ("ai.prompt.messages", "ai.prompt.tools", "ai.response.text", "ai.response.toolCalls", "ai.response.object", "ai.result.", "ai.usage.",
+               "ai.telemetry.metadata.")
+"""What a Vercel AI SDK span holds that becomes the record's own fields (the prompt, the
+answer, the token counts; the tools become ``tools``), so it is not kept as metadata too."""
+_AI_SDK_METADATA = "ai.telemetry.metadata."
+
+
+def _ai_sdk_output(a: dict[str, Any]) -> str | None:
+    """The answer of a Vercel AI SDK call: its text, the object it generated (JSON text),
+    and its tool calls; ``ai.result.*`` in SDK versions before 4."""
+    text = pick(a, "ai.response.text", "ai.result.text")
+    obj = pick(a, "ai.response.object", "ai.result.object")
+    calls = _maybe_json(pick(a, "ai.response.toolCalls", "ai.result.toolCalls"))
+    if text is None and obj is None and calls is None:
+        return None
+    parts = [text if isinstance(text, str) else dumps(text)] if text is not None else []
+    if obj is not None:
+        parts.append(obj if isinstance(obj, str) else dumps(obj))
+    if isinstance(calls, list):
+        for i, call in enumerate(calls):
+            if not isinstance(call, dict):
+                raise RowError(f"ai.response.toolCalls.{i}: expected an object, got {type(call).__name__}")
+            parts.append(tool_call_text(call.get("toolName"), call.get("input", call.get("args"))))
+    elif calls is not None:
+        raise RowError(f"ai.response.toolCalls: expected a JSON list, got {type(calls).__name__}")
+    return "\n".join(p for p in parts if p)
 
 
 # ---------------------------------------------------------------- Langfuse
