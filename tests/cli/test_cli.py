@@ -62,3 +62,20 @@ def test_version_says_whether_ingest_runs_compiled(cli):
     assert f"ingest core: {n} of {len(status)} modules compiled" in out
     for name, how in status.items():  # what runs as source is named, with why
         assert (f"{name}: {how}" in out) == (how != "compiled")
+
+
+def test_rows_of_no_known_shape_get_a_map_hint_that_works(tmp_path, cli):
+    code, _, _ = cli(["init", str(tmp_path / "p")])
+    p = str(tmp_path / "p")
+    log = tmp_path / "chat.jsonl"
+    log.write_text("".join(json.dumps({"id": i, "userQuestion": f"where is parcel {i}", "botAnswer": "on its way",
+                                       "createdAt": "2026-11-01T10:00:00Z"}) + "\n" for i in range(3)))
+    code, out, _ = cli(["ingest", str(log), "-p", p])
+    assert code == 1 and "quarantined 3 rows" in out
+    hint = " ".join(out.split())  # the console folds long lines
+    assert "--map input=userQuestion,output=botAnswer,ts=createdAt" in hint
+    code, out, _ = cli(["ingest", str(log), "-p", p, "--json", "--map", "input=userQuestion,output=botAnswer,ts=createdAt"])
+    doc = json.loads(out)
+    assert code == 0 and (doc["kept"], doc["quarantined"], doc["hints"]) == (3, 0, {})
+    code, out, _ = cli(["records", "stats", "-p", p])
+    assert "3 records, 0 quarantined rows" in out  # the mapped ingest replaced the file's quarantine entries

@@ -423,3 +423,21 @@ def test_decode_cell_runs_nothing():
     assert decode_cell("{'a': (1, 2), 'b': {1, 2}}") == {"a": [1, 2], "b": "{1, 2}"}
     for text in ("__import__('os').system('true')", "{'a': print('x')}", "[x for x in ()]", "{'a': 1"):
         assert decode_cell(text) == text
+
+
+@pytest.mark.parametrize("row,hint", [
+    ({"userQuestion": "q?", "botAnswer": "a", "createdAt": "2026-11-01", "n": 1}, "--map input=userQuestion,output=botAnswer,ts=createdAt"),
+    ({"q": "hello", "a": "hi", "when": 1793520000}, "--map input=q,output=a,ts=when"),
+    ({"req": {"question": "q?", "lang": "en"}, "res": {"reply": "a"}}, "--map input=req.question,output=res.reply"),
+    ({"payload": {"x": 1}, "n": 2}, "--map input=<field>"),
+])
+def test_mapping_hint_guesses_fields_from_their_names(row, hint):
+    from assay.ingest._shapes import mapping_hint
+
+    assert hint in mapping_hint(row)
+
+
+def test_no_mapping_hint_for_rows_a_shape_reads():
+    from assay.ingest._shapes import mapping_hint
+
+    assert mapping_hint({"messages": [], "x": 1}) is None and mapping_hint({"input": "hi"}) is None and mapping_hint([1]) is None

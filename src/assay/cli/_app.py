@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
+from rich.markup import escape
 from rich.text import Text
 
 import assay
@@ -130,6 +131,8 @@ def ingest(
     )
     if summary.quarantined:
         out.print("  see them with: assay records quarantine --show 20")
+    for f, hint in summary.hints.items():
+        out.print(f"[yellow]hint[/]: {Path(f).name}: {escape(hint)}")
     if summary.quarantined and not summary.kept and not summary.duplicates:
         raise typer.Exit(1)
 

@@ -24,7 +24,7 @@ from assay.ingest._formats import _JSON_SUFFIXES, _BadRow, _strip_compression, d
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
 from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_range, store_rows, write_rows
-from assay.ingest._shapes import detect_shape, get_shape, parse_mapping, shapes
+from assay.ingest._shapes import detect_shape, get_shape, mapping_hint, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
 from assay.store._schema import ingest_parts, ingests, quarantine
@@ -72,6 +72,9 @@ class IngestSummary:
     continued: dict[str, int] = field(default_factory=dict)
     """Files an interrupted ingest with workers had partly stored: the rows (for plain
     JSONL, lines) of the parts it stored, which were not processed again."""
+    hints: dict[str, str] = field(default_factory=dict)
+    """Files whose first row no log shape claims and that has no field the generic shape
+    reads: what ``--map`` could say, guessed from the row's field names."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +91,7 @@ class IngestSummary:
             "unchanged": self.unchanged,
             "resumed": self.resumed,
             "continued": self.continued,
+            "hints": self.hints,
         }
 
 
@@ -316,13 +320,17 @@ def _chunks(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[i
         yield chunk
 
 
-def _resolve_shape(path: Path, rows: Iterator[tuple[int, Any]], shape_name: str) -> tuple[str, Iterator[tuple[int, Any]]]:
-    """Detect the row shape from the first row that decodes to an object."""
+def _resolve_shape(
+    path: Path, rows: Iterator[tuple[int, Any]], shape_name: str,
+) -> tuple[str, Iterator[tuple[int, Any]], str | None]:
+    """Detect the row shape from the first row that decodes to an object; with it, a hint
+    for ``--map`` when no shape claims that row and it has no field the generic shape reads."""
     if shape_name != "auto":
         get_shape(shape_name)
-        return shape_name, rows
+        return shape_name, rows, None
     head: list[tuple[int, Any]] = []
     found = "generic"
+    hint = None
     for pos, payload in rows:
         head.append((pos, payload))
         if isinstance(payload, _BadRow):
@@ -335,10 +343,12 @@ def _resolve_shape(path: Path, rows: Iterator[tuple[int, Any]], shape_name: str)
             break
         if isinstance(obj, dict):
             found = detect_shape(obj, file=str(path), line=pos).name
+            if found == "generic":
+                hint = mapping_hint(obj)
             break
         if len(head) >= 50:
             break
-    return found, itertools.chain(head, rows)
+    return found, itertools.chain(head, rows), hint
 
 
 def _run_file(
@@ -696,7 +706,9 @@ def ingest(
                 if mapping_d:
                     sname = "map"
                 else:
-                    sname, rows = _resolve_shape(path, rows, shape_name)
+                    sname, rows, hint = _resolve_shape(path, rows, shape_name)
+                    if hint is not None:
+                        summary.hints[str(path)] = hint
                 fmt_name = f"{ff}:{sname}"
                 by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd"))
                 ranged = pool is not None and by_bytes

@@ -8,6 +8,7 @@ a user's dotted-path mapping. Built-ins register through :func:`shape`, like use
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +89,53 @@ def detect_shape(row: Any, *, file: str, line: int) -> Shape:
 
 
 shape("generic", detect=lambda row: any(k in row for k in ("messages", "input", "prompt")))(normalise)
+
+
+_INPUT_WORDS = ("question", "query", "prompt", "input", "request", "utterance", "instruction", "user", "message", "text", "q")
+_OUTPUT_WORDS = ("answer", "response", "reply", "completion", "output", "result", "generated", "assistant", "bot", "a")
+_TS_WORDS = ("timestamp", "time", "date", "created", "when", "ts", "at")
+
+
+def _words(key: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", key).lower()) if w]
+
+
+def mapping_hint(row: Any) -> str | None:
+    """For a row that no shape claims and that has none of ``messages``/``input``/``prompt``:
+    what ``--map`` could say, guessed from its field names (``q`` -> input, ``answer`` ->
+    output, ``created_at`` -> ts), one level into nested objects. ``None`` for any other row."""
+    if not isinstance(row, dict) or any(k in row for k in ("messages", "input", "prompt")):
+        return None
+    fields: list[tuple[str, Any]] = []
+    for k, v in row.items():
+        fields.append((str(k), v))
+        if isinstance(v, dict):
+            fields.extend((f"{k}.{k2}", v2) for k2, v2 in v.items())
+
+    def find(words: tuple[str, ...], ok: Callable[[Any], bool], taken: set[str]) -> str | None:
+        for word in words:  # in the order of the words: "question" before "text"
+            for path, value in fields:
+                if path not in taken and ok(value) and word in _words(path.rsplit(".", 1)[-1]):
+                    return path
+        return None
+
+    def texty(v: Any) -> bool:
+        return isinstance(v, str) or (isinstance(v, list) and bool(v))
+
+    taken: set[str] = set()
+    guess: list[str] = []
+    for name, words, ok in (("input", _INPUT_WORDS, texty), ("output", _OUTPUT_WORDS, lambda v: isinstance(v, str)),
+                            ("ts", _TS_WORDS, lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool))):
+        path = find(words, ok, taken)
+        if path is not None:
+            taken.add(path)
+            guess.append(f"{name}={path}")
+    keys = ", ".join(list(map(str, row))[:12]) + (", ..." if len(row) > 12 else "")
+    if not any(g.startswith("input=") for g in guess):
+        return (f"no known log shape, and no messages, input or prompt field (the rows have {keys}): "
+                f"say which field holds the user's input with --map, e.g. --map input=<field>,output=<field>")
+    return (f"no known log shape, and no messages, input or prompt field (the rows have {keys}): "
+            f"say which field is which with --map, e.g. --map {','.join(guess)}")
 
 
 # ---------------------------------------------------------------- helpers shared by shapes

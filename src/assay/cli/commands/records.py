@@ -27,7 +27,8 @@ def stats(
     if json_out:
         emit_json(s.to_json())
         return
-    out.print(f"[bold]{s.total}[/] records, [bold]{s.quarantined}[/] quarantined rows")
+    out.print(f"[bold]{s.total:,}[/] record{'' if s.total == 1 else 's'}, "
+              f"[bold]{s.quarantined:,}[/] quarantined row{'' if s.quarantined == 1 else 's'}")
     for title, counts in (("source", s.by_source), ("day", s.by_day), ("model", s.by_model), ("quarantined file", s.quarantined_by_file)):
         if not counts:
             continue
