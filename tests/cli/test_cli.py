@@ -79,3 +79,22 @@ def test_rows_of_no_known_shape_get_a_map_hint_that_works(tmp_path, cli):
     assert code == 0 and (doc["kept"], doc["quarantined"], doc["hints"]) == (3, 0, {})
     code, out, _ = cli(["records", "stats", "-p", p])
     assert "3 records, 0 quarantined rows" in out  # the mapped ingest replaced the file's quarantine entries
+
+
+def test_records_delete_asks_for_yes_and_ingest_replace(tmp_path, cli):
+    cli(["init", str(tmp_path / "p")])
+    p = str(tmp_path / "p")
+    log = tmp_path / "chat.jsonl"
+    log.write_text("".join(json.dumps({"q": f"question {i}", "a": f"answer {i}"}) + "\n" for i in range(4)))
+    cli(["ingest", str(log), "-p", p, "--map", "input=q"])
+    code, out, _ = cli(["ingest", str(log), "-p", p, "--map", "input=q,output=a", "--replace"])
+    assert code == 0 and "deleted the 4 records earlier ingests stored" in " ".join(out.split())
+    code, out, _ = cli(["records", "delete", str(log), "-p", p, "--dry-run"])
+    assert code == 0 and "would delete 4 records and 0 quarantined rows of 1 file" in out
+    code, _, err = cli(["records", "delete", str(log), "-p", p])  # not at a terminal: no question, no deletion
+    assert code == 1 and "--yes" in err
+    code, out, _ = cli(["records", "delete", str(log), "-p", p, "--yes", "--json"])
+    doc = json.loads(out)
+    assert code == 0 and doc["schema"] == "assay.records.delete/v1" and (doc["records"], doc["files"]) == (4, [str(log)])
+    code, out, _ = cli(["records", "stats", "-p", p])
+    assert "0 records" in out

@@ -91,6 +91,10 @@ def ingest(
     force: Annotated[
         bool, typer.Option("--force", help="read files again even if their content was ingested already")
     ] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="delete what earlier ingests of these files stored, then read them again "
+                           "(a wrong --map or --format)")
+    ] = False,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
@@ -105,10 +109,15 @@ def ingest(
         workers=workers,
         progress=rich_progress,
         force=force,
+        replace=replace,
     )
     if json_out:
         emit_json(summary.to_json())
         return
+    if summary.replaced:
+        n = len(summary.replaced)
+        out.print(f"replaced {n} file{'s' if n > 1 else ''}: deleted the {_n(sum(summary.replaced.values()), 'record')} "
+                  f"earlier ingests stored from {'them' if n > 1 else 'it'}, with {'their' if n > 1 else 'its'} quarantine entries")
     if summary.unchanged:
         n = len(summary.unchanged)
         names = ", ".join(Path(f).name for f in summary.unchanged[:3]) + (", ..." if n > 3 else "")

@@ -1,6 +1,7 @@
 """Ingest production logs: file formats, row shapes, normalisation, PII scrubbing, quarantine."""
 
 from assay.ingest import _traces  # noqa: F401  (registers the trace-export shapes)
+from assay.ingest._delete import DeleteSummary, delete_files
 from assay.ingest._formats import detect_format, reader, readers
 from assay.ingest._ingest import IngestSummary, ingest
 from assay.ingest._pii import Scrubber, ScrubSettings, strip_pseudonyms
@@ -8,11 +9,13 @@ from assay.ingest._shapes import detect_shape, parse_mapping, shape, shapes
 from assay.ingest._stats import QuarantinedRow, RecordStats, quarantined_rows, record_stats
 
 __all__ = [
+    "DeleteSummary",
     "IngestSummary",
     "QuarantinedRow",
     "RecordStats",
     "ScrubSettings",
     "Scrubber",
+    "delete_files",
     "detect_format",
     "detect_shape",
     "ingest",

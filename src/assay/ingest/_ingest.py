@@ -20,6 +20,7 @@ from sqlalchemy import delete, insert, select, update
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
+from assay.ingest._delete import forget
 from assay.ingest._formats import _JSON_SUFFIXES, _BadRow, _strip_compression, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
@@ -72,6 +73,9 @@ class IngestSummary:
     continued: dict[str, int] = field(default_factory=dict)
     """Files an interrupted ingest with workers had partly stored: the rows (for plain
     JSONL, lines) of the parts it stored, which were not processed again."""
+    replaced: dict[str, int] = field(default_factory=dict)
+    """With ``replace``: the files whose earlier ingests were deleted first, and how many
+    records those had stored."""
     hints: dict[str, str] = field(default_factory=dict)
     """Files whose first row no log shape claims and that has no field the generic shape
     reads: what ``--map`` could say, guessed from the row's field names."""
@@ -91,6 +95,7 @@ class IngestSummary:
             "unchanged": self.unchanged,
             "resumed": self.resumed,
             "continued": self.continued,
+            "replaced": self.replaced,
             "hints": self.hints,
         }
 
@@ -645,6 +650,7 @@ def ingest(
     progress: ProgressFactory = no_progress,
     store: Store | None = None,
     force: bool = False,
+    replace: bool = False,
 ) -> IngestSummary:
     """Ingest log files into the project's store.
 
@@ -669,6 +675,9 @@ def ingest(
     A file whose content an earlier finished ingest read already (same bytes, source,
     format and mapping) is not read again: it is listed in ``unchanged``, as everything in
     it is stored. ``force=True`` reads it anyway (its records then count as duplicates).
+    ``replace=True`` first deletes what earlier ingests of each file stored (records,
+    quarantined rows, history; see :func:`assay.ingest.delete_files`) and reads it again:
+    for a file ingested with the wrong mapping or shape, or by an older normalisation.
     """
     project = as_project(project)
     jobs: list[tuple[str, str, list[Path], Any]] = []
@@ -713,7 +722,13 @@ def ingest(
                 by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd"))
                 ranged = pool is not None and by_bytes
                 by_rows = pool is not None and ff == "parquet" and get_reader("parquet") is read_parquet
-                plan = _plan_read(store, path, src_name, fmt_name, mapping_d, by_bytes=by_bytes, ranged=ranged, force=force)
+                if replace:
+                    with store.write() as conn:
+                        gone = forget(conn, [str(path)])
+                    if gone.records or gone.quarantined or gone.ingests:
+                        summary.replaced[str(path)] = gone.records
+                plan = _plan_read(store, path, src_name, fmt_name, mapping_d, by_bytes=by_bytes, ranged=ranged,
+                                  force=force or replace)
                 if plan.unchanged:
                     summary.unchanged.append(str(path))
                     continue
@@ -732,7 +747,7 @@ def ingest(
                         )
                     ).inserted_primary_key[0]
                 before = (summary.kept, summary.duplicates, summary.quarantined)
-                proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings)
+                proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings, ingest_id)
                 total = float(path.stat().st_size - start) if by_bytes else float(_parquet_meta(path).num_rows) if by_rows else None
 
                 def size_of(p: Any) -> float:

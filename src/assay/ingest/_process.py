@@ -28,7 +28,7 @@ UNFINISHED = "the file's last line has no line break: it may still be being writ
 
 RECORD_COLUMNS = (
     "id", "source", "ts", "model", "messages", "output", "latency_ms", "tokens_in", "tokens_out", "cost_usd",
-    "meta", "feedback", "labels", "ingested_at",
+    "meta", "feedback", "labels", "ingested_at", "ingest_id",
 )
 """The order of a store-ready record row. JSON columns are already serialised text, and
 timestamps are UTC text (``YYYY-MM-DD HH:MM:SS.ffffff``), so the writer only binds them."""
@@ -151,6 +151,8 @@ class Processor:
     mapping: dict[str, str] | None
     scrub: bool
     scrub_settings: ScrubSettings | None = None
+    ingest_id: int | None = None
+    """The ``ingests`` row of this file's ingest, stored with each record (its provenance)."""
     _shape: Shape | None = field(default=None, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
     _hmac: _Hmac | None = field(default=None, init=False, repr=False)
@@ -294,7 +296,7 @@ class Processor:
             rid, self.source, ts_text, f["model"], msgs_json.decode(), output, f["latency_ms"],
             f["tokens_in"], f["tokens_out"], f["cost_usd"], meta_json.decode(),
             "null" if fb is None else json_text(fb), "null" if f["labels"] is None else json_text(f["labels"]),
-            now_text,
+            now_text, self.ingest_id,
         )
 
 
@@ -304,7 +306,8 @@ _WORKER_CACHE: dict[tuple[Any, ...], Processor] = {}
 def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: datetime, kind: str = "lines") -> ChunkResult:
     """``proc.process`` in a worker process, reusing one ready Processor (its compiled
     detectors and scrub cache) per file instead of rebuilding it for every chunk."""
-    key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings))
+    key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings),
+           proc.ingest_id)
     cached = _WORKER_CACHE.get(key)
     if cached is None:
         if len(_WORKER_CACHE) > 8:

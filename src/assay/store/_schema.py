@@ -41,6 +41,9 @@ records = Table(
     Column("feedback", JSON),
     Column("labels", JSON),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
+    # the ingest (``ingests.id``) that stored the record first; a record that several files
+    # hold is stored once. None for records stored before provenance was kept.
+    Column("ingest_id", Integer),
     Index("ix_records_source_ts", "source", "ts"),
 )
 

@@ -6,13 +6,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assay.cli._app import JsonOpt, ProjectOpt, app
 from assay.cli._output import emit_json, out
-from assay.ingest import quarantined_rows, record_stats
+from assay.errors import InputError
+from assay.ingest import delete_files, quarantined_rows, record_stats
 
-records_app = typer.Typer(no_args_is_help=True, help="Inspect ingested records and quarantined rows.")
+records_app = typer.Typer(no_args_is_help=True, help="Inspect ingested records and quarantined rows; delete a file's.")
 app.add_typer(records_app, name="records")
 
 
@@ -58,3 +60,43 @@ def quarantine(
         return
     for r in rows:
         out.print(f"{r.file}:{r.line}: {r.reason}", markup=False, highlight=False, soft_wrap=True)
+
+
+@records_app.command("delete")
+def delete(
+    paths: Annotated[list[str], typer.Argument(help="ingested files, globs or directories (they need not exist any more)")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask; needed when not at a terminal")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only say what would be deleted")] = False,
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+) -> None:
+    """Delete what ingest stored from these files: their records, quarantined rows and ingest history."""
+    plan = delete_files(project, paths, dry_run=True)
+    what = (f"{plan.records:,} record{'' if plan.records == 1 else 's'} and {plan.quarantined:,} quarantined "
+            f"row{'' if plan.quarantined == 1 else 's'} of {len(plan.files)} file{'' if len(plan.files) == 1 else 's'}")
+    if dry_run:
+        if json_out:
+            emit_json(plan.to_json())
+            return
+        out.print(f"would delete {what}:")
+        for f in plan.files:
+            out.print(f"  {escape(f)}", highlight=False)
+    else:
+        if not yes:
+            if json_out or not typer.get_text_stream("stdin").isatty():
+                raise InputError(f"this would delete {what}", hint="pass --yes to delete them, or --dry-run to list the files")
+            for f in plan.files:
+                out.print(f"  {escape(f)}", highlight=False)
+            if not typer.confirm(f"delete {what}?"):
+                raise typer.Exit(1)
+        done = delete_files(project, plan.files, dry_run=False)
+        if json_out:
+            emit_json(done.to_json())
+            return
+        out.print(f"deleted {done.records:,} record{'' if done.records == 1 else 's'} and {done.quarantined:,} quarantined "
+                  f"row{'' if done.quarantined == 1 else 's'} of {len(done.files)} file{'' if len(done.files) == 1 else 's'}"
+                  "; profiles made before still count them: run assay profile again")
+        plan = done
+    if plan.unattributed:
+        out.print(f"[yellow]note[/]: {plan.unattributed:,} records were stored before assay kept the file of each record, "
+                  "so they cannot be deleted by file; see docs/records.md")

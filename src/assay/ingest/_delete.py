@@ -1,0 +1,143 @@
+"""Take back what ingest stored from some files: their records, quarantined rows and
+ingest history. For a file ingested with the wrong mapping or shape, a file that should
+never have been ingested, or a deletion request that names a log file.
+
+Each record keeps the ingest that stored it first (``records.ingest_id``), so a file's
+records are found without reading the file again (it may be gone). A record that several
+files hold is stored once, under the file that brought it first: deleting that file
+deletes it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, select, union
+from sqlalchemy.engine import Connection
+
+from assay.errors import InputError
+from assay.project import Project, as_project
+from assay.store import Store
+from assay.store._schema import ingest_parts, ingests, quarantine, record_slices, records
+
+
+@dataclass
+class DeleteSummary:
+    """What :func:`delete_files` deleted (or, with ``dry_run``, would delete)."""
+
+    files: list[str] = field(default_factory=list)
+    records: int = 0
+    quarantined: int = 0
+    ingests: int = 0
+    unattributed: int = 0
+    """Records stored before assay kept each record's ingest: they cannot be told apart by
+    file, so they stay (see the docs for what to do)."""
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": "assay.records.delete/v1", **self.__dict__}
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob as ingest's arguments read it (``glob.glob(recursive=True)``): ``*`` and ``?``
+    within one path part, ``**/`` any number of folders, ``[...]`` a class."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 2:]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1:end]
+            body = body.replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def _known_files(conn: Connection) -> list[str]:
+    q = union(select(ingests.c.file), select(quarantine.c.file))
+    return sorted(r[0] for r in conn.execute(q))
+
+
+def match_files(project: Project, conn: Connection, patterns: list[str]) -> list[str]:
+    """The ingested files (as stored: ingest history or quarantine) that ``patterns`` name:
+    a file, a glob (``**`` too) or a directory, relative to the project like ingest's
+    arguments. The files need not exist any more."""
+    known = _known_files(conn)
+    chosen: list[str] = []
+    for p in patterns:
+        full = os.path.normpath(str(project.path(p)))
+        inside = full.rstrip(os.sep) + os.sep
+        rx = _glob_regex(full)
+        hits = [f for f in known if os.path.normpath(f) == full or f.startswith(inside) or rx.match(f)]
+        if not hits:
+            some = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
+            raise InputError(f"no ingested file matches {p!r}",
+                             hint=f"ingested files: {some}" if known else "nothing has been ingested into this project")
+        chosen.extend(h for h in hits if h not in chosen)
+    return chosen
+
+
+def forget(conn: Connection, files: list[str], *, dry_run: bool = False) -> DeleteSummary:
+    """Delete, in the caller's transaction, the records, quarantined rows, ingest history and
+    stored parts of ``files`` (as stored). With ``dry_run``, only count them."""
+    out = DeleteSummary(files=list(files), dry_run=dry_run)
+    if not files:
+        return out
+    mine = records.c.ingest_id.in_(select(ingests.c.id).where(ingests.c.file.in_(files)))
+    out.records = conn.execute(select(func.count()).select_from(records).where(mine)).scalar_one()
+    out.quarantined = conn.execute(select(func.count()).select_from(quarantine).where(quarantine.c.file.in_(files))).scalar_one()
+    out.ingests = conn.execute(select(func.count()).select_from(ingests).where(ingests.c.file.in_(files))).scalar_one()
+    kept_before = conn.execute(
+        select(func.coalesce(func.sum(ingests.c.n_kept), 0)).where(ingests.c.file.in_(files))
+    ).scalar_one()
+    if out.records == 0 and kept_before:
+        # the files' ingests kept records, yet none carries their ingest: stored before
+        # provenance was kept (or deleted already by another file's name)
+        out.unattributed = conn.execute(select(func.count()).select_from(records).where(records.c.ingest_id.is_(None))).scalar_one()
+    if dry_run:
+        return out
+    conn.execute(delete(record_slices).where(record_slices.c.record_id.in_(select(records.c.id).where(mine))))
+    conn.execute(delete(records).where(mine))
+    conn.execute(delete(quarantine).where(quarantine.c.file.in_(files)))
+    conn.execute(delete(ingest_parts).where(ingest_parts.c.file.in_(files)))
+    conn.execute(delete(ingests).where(ingests.c.file.in_(files)))
+    return out
+
+
+def delete_files(
+    project: str | os.PathLike[str] | Project, paths: list[str], *, dry_run: bool = False, store: Store | None = None,
+) -> DeleteSummary:
+    """Delete what ingest stored from the files ``paths`` name (see :func:`match_files`):
+    their records, quarantined rows and ingest history, in one transaction; recorded in the
+    audit log. Eval sets already drawn keep their cases (they are copies); profiles made
+    before still count the deleted records until ``assay profile`` runs again."""
+    project = as_project(project)
+    own = store is None
+    store = store or project.open_store()
+    try:
+        with (store.read() if dry_run else store.write()) as conn:
+            files = match_files(project, conn, paths)
+            summary = forget(conn, files, dry_run=dry_run)
+        if not dry_run:
+            store.audit("records.delete", files=files, records=summary.records, quarantined=summary.quarantined)
+        return summary
+    finally:
+        if own:
+            store.close()
