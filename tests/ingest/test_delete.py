@@ -43,9 +43,9 @@ def test_each_record_keeps_the_ingest_that_stored_it(project, tmp_path, workers,
     (tmp_path / "a.jsonl").write_text(_rows("a", 20))
     (tmp_path / "b.jsonl.gz").write_bytes(gzip.compress(_rows("b", 20).encode()))
     ingest(project, [str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl.gz")], workers=workers)
-    by_file = dict((f, i) for i, f in _table(project, ingests, "id", "file"))
+    by_file = {f: i for i, f in _table(project, ingests, "id", "file")}
     got = {}
-    for rid, ingest_id, msgs in _table(project, records, "id", "ingest_id", "messages"):
+    for ingest_id, msgs in _table(project, records, "ingest_id", "messages"):
         got.setdefault(ingest_id, set()).add(msgs[0]["content"].split()[0])
     assert got == {by_file[str(tmp_path / "a.jsonl")]: {"a"}, by_file[str(tmp_path / "b.jsonl.gz")]: {"b"}}
 
@@ -65,7 +65,7 @@ def test_delete_a_file_leaves_the_others(project, tmp_path):
     assert sorted(m[0]["content"] for (m,) in _table(project, records, "messages")) == [f"b question {i}" for i in (0, 2, 3, 4)]
     assert _table(project, quarantine, "file", "line") == [(str(logs / "b.jsonl"), 2)]
     assert [f for (f,) in _table(project, ingests, "file")] == [str(logs / "b.jsonl")]
-    (action, detail), = [r for r in _table(project, audit_log, "action", "detail") if r[0] == "records.delete"]
+    (detail,) = [d for a, d in _table(project, audit_log, "action", "detail") if a == "records.delete"]
     assert detail == {"files": [str(logs / "a.jsonl")], "records": 9, "quarantined": 1}
 
 
