@@ -66,7 +66,7 @@ def test_delete_a_file_leaves_the_others(project, tmp_path):
     assert _table(project, quarantine, "file", "line") == [(str(logs / "b.jsonl"), 2)]
     assert [f for (f,) in _table(project, ingests, "file")] == [str(logs / "b.jsonl")]
     (detail,) = [d for a, d in _table(project, audit_log, "action", "detail") if a == "records.delete"]
-    assert detail == {"files": [str(logs / "a.jsonl")], "records": 9, "quarantined": 1}
+    assert detail == {"files": [str(logs / "a.jsonl")], "source": None, "records": 9, "quarantined": 1}
 
 
 def test_delete_by_glob_or_directory_and_a_clear_error_when_nothing_matches(project, tmp_path):
@@ -110,3 +110,19 @@ def test_replace_drops_what_a_wrong_mapping_stored(project, tmp_path, workers):
     again = ingest(project, [str(log)], mapping="input=q,output=a", workers=workers, replace=True)
     assert (again.kept, again.replaced) == (5, {str(log): 5})
     assert len(_table(project, records, "id")) == 5
+
+
+def test_delete_a_source(project, tmp_path):
+    (tmp_path / "a.jsonl").write_text(_rows("a", 5, bad_at=0))
+    (tmp_path / "b.jsonl").write_text(_rows("b", 3))
+    ingest(project, [str(tmp_path / "a.jsonl")], source="staging")
+    ingest(project, [str(tmp_path / "b.jsonl")], source="prod")
+    plan = delete_files(project, source="staging", dry_run=True)
+    assert (plan.records, plan.quarantined, plan.files) == (4, 1, [str(tmp_path / "a.jsonl")])
+    delete_files(project, source="staging")
+    assert {s for (s,) in _table(project, records, "source")} == {"prod"} and _table(project, quarantine, "id") == []
+    with pytest.raises(InputError) as e:
+        delete_files(project, source="staging")
+    assert "no records or ingests of the source 'staging'" in str(e.value) and "prod" in e.value.hint
+    with pytest.raises(InputError):
+        delete_files(project, ["b.jsonl"], source="prod")

@@ -121,22 +121,56 @@ def forget(conn: Connection, files: list[str], *, dry_run: bool = False) -> Dele
     return out
 
 
+def forget_source(conn: Connection, source: str, *, dry_run: bool = False) -> DeleteSummary:
+    """As :func:`forget`, for everything stored under ``source``: its records (those stored
+    before provenance was kept too), quarantined rows, ingest history and the stored parts
+    of its files."""
+    files = sorted({r[0] for r in conn.execute(union(select(ingests.c.file).where(ingests.c.source == source),
+                                                     select(quarantine.c.file).where(quarantine.c.source == source)))})
+    out = DeleteSummary(files=files, dry_run=dry_run)
+    out.records = conn.execute(select(func.count()).select_from(records).where(records.c.source == source)).scalar_one()
+    out.quarantined = conn.execute(select(func.count()).select_from(quarantine).where(quarantine.c.source == source)).scalar_one()
+    out.ingests = conn.execute(select(func.count()).select_from(ingests).where(ingests.c.source == source)).scalar_one()
+    if dry_run:
+        return out
+    mine = records.c.source == source
+    conn.execute(delete(record_slices).where(record_slices.c.record_id.in_(select(records.c.id).where(mine))))
+    conn.execute(delete(records).where(mine))
+    conn.execute(delete(quarantine).where(quarantine.c.source == source))
+    conn.execute(delete(ingest_parts).where(ingest_parts.c.file.in_(files)))
+    conn.execute(delete(ingests).where(ingests.c.source == source))
+    return out
+
+
 def delete_files(
-    project: str | os.PathLike[str] | Project, paths: list[str], *, dry_run: bool = False, store: Store | None = None,
+    project: str | os.PathLike[str] | Project, paths: list[str] | None = None, *, source: str | None = None,
+    dry_run: bool = False, store: Store | None = None,
 ) -> DeleteSummary:
-    """Delete what ingest stored from the files ``paths`` name (see :func:`match_files`):
-    their records, quarantined rows and ingest history, in one transaction; recorded in the
-    audit log. Eval sets already drawn keep their cases (they are copies); profiles made
-    before still count the deleted records until ``assay profile`` runs again."""
+    """Delete what ingest stored from the files ``paths`` name (see :func:`match_files`), or
+    under the ``source``: their records, quarantined rows and ingest history, in one
+    transaction; recorded in the audit log. Eval sets already drawn keep their cases (they
+    are copies); profiles made before still count the deleted records until ``assay
+    profile`` runs again."""
+    if bool(paths) == (source is not None):
+        raise InputError("name the files to delete, or a source, not both" if paths else "name the files to delete, or a source",
+                         hint="assay records delete logs/a.jsonl, or assay records delete --source staging")
     project = as_project(project)
     own = store is None
     store = store or project.open_store()
     try:
         with (store.read() if dry_run else store.write()) as conn:
-            files = match_files(project, conn, paths)
-            summary = forget(conn, files, dry_run=dry_run)
+            if source is not None:
+                if conn.execute(select(func.count()).select_from(records).where(records.c.source == source)).scalar_one() == 0 and \
+                        conn.execute(select(func.count()).select_from(ingests).where(ingests.c.source == source)).scalar_one() == 0:
+                    known = sorted({r[0] for r in conn.execute(select(records.c.source).distinct())})
+                    raise InputError(f"no records or ingests of the source {source!r}",
+                                     hint=f"sources: {', '.join(known)}" if known else "nothing has been ingested into this project")
+                summary = forget_source(conn, source, dry_run=dry_run)
+            else:
+                summary = forget(conn, match_files(project, conn, paths or []), dry_run=dry_run)
         if not dry_run:
-            store.audit("records.delete", files=files, records=summary.records, quarantined=summary.quarantined)
+            store.audit("records.delete", files=summary.files, source=source, records=summary.records,
+                        quarantined=summary.quarantined)
         return summary
     finally:
         if own:

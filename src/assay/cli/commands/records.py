@@ -8,11 +8,14 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 from rich.table import Table
+from sqlalchemy import select
 
 from assay.cli._app import JsonOpt, ProjectOpt, app
 from assay.cli._output import emit_json, out
 from assay.errors import InputError
 from assay.ingest import delete_files, quarantined_rows, record_stats
+from assay.project import as_project
+from assay.store._schema import profiles
 
 records_app = typer.Typer(no_args_is_help=True, help="Inspect ingested records and quarantined rows; delete a file's.")
 app.add_typer(records_app, name="records")
@@ -64,14 +67,17 @@ def quarantine(
 
 @records_app.command("delete")
 def delete(
-    paths: Annotated[list[str], typer.Argument(help="ingested files, globs or directories (they need not exist any more)")],
+    paths: Annotated[
+        Optional[list[str]], typer.Argument(help="ingested files, globs or directories (they need not exist any more)")
+    ] = None,
+    source: Annotated[Optional[str], typer.Option(help="everything stored under this source instead")] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask; needed when not at a terminal")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="only say what would be deleted")] = False,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
-    """Delete what ingest stored from these files: their records, quarantined rows and ingest history."""
-    plan = delete_files(project, paths, dry_run=True)
+    """Delete what ingest stored from these files (or a source): their records, quarantined rows and ingest history."""
+    plan = delete_files(project, paths, source=source, dry_run=True)
     what = (f"{plan.records:,} record{'' if plan.records == 1 else 's'} and {plan.quarantined:,} quarantined "
             f"row{'' if plan.quarantined == 1 else 's'} of {len(plan.files)} file{'' if len(plan.files) == 1 else 's'}")
     if dry_run:
@@ -89,14 +95,25 @@ def delete(
                 out.print(f"  {escape(f)}", highlight=False)
             if not typer.confirm(f"delete {what}?"):
                 raise typer.Exit(1)
-        done = delete_files(project, plan.files, dry_run=False)
+        done = delete_files(project, None if source is not None else plan.files, source=source, dry_run=False)
         if json_out:
             emit_json(done.to_json())
             return
         out.print(f"deleted {done.records:,} record{'' if done.records == 1 else 's'} and {done.quarantined:,} quarantined "
-                  f"row{'' if done.quarantined == 1 else 's'} of {len(done.files)} file{'' if len(done.files) == 1 else 's'}"
-                  "; profiles made before still count them: run assay profile again")
+                  f"row{'' if done.quarantined == 1 else 's'} of {len(done.files)} file{'' if len(done.files) == 1 else 's'}")
+        if done.records and profiles_made(project):
+            out.print("  profiles made before still weigh traffic with them: run assay profile again")
         plan = done
     if plan.unattributed:
         out.print(f"[yellow]note[/]: {plan.unattributed:,} records were stored before assay kept the file of each record, "
                   "so they cannot be deleted by file; see docs/records.md")
+
+
+def profiles_made(project: Path) -> bool:
+    """Whether the project has a profile (whose weights a deletion makes stale)."""
+    store = as_project(project).open_store()
+    try:
+        with store.read() as conn:
+            return conn.execute(select(profiles.c.id).limit(1)).first() is not None
+    finally:
+        store.close()
