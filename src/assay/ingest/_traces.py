@@ -211,8 +211,8 @@ def normalise_otel(span: Any) -> Fields:
 
 _NOT_META = ("gen_ai.prompt.", "gen_ai.completion.", "gen_ai.input.messages", "gen_ai.output.messages",
              "gen_ai.system_instructions", "gen_ai.usage.")
-_AI_SDK_OWN = ("ai.prompt.messages", "ai.prompt.tools", "ai.response.text", "ai.response.toolCalls", "ai.response.object", "ai.result.", "ai.usage.",
-               "ai.telemetry.metadata.")
+_AI_SDK_OWN = ("ai.prompt.messages", "ai.prompt.tools", "ai.response.text", "ai.response.toolCalls", "ai.response.object",
+               "ai.result.", "ai.usage.", "ai.telemetry.metadata.")
 """What a Vercel AI SDK span holds that becomes the record's own fields (the prompt, the
 answer, the token counts; the tools become ``tools``), so it is not kept as metadata too."""
 _AI_SDK_METADATA = "ai.telemetry.metadata."
