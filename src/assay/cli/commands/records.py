@@ -10,10 +10,10 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
-from assay.cli._app import JsonOpt, ProjectOpt, app
+from assay.cli._app import JsonOpt, ProjectOpt, _n, app
 from assay.cli._output import emit_json, out
 from assay.errors import InputError
-from assay.ingest import delete_files, quarantined_rows, record_stats
+from assay.ingest import DeleteSummary, delete_files, quarantined_rows, record_stats
 from assay.project import as_project
 from assay.store._schema import profiles
 
@@ -32,8 +32,7 @@ def stats(
     if json_out:
         emit_json(s.to_json())
         return
-    out.print(f"[bold]{s.total:,}[/] record{'' if s.total == 1 else 's'}, "
-              f"[bold]{s.quarantined:,}[/] quarantined row{'' if s.quarantined == 1 else 's'}")
+    out.print(f"{_n(s.total, 'record')}, {_n(s.quarantined, 'quarantined row')}")
     for title, counts in (("source", s.by_source), ("day", s.by_day), ("model", s.by_model), ("quarantined file", s.quarantined_by_file)):
         if not counts:
             continue
@@ -78,8 +77,7 @@ def delete(
 ) -> None:
     """Delete what ingest stored from these files (or a source): their records, quarantined rows and ingest history."""
     plan = delete_files(project, paths, source=source, dry_run=True)
-    what = (f"{plan.records:,} record{'' if plan.records == 1 else 's'} and {plan.quarantined:,} quarantined "
-            f"row{'' if plan.quarantined == 1 else 's'} of {len(plan.files)} file{'' if len(plan.files) == 1 else 's'}")
+    what = _deleted(plan)
     if dry_run:
         if json_out:
             emit_json(plan.to_json())
@@ -99,14 +97,18 @@ def delete(
         if json_out:
             emit_json(done.to_json())
             return
-        out.print(f"deleted {done.records:,} record{'' if done.records == 1 else 's'} and {done.quarantined:,} quarantined "
-                  f"row{'' if done.quarantined == 1 else 's'} of {len(done.files)} file{'' if len(done.files) == 1 else 's'}")
+        out.print(f"deleted {_deleted(done)}")
         if done.records and profiles_made(project):
             out.print("  profiles made before still weigh traffic with them: run assay profile again")
         plan = done
     if plan.unattributed:
         out.print(f"[yellow]note[/]: {plan.unattributed:,} records were stored before assay kept the file of each record, "
                   "so they cannot be deleted by file; see docs/records.md")
+
+
+def _deleted(summary: DeleteSummary) -> str:
+    """``3 records and 1 quarantined row of 2 files``."""
+    return f"{_n(summary.records, 'record')} and {_n(summary.quarantined, 'quarantined row')} of {_n(len(summary.files), 'file')}"
 
 
 def profiles_made(project: Path) -> bool:
