@@ -98,3 +98,22 @@ def test_records_delete_asks_for_yes_and_ingest_replace(tmp_path, cli):
     assert code == 0 and doc["schema"] == "assay.records.delete/v1" and (doc["records"], doc["files"]) == (4, [str(log)])
     code, out, _ = cli(["records", "stats", "-p", p])
     assert "0 records" in out
+
+
+def test_ingest_joins_a_batch_and_refuses_its_results_alone(tmp_path, cli):
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+    cli(["init", str(tmp_path / "p")])
+    p = str(tmp_path / "p")
+    results, requests = str(fixtures / "openai-batch-results.jsonl"), str(fixtures / "openai-batch-requests.jsonl")
+    code, _, err = cli(["ingest", results, "-p", p])
+    err = " ".join(err.split())
+    assert code == 1 and "carry no prompts" in err and "assay ingest <requests>.jsonl openai-batch-results.jsonl" in err
+    code, out, _ = cli(["ingest", requests, results, "-p", p])
+    out = " ".join(out.split())
+    assert code == 0 and "kept 4 records, skipped 0 duplicates and 1 non-chat item, quarantined 2 rows" in out
+    assert "joined openai-batch-results.jsonl with its batch requests (openai-batch-requests.jsonl) by custom_id" in out
+    assert "hint: openai-batch-requests.jsonl: 1 of its batch requests has no result" in out
+    code, out, _ = cli(["records", "quarantine", "-p", p, "--show", "5"])
+    assert "openai-batch-results.jsonl:5: the batch request failed with HTTP 400" in " ".join(out.split())

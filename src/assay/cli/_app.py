@@ -76,8 +76,8 @@ def ingest(
         str,
         typer.Option(
             "--format",
-            help="auto, a file format (jsonl/json/csv/tsv/parquet), a shape "
-            "(openai/responses/gemini/anthropic/otel/langfuse/phoenix/langsmith/generic), or file:shape",
+            help="auto, a file format (jsonl/json/csv/tsv/parquet), a shape (openai/responses/gemini/anthropic/"
+            "openai-batch/anthropic-batch/otel/langfuse/phoenix/langsmith/generic), or file:shape",
         ),
     ] = "auto",
     map: Annotated[
@@ -132,14 +132,17 @@ def ingest(
         n = len(summary.continued)
         out.print(f"went on after an interrupted ingest: {sum(summary.continued.values()):,} rows it had stored were not processed again "
                   f"({', '.join(Path(f).name for f in list(summary.continued)[:3])}{', ...' if n > 3 else ''})")
+    non_chat = f" and {_n(summary.skipped, 'non-chat item')}" if summary.skipped else ""  # spans, embedding requests
     out.print(
-        f"kept [bold]{_n(summary.kept, 'record')}[/], skipped {_n(summary.duplicates, 'duplicate')}"
-        f" and {_n(summary.skipped, 'non-model span')}, quarantined {_n(summary.quarantined, 'row')} in {summary.seconds:.1f}s"
+        f"kept [bold]{_n(summary.kept, 'record')}[/], skipped {_n(summary.duplicates, 'duplicate')}{non_chat}"
+        f", quarantined {_n(summary.quarantined, 'row')} in {summary.seconds:.1f}s"
         f" ({(summary.kept + summary.duplicates + summary.quarantined) / max(summary.seconds, 1e-9):,.0f} rows/s)"
         + (f"; PII replaced: {dict(summary.pii)}" if summary.pii else "")
     )
     if summary.quarantined:
         out.print("  see them with: assay records quarantine --show 20")
+    for res, reqs in summary.joined.items():
+        out.print(f"joined {Path(res).name} with its batch requests ({', '.join(Path(r).name for r in reqs)}) by custom_id")
     for f, hint in summary.hints.items():
         out.print(f"[yellow]hint[/]: {Path(f).name}: {escape(hint)}")
     if summary.quarantined and not summary.kept and not summary.duplicates:

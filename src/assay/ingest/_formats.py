@@ -38,7 +38,7 @@ _READERS: dict[str, Reader] = {}
 
 #: top-level keys of a JSON object that hold the list of rows in known exports
 #: (Langfuse ``data``, LangSmith ``runs``, Phoenix ``spans``, generic ``records`` ...)
-WRAPPER_KEYS = ("data", "records", "items", "rows", "runs", "spans", "observations", "traces", "logs", "resourceSpans")
+WRAPPER_KEYS = ("data", "records", "items", "rows", "runs", "spans", "observations", "traces", "logs", "resourceSpans", "requests")
 
 
 def reader(name: str) -> Callable[[Reader], Reader]:

@@ -20,6 +20,7 @@ from sqlalchemy import delete, insert, select, update
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
+from assay.ingest._batch import BatchJoin, plan_batches
 from assay.ingest._delete import forget
 from assay.ingest._formats import _JSON_SUFFIXES, _BadRow, _strip_compression, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
 from assay.ingest._pii import ScrubSettings
@@ -78,7 +79,11 @@ class IngestSummary:
     records those had stored."""
     hints: dict[str, str] = field(default_factory=dict)
     """Files whose first row no log shape claims and that has no field the generic shape
-    reads: what ``--map`` could say, guessed from the row's field names."""
+    reads: what ``--map`` could say, guessed from the row's field names. Also a Batch API
+    requests file some of whose requests have no result in the results files given."""
+    joined: dict[str, list[str]] = field(default_factory=dict)
+    """Batch API results files and the requests files their rows were joined with (by
+    ``custom_id``); a requests file read this way is not ingested on its own."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +102,7 @@ class IngestSummary:
             "continued": self.continued,
             "replaced": self.replaced,
             "hints": self.hints,
+            "joined": self.joined,
         }
 
 
@@ -635,6 +641,23 @@ def _run_parquet(
     _run_tasks(pool, calls(), task, summary)
 
 
+def _batch_notes(
+    store: Store, batch: BatchJoin, key: bytes, source: str, scrub: bool, settings: ScrubSettings, summary: IngestSummary,
+) -> None:
+    """Quarantine the rows of Batch API requests files that cannot be joined (scrubbed as
+    any quarantined row), replacing the files' earlier entries; note requests left without
+    a result."""
+    now = utcnow()
+    for file, bad in batch.bad.items():
+        proc = Processor(key, source, file, "generic", None, scrub, settings)
+        _, scrubber = proc._ready()
+        res = ChunkResult()
+        for pos, reason, raw in bad:
+            proc._quarantine(res, pos, reason, raw, scrubber, now)
+        _flush(store, [], res.bad, summary, (file, 1, None))
+    summary.hints.update(batch.hints)
+
+
 def ingest(
     project: Project | str | Path,
     paths: list[str] | None = None,
@@ -655,8 +678,9 @@ def ingest(
     """Ingest log files into the project's store.
 
     ``format`` is ``auto``, a file format (``jsonl``, ``json``, ``csv``, ``tsv``, ``parquet``),
-    a row shape (``generic``, ``openai``, ``responses``, ``gemini``, ``anthropic``, ``otel``, ``langfuse``, ``phoenix``,
-    ``langsmith``) or both as ``jsonl:openai``. ``mapping`` (``"input=request.messages,
+    a row shape (``generic``, ``openai``, ``responses``, ``gemini``, ``anthropic``, ``openai-batch``, ``anthropic-batch``,
+    ``otel``, ``langfuse``, ``phoenix``, ``langsmith``) or both as ``jsonl:openai``. A Batch API results file is joined
+    with its batch's requests file, which must be among the files of the same call (:mod:`assay.ingest._batch`). ``mapping`` (``"input=request.messages,
     output=response.text,ts=started_at"``) reads each record field from a dotted path instead.
     With no ``paths``, every source in ``assay.yaml`` is read.
 
@@ -705,10 +729,17 @@ def ingest(
     pool = ProcessPoolExecutor(max_workers=workers) if workers >= 1 else None
     if not scrub:
         store.audit("ingest.no_scrub", files=[str(p) for _, _, files, _ in jobs for p in files])
+    batches: list[BatchJoin] = []
     try:
         for src_name, fmt, files, job_mapping in jobs:
             mapping_d = parse_mapping(job_mapping)
             file_fmt, shape_name = split_format(fmt)
+            batch = None
+            if not mapping_d:  # Batch API results are joined with their requests by custom_id
+                files, batch = plan_batches(project.state_dir, files, file_fmt, shape_name)
+                if batch is not None:
+                    batches.append(batch)
+                    _batch_notes(store, batch, project.key, src_name, scrub, settings, summary)
             for path in files:
                 ff = detect_format(path) if file_fmt == "auto" else file_fmt
                 rows = get_reader(ff)(path)
@@ -719,6 +750,12 @@ def ingest(
                     if hint is not None:
                         summary.hints[str(path)] = hint
                 fmt_name = f"{ff}:{sname}"
+                provider = batch.results.get(str(path)) if batch is not None else None
+                if provider is not None:  # what the file's rows become depends on the requests files too
+                    fp_fmt = f"{fmt_name}+{batch.digest[provider]}"  # type: ignore[union-attr]
+                    summary.joined[str(path)] = [str(p) for p in batch.requests[provider]]  # type: ignore[union-attr]
+                else:
+                    fp_fmt = fmt_name
                 by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd"))
                 ranged = pool is not None and by_bytes
                 by_rows = pool is not None and ff == "parquet" and get_reader("parquet") is read_parquet
@@ -727,7 +764,7 @@ def ingest(
                         gone = forget(conn, [str(path)])
                     if gone.records or gone.quarantined or gone.ingests:
                         summary.replaced[str(path)] = gone.records
-                plan = _plan_read(store, path, src_name, fmt_name, mapping_d, by_bytes=by_bytes, ranged=ranged,
+                plan = _plan_read(store, path, src_name, fp_fmt, mapping_d, by_bytes=by_bytes, ranged=ranged,
                                   force=force or replace)
                 if plan.unchanged:
                     summary.unchanged.append(str(path))
@@ -747,7 +784,8 @@ def ingest(
                         )
                     ).inserted_primary_key[0]
                 before = (summary.kept, summary.duplicates, summary.quarantined)
-                proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings, ingest_id)
+                proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings, ingest_id,
+                                 batch.index[provider] if provider is not None else None)  # type: ignore[union-attr]
                 total = float(path.stat().st_size - start) if by_bytes else float(_parquet_meta(path).num_rows) if by_rows else None
 
                 def size_of(p: Any) -> float:
@@ -758,7 +796,7 @@ def ingest(
                     # ingest, if interrupted, goes on without the parts it stored
                     parts = None
                     if pool is not None and (ranged or content is not None):  # ranges are keyed by their own bytes
-                        parts = _Parts.of(store, proc, fmt_name, "" if ranged else content[0], summary, task, skip_done=not force)
+                        parts = _Parts.of(store, proc, fp_fmt, "" if ranged else content[0], summary, task, skip_done=not force)
                     if ranged:  # the rows read to tell the shape are read again
                         assert pool is not None
                         digest = (plan.hashed if plan.hashed is not None else content_hash()) if content is None else None
@@ -789,11 +827,13 @@ def ingest(
                         update(ingests)
                         .where(ingests.c.id == ingest_id)
                         .values(finished_at=utcnow(), n_kept=kept, n_duplicate=dup, n_quarantined=quar,
-                                size=content[1], fingerprint=fingerprint(content[0], src_name, fmt_name, mapping_d))
+                                size=content[1], fingerprint=fingerprint(content[0], src_name, fp_fmt, mapping_d))
                     )
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        for b in batches:
+            b.cleanup()
         summary.seconds = time.perf_counter() - started
         if own_store:
             store.close()

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from assay.ingest._batch import JOINED_OUTPUT, BatchIndex
 from assay.ingest._formats import MAX_ROW_BYTES, RAW_KEEP, _BadRow, too_big
 from assay.ingest._normalise import RowError
 from assay.ingest._pii import Scrubber, ScrubSettings
@@ -153,7 +154,10 @@ class Processor:
     scrub_settings: ScrubSettings | None = None
     ingest_id: int | None = None
     """The ``ingests`` row of this file's ingest, stored with each record (its provenance)."""
+    batch_index: str | None = None
+    """For a Batch API results file: the index of its batch's requests, each row is joined with."""
     _shape: Shape | None = field(default=None, init=False, repr=False)
+    _batch: BatchIndex | None = field(default=None, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
     _hmac: _Hmac | None = field(default=None, init=False, repr=False)
 
@@ -164,12 +168,14 @@ class Processor:
             else:
                 self._shape = get_shape(self.shape_name)
             self._scrubber = Scrubber(self.key, settings=self.scrub_settings)
+            if self.batch_index is not None:
+                self._batch = BatchIndex(self.batch_index)
         assert self._scrubber is not None
         return self._shape, self._scrubber
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_shape"] = state["_scrubber"] = state["_hmac"] = None
+        state["_shape"] = state["_scrubber"] = state["_hmac"] = state["_batch"] = None
         return state
 
     def _quarantine(self, out: ChunkResult, pos: int, reason: str, raw: Any, scrubber: Scrubber, now: Any) -> None:
@@ -225,6 +231,8 @@ class Processor:
             if row is None:  # a JSON null is no row (None below is an exploded item that is no model call)
                 self._quarantine(out, pos, "expected a JSON object, got null", b"null", scrubber, now)
                 continue
+            if self._batch is not None:  # a Batch API result, joined with its request
+                row = self._batch.join(row)
             items = shape.explode(row) if shape.explode else (row,)
             n_items = 0
             try:
@@ -238,6 +246,8 @@ class Processor:
                     except RowError as exc:
                         prefix = f"span {n_items}: " if shape.explode and isinstance(row, dict) and "resourceSpans" in row else ""
                         # the raw text kept is the item's (the span), not the whole export's
+                        if self._batch is not None and isinstance(item, dict) and JOINED_OUTPUT in item:
+                            item = item[JOINED_OUTPUT]  # the result row as the file holds it
                         self._quarantine(out, pos, prefix + str(exc), item, scrubber, now)
                         continue
                     out.good.append(self._store_row(f, scrubber, now_text))
@@ -307,7 +317,7 @@ def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: dateti
     """``proc.process`` in a worker process, reusing one ready Processor (its compiled
     detectors and scrub cache) per file instead of rebuilding it for every chunk."""
     key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings),
-           proc.ingest_id)
+           proc.ingest_id, proc.batch_index)
     cached = _WORKER_CACHE.get(key)
     if cached is None:
         if len(_WORKER_CACHE) > 8:
