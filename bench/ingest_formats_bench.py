@@ -1,6 +1,7 @@
 """Ingest throughput by file format: the same generated OpenAI-style rows written as plain
-JSONL, gzip JSONL, CSV, a JSON array, an export wrapper (``{"meta": ..., "data": [...]}``)
-and Parquet, each ingested into a fresh project with
+JSONL, gzip JSONL, CSV, a JSON array, an export wrapper (``{"meta": ..., "data": [...]}``),
+Parquet, and an OpenAI Batch API pair (a requests file and its results file, in another
+order, joined by ``custom_id``), each ingested into a fresh project with
 the default workers. Prints records/s, CPU per row and peak RSS (main process / workers).
 
     .venv/bin/python bench/ingest_formats_bench.py --size-mb 200
@@ -30,10 +31,11 @@ from pathlib import Path
 from assay.ingest import ingest
 from assay.project import load_project
 path = Path(sys.argv[1])
+paths = [str(p) for p in sys.argv[1:]]
 d = Path(tempfile.mkdtemp(prefix="assay-fmt-")); (d / "assay.yaml").write_text("project: b\n")
-t = time.perf_counter(); s = ingest(load_project(d), [str(path)]); dt = time.perf_counter() - t
+t = time.perf_counter(); s = ingest(load_project(d), paths); dt = time.perf_counter() - t
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-print(f"{path.name:28s} {path.stat().st_size / 1e6:7.0f} MB {s.kept:9,} kept {s.kept / dt:9,.0f} records/s  "
+print(f"{path.name:28s} {sum(Path(p).stat().st_size for p in paths) / 1e6:7.0f} MB {s.kept:9,} kept {s.kept / dt:9,.0f} records/s  "
       f"cpu {(me.ru_utime + me.ru_stime) / s.kept * 1e6:5.1f} + {(kids.ru_utime + kids.ru_stime) / s.kept * 1e6:5.1f} us/row  "
       f"peak RSS {me.ru_maxrss / 1024:4.0f} / {kids.ru_maxrss / 1024:4.0f} MiB", flush=True)
 shutil.rmtree(d)
@@ -62,6 +64,20 @@ def convert(src: Path, out: Path) -> dict[str, Path]:
         ex.write(b'{"meta": {"page": 1, "note": "synthetic"}, "data": ')
         shutil.copyfileobj(js, ex, 1 << 20)
         ex.write(b"}")
+    files["batch"] = out / (src.stem + ".batch-requests.jsonl")
+    results = out / (src.stem + ".batch-results.jsonl")
+    with src.open("rb") as fh, files["batch"].open("wb") as rq, results.open("wb") as rs:
+        held = []
+        for i, line in enumerate(fh):
+            r = orjson.loads(line)
+            rq.write(orjson.dumps({"custom_id": f"request-{i}", "method": "POST", "url": "/v1/chat/completions",
+                                   "body": r["request"]}) + b"\n")
+            held.append(orjson.dumps({"id": f"batch_req_{i}", "custom_id": f"request-{i}", "error": None,
+                                      "response": {"status_code": 200, "request_id": f"req_{i}", "body": r["response"]}}) + b"\n")
+            if len(held) == 1000:  # results come back in another order than the requests
+                rs.writelines(held[::-1])
+                held = []
+        rs.writelines(held[::-1])
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -88,8 +104,9 @@ def main() -> None:
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             files = pool.apply(convert, (src, out))
         print(f"{n:,} rows of {src.name}, default workers, python {sys.version.split()[0]}")
-        for path in files.values():
-            subprocess.run([sys.executable, "-c", ONE, str(path)], check=True)
+        for name, path in files.items():
+            extra = [str(path).replace(".batch-requests.", ".batch-results.")] if name == "batch" else []
+            subprocess.run([sys.executable, "-c", ONE, str(path), *extra], check=True)
     finally:
         shutil.rmtree(out)
 

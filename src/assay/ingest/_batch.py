@@ -307,14 +307,25 @@ def _custom_ids(path: Path, fmt: str) -> Iterator[str]:
             yield obj["custom_id"]
 
 
+def _same_request(a: bytes, b: bytes) -> bool:
+    return a == b or orjson.loads(a) == orjson.loads(b)
+
+
 def _build_index(join: BatchJoin, prov: str, reqs: list[Path], fmts: dict[Path, str], answered: set[str]) -> str:
     """Write the index of ``prov``'s requests files; returns their content hash."""
     conn = sqlite3.connect(join.index[prov])
     h = xxhash.xxh3_128()
+    pending: list[tuple[str, str, int, bytes]] = []
+
+    def flush() -> None:
+        conn.executemany("INSERT INTO request VALUES (?, ?, ?, ?)", pending)
+        pending.clear()
+
     try:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("CREATE TABLE request (custom_id TEXT PRIMARY KEY, file TEXT NOT NULL, line INTEGER NOT NULL, raw BLOB NOT NULL)")
+        seen: set[str] = set()
         for path in reqs:
             bad = join.bad.setdefault(str(path), [])
             unanswered = 0
@@ -327,21 +338,26 @@ def _build_index(join: BatchJoin, prov: str, reqs: list[Path], fmts: dict[Path, 
                     bad.append((pos, "not a batch request row (expected custom_id with "
                                      f"{'body' if prov == OPENAI else 'params'})", obj))
                     continue
-                raw = orjson.dumps(obj, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+                raw = bytes(payload) if isinstance(payload, (bytes, bytearray)) else orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
                 cid = obj["custom_id"]
                 h.update(raw)
-                seen = conn.execute("SELECT raw, file, line FROM request WHERE custom_id = ?", (cid,)).fetchone()
-                if seen is not None:
-                    if seen[0] != raw:
+                if cid in seen:  # the same request twice is fine; another one under its custom_id is not
+                    flush()
+                    first = conn.execute("SELECT raw, file, line FROM request WHERE custom_id = ?", (cid,)).fetchone()
+                    if not _same_request(first[0], raw):
                         raise InputError(
-                            f"custom_id {cid!r} names different requests here and at {seen[1]}:{seen[2]}: "
+                            f"custom_id {cid!r} names different requests here and at {first[1]}:{first[2]}: "
                             "these are different batches",
                             file=str(path), line=pos,
                             hint="ingest each batch's requests and results files in a command of their own",
                         )
                     continue
-                conn.execute("INSERT INTO request VALUES (?, ?, ?, ?)", (cid, str(path), pos, raw))
+                seen.add(cid)
+                pending.append((cid, str(path), pos, raw))
+                if len(pending) >= 5000:
+                    flush()
                 unanswered += cid not in answered
+            flush()
             if unanswered:
                 join.hints[str(path)] = (
                     f"{unanswered:,} of its batch requests {'has' if unanswered == 1 else 'have'} no result in the results "
