@@ -24,3 +24,39 @@ def test_stats_and_quarantine(project, fixtures):
     assert res.exit_code == 0 and "generic.csv:5: latency_ms: expected a number" in res.stdout
     res = runner.invoke(app, ["records", "quarantine", "--json", "--project", str(project.root)])
     assert len(json.loads(res.stdout)["rows"]) == 3
+
+
+def test_files_lists_what_each_ingested_file_stored(project, fixtures, tmp_path):
+    from sqlalchemy import update
+
+    from assay.ingest import delete_files, ingested_files
+    from assay.store._schema import ingests
+
+    log = tmp_path / "mine.jsonl"
+    log.write_text("".join(json.dumps({"messages": [{"role": "user", "content": f"q{i}"}], "output": "a"}) + "\n" for i in range(3)))
+    ingest(project, [str(fixtures / "generic.csv")], source="csv-bot")
+    ingest(project, [str(fixtures / "openai.jsonl"), str(log)], source="support", scrub=False)
+    ingest(project, [str(log)], source="support", force=True)  # a second ingest of one file: all duplicates
+    got = {f.file: f for f in ingested_files(project).files}
+    assert {k.rsplit("/", 1)[-1]: (f.records, f.quarantined, f.ingests, f.source, f.scrubbed) for k, f in got.items()} == {
+        "generic.csv": (2, 2, 1, "csv-bot", True),
+        "openai.jsonl": (3, 1, 1, "support", False),
+        "mine.jsonl": (3, 0, 2, "support", False),  # one ingest of it stored PII as it was
+    }
+    assert [f.file.rsplit("/", 1)[-1] for f in ingested_files(project, source="csv-bot").files] == ["generic.csv"]
+    store = project.open_store()
+    with store.write() as conn:  # as an interrupted ingest leaves it
+        conn.execute(update(ingests).where(ingests.c.file == str(log)).values(finished_at=None))
+    store.close()
+    log.unlink()
+    runner = CliRunner()
+    res = runner.invoke(app, ["records", "files", "--project", str(project.root)])
+    text = " ".join(res.stdout.split())
+    assert res.exit_code == 0 and "3 files, 8 records" in text
+    assert "2 records, 2 quarantined · csv:generic · source csv-bot" in text
+    assert "source support · " in text and "its last ingest was interrupted" in text and "the file is gone" in text
+    assert text.count("ingested with --no-scrub") == 2
+    doc = json.loads(runner.invoke(app, ["records", "files", "--json", "--project", str(project.root)]).stdout)
+    assert doc["schema"] == "assay.records.files/v1" and len(doc["files"]) == 3 and doc["unattributed"] == 0
+    delete_files(project, [str(fixtures / "generic.csv")])
+    assert sorted(f.file.rsplit("/", 1)[-1] for f in ingested_files(project).files) == ["mine.jsonl", "openai.jsonl"]

@@ -6,11 +6,13 @@ from assay.ingest._formats import detect_format, reader, readers
 from assay.ingest._ingest import IngestSummary, ingest
 from assay.ingest._pii import Scrubber, ScrubSettings, strip_pseudonyms
 from assay.ingest._shapes import detect_shape, parse_mapping, shape, shapes
-from assay.ingest._stats import QuarantinedRow, RecordStats, quarantined_rows, record_stats
+from assay.ingest._stats import IngestedFile, IngestedFiles, QuarantinedRow, RecordStats, ingested_files, quarantined_rows, record_stats
 
 __all__ = [
     "DeleteSummary",
     "IngestSummary",
+    "IngestedFile",
+    "IngestedFiles",
     "QuarantinedRow",
     "RecordStats",
     "ScrubSettings",
@@ -19,6 +21,7 @@ __all__ = [
     "detect_format",
     "detect_shape",
     "ingest",
+    "ingested_files",
     "parse_mapping",
     "quarantined_rows",
     "reader",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from assay.cli._app import JsonOpt, ProjectOpt, _n, app
 from assay.cli._output import emit_json, out
 from assay.errors import InputError
-from assay.ingest import DeleteSummary, delete_files, quarantined_rows, record_stats
+from assay.ingest import DeleteSummary, delete_files, ingested_files, quarantined_rows, record_stats
 from assay.project import as_project
 from assay.store._schema import profiles
 
@@ -42,6 +42,34 @@ def stats(
         for k, n in counts.items():
             table.add_row(str(k), str(n))
         out.print(table)
+
+
+@records_app.command("files")
+def files(
+    source: Annotated[Optional[str], typer.Option(help="only files last ingested under this source")] = None,
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+) -> None:
+    """The files ingest has read, with the records and quarantined rows stored from each."""
+    found = ingested_files(project, source=source)
+    if json_out:
+        emit_json(found.to_json())
+        return
+    if not found.files:
+        out.print("no files ingested" + (f" under source {source!r}" if source else ""))
+    else:
+        for f in found.files:  # two lines a file: long paths stay readable at any width
+            notes = [n for n, on in (("its last ingest was interrupted: run it again to go on", not f.finished),
+                                     ("ingested with --no-scrub: it may hold PII", not f.scrubbed),
+                                     ("the file is gone", not f.exists)) if on]
+            out.print(escape(_shown(f.file)), highlight=False, soft_wrap=True)
+            out.print(f"  {_n(f.records, 'record')}, {f.quarantined:,} quarantined · {f.format} · source {escape(f.source)} · "
+                      f"{f.last_ingest.strftime('%Y-%m-%d %H:%M')} UTC" + "".join(f" · [yellow]{n}[/]" for n in notes),
+                      highlight=False)
+        out.print(f"{_n(len(found.files), 'file')}, {_n(sum(f.records for f in found.files), 'record')}; "
+                  "delete what one brought in with: assay records delete FILE")
+    if found.unattributed:
+        out.print(f"[yellow]note[/]: {found.unattributed:,} records were stored before assay kept the file of each record")
 
 
 @records_app.command("quarantine")
@@ -104,6 +132,14 @@ def delete(
     if plan.unattributed:
         out.print(f"[yellow]note[/]: {plan.unattributed:,} records were stored before assay kept the file of each record, "
                   "so they cannot be deleted by file; see docs/records.md")
+
+
+def _shown(file: str) -> str:
+    """A path as short as it can be told: relative to the working directory when under it."""
+    try:
+        return str(Path(file).relative_to(Path.cwd()))
+    except ValueError:
+        return file
 
 
 def _deleted(summary: DeleteSummary) -> str:
