@@ -4,6 +4,8 @@ import importlib
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assay.errors import InputError
 from assay.ingest import ingest
@@ -151,3 +153,38 @@ def test_bad_request_rows_are_quarantined_and_a_changed_requests_file_is_read_ag
     assert edited.unchanged == [] and (edited.kept, edited.duplicates) == (1, 3)
     _, quar = stored(project)
     assert [q["line"] for q in quar if q["file"] == str(req)] == []  # the broken row is gone from the file, and from quarantine
+
+
+_json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                            max_leaves=8)
+_result_keys = st.sampled_from(["id", "custom_id", "response", "error", "result", "status_code", "body", "message", "type"])
+_garbage_results = st.one_of(
+    st.binary(max_size=60),
+    _json_values.map(lambda v: json.dumps(v).encode()),
+    st.dictionaries(_result_keys, _json_values, max_size=5).map(lambda d: json.dumps(d).encode()),
+    # results rows of the right kind whose parts are anything
+    st.fixed_dictionaries({"custom_id": st.sampled_from(["req-1", "req-2", "nope"]), "response": _json_values,
+                           "error": _json_values}).map(lambda d: json.dumps(d).encode()),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(garbage=st.lists(_garbage_results, min_size=1, max_size=6))
+def test_garbage_results_never_crash_the_join_and_valid_results_are_stored(tmp_path_factory, fixtures, garbage):
+    """Among broken result rows, every valid one is joined and stored; every other line is
+    quarantined (or, for blank lines, skipped by the reader); nothing is lost."""
+    tmp = tmp_path_factory.mktemp("g")
+    (tmp / "assay.yaml").write_text("project: t\n")
+    valid = (fixtures / OPENAI_RES).read_text().splitlines()[:2]  # req-2, req-1
+    lines = [g.replace(b"\n", b" ").replace(b"\r", b" ") for g in garbage]
+    lines[:0] = [v.encode() for v in valid]  # first, so the file is told to be a results file
+    res = tmp / "results.jsonl"
+    res.write_bytes(b"\n".join(lines) + b"\n")
+    s = ingest(load_project(tmp), [str(fixtures / OPENAI_REQ), str(res)], workers=0)
+    recs, quar = stored(load_project(tmp))
+    ids = sorted(r["meta"]["custom_id"] for r in recs)
+    assert ids[:2] == ["req-1", "req-2"] and set(ids) <= {"req-1", "req-2"}
+    non_blank = sum(1 for line in lines if line.strip())
+    assert s.kept + s.duplicates + s.quarantined + s.skipped == non_blank
+    assert {q["line"] for q in quar} <= set(range(3, len(lines) + 1))
