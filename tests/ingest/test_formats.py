@@ -150,6 +150,25 @@ def test_langsmith_runs(project, fixtures):
     assert _by_user(recs, "2+2?")["output"] == "4"
 
 
+def test_braintrust_logs(project, fixtures):
+    s = ingest(project, [str(fixtures / "braintrust-logs.jsonl")])
+    assert s.formats[str(fixtures / "braintrust-logs.jsonl")] == "jsonl:braintrust"
+    assert (s.kept, s.skipped, s.quarantined) == (3, 2, 1)  # the task and tool spans are no model call
+    recs, quar = stored(project)
+    first, second, responses = recs
+    assert [m["role"] for m in first["messages"]] == ["system", "user"]
+    assert first["output"] == '[tool_call get_order {"order_id":"NW-3319"}]'
+    assert (first["model"], first["tokens_in"], first["tokens_out"], first["latency_ms"]) == ("gpt-4o-mini", 75, 18, 900.0)
+    assert first["meta"]["temperature"] == 0.2 and first["meta"]["trace_id"] == "sp-1" and first["meta"]["span_name"] == "Chat Completion"
+    assert [m["role"] for m in second["messages"]] == ["system", "user", "assistant", "tool"]
+    assert second["output"] == "Yes: it shipped on Monday."
+    assert second["labels"] == {"expected": "Yes, it shipped on Monday."} and second["meta"]["scores"] == {"user_thumb": 1}
+    assert str(second["ts"]) == "2026-11-03 09:00:04"
+    assert [(m["role"], m["content"]) for m in responses["messages"]] == [("system", "Answer briefly."), ("user", "Opening hours in Lyon?")]
+    assert (responses["output"], responses["model"]) == ("9:00 to 18:00, Monday to Saturday.", "gpt-4.1-mini")
+    assert [(q["line"], q["reason"]) for q in quar] == [(6, "the model call failed: RateLimitError: 429 Too Many Requests")]
+
+
 @pytest.mark.parametrize("name", ["generic-array.json", "generic.jsonl.gz", "generic.jsonl.zst"])
 def test_containers_give_the_same_records(project, fixtures, name):
     s = ingest(project, [str(fixtures / name)])

@@ -1,5 +1,6 @@
 """Trace exports as row shapes: OpenTelemetry GenAI spans (OTLP JSON), Langfuse
-observations and traces, Arize Phoenix (OpenInference) spans, LangSmith runs.
+observations and traces, Arize Phoenix (OpenInference) spans, LangSmith runs, Braintrust
+project logs.
 
 Only spans/runs that are a model call become records; the rest of a trace (HTTP spans,
 tool executions, chains) is counted as skipped, not quarantined.
@@ -510,4 +511,97 @@ def normalise_langsmith(row: Any) -> Fields:
         cost_usd=row.get("total_cost"),
         metadata=meta,
         feedback_value=fb or None,
+    )
+
+
+# ---------------------------------------------------------------- Braintrust
+
+_BT_OWN = frozenset({"input", "output", "expected", "error", "scores", "metadata", "metrics", "span_attributes", "created",
+                     "id", "span_id", "root_span_id", "span_parents", "tags", "log_id", "project_id", "org_id", "_xact_id",
+                     "_pagination_key", "context", "origin", "is_root", "comments", "audit_data"})
+
+
+def _is_braintrust(row: dict[str, Any]) -> bool:
+    return isinstance(row.get("span_attributes"), dict) and ("span_id" in row or "root_span_id" in row or "log_id" in row)
+
+
+def _explode_braintrust(row: Any) -> Iterator[Any]:
+    """Only ``llm`` spans are model calls: the trace's task, function, tool and score spans are skipped."""
+    attrs = row.get("span_attributes") if isinstance(row, dict) else None
+    yield SKIP if isinstance(attrs, dict) and attrs.get("type") != "llm" else row
+
+
+def _bt_input(value: Any) -> list[Message]:
+    value = _maybe_json(value)
+    if isinstance(value, dict) and "messages" in value:  # logged as the request's arguments
+        value = value["messages"]
+    if isinstance(value, list) and value and all(isinstance(i, dict) and "role" not in i and i.get("type") for i in value):
+        from assay.ingest._shapes import _responses_input
+
+        return _responses_input(value, "input")  # a Responses API span's input items
+    return chat_messages(value, "input")
+
+
+def _bt_output(value: Any) -> str | None:
+    """A chat completion's ``choices``, Responses API output items, content blocks, a
+    message, or text."""
+    value = _maybe_json(value)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        first = value[0]
+        if "message" in first or "finish_reason" in first:  # choices
+            msg = first.get("message") or {}
+            return chat_messages([{**msg, "role": "assistant"}], "output.0.message")[0].content if msg else None
+        if first.get("type") in ("message", "function_call", "reasoning", "custom_tool_call", "web_search_call"):
+            from assay.ingest._shapes import _responses_output
+
+            return _responses_output(value, "output")
+        return content_text(value, "output")
+    if isinstance(value, dict) and ("content" in value or "tool_calls" in value):
+        return chat_messages([{**value, "role": "assistant"}], "output")[0].content
+    return dumps(value)
+
+
+@shape("braintrust", detect=_is_braintrust, explode=_explode_braintrust)
+def normalise_braintrust(row: Any) -> Fields:
+    """Braintrust project logs (spans exported as rows): ``llm`` spans' ``input`` messages,
+    ``output`` (choices, Responses items or text), ``metadata.model``, ``metrics`` (start,
+    end, tokens, cost), ``scores``, ``expected`` as a label."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected an object, got {type(row).__name__}")
+    if row.get("error"):
+        raise RowError(f"the model call failed: {str(row['error'])[:300]}")
+    if row.get("input") is None:
+        raise RowError("missing required field: input")
+    msgs = _bt_input(row["input"])
+    bmeta0 = row.get("metadata") if isinstance(row.get("metadata"), dict) else {}
+    if isinstance(bmeta0.get("instructions"), str) and not any(m.role == "system" for m in msgs):
+        msgs.insert(0, message("system", bmeta0["instructions"]))  # a Responses API call's instructions
+    metrics = row.get("metrics") if isinstance(row.get("metrics"), dict) else {}
+    bmeta = row.get("metadata") if isinstance(row.get("metadata"), dict) else {}
+    start, end = metrics.get("start"), metrics.get("end")
+    latency = (float(end) - float(start)) * 1000.0 if isinstance(start, (int, float)) and isinstance(end, (int, float)) else None
+    meta = {k: v for k, v in bmeta.items() if k not in ("model", "instructions")}
+    meta.update(extra_meta({k: v for k, v in row.items() if k not in _BT_OWN}, frozenset()))
+    for key, name in (("tags", "tags"), ("scores", "scores"), ("root_span_id", "trace_id"), ("span_id", "span_id")):
+        if row.get(key):
+            meta[name] = row[key]
+    attrs = row.get("span_attributes") or {}
+    if attrs.get("name"):
+        meta["span_name"] = attrs["name"]
+    if row.get("id") is not None:
+        meta["source_id"] = row["id"]
+    expected = row.get("expected")
+    return fields(
+        msgs,
+        output=_bt_output(row.get("output")),
+        ts=row.get("created") or start,
+        model=bmeta.get("model"),
+        latency_ms=round(max(latency, 0.0), 3) if latency is not None else None,  # float seconds: 0.9 s, not 900.000095
+        tokens_in=pick(metrics, "prompt_tokens", "input_tokens"),
+        tokens_out=pick(metrics, "completion_tokens", "output_tokens"),
+        cost_usd=pick(metrics, "estimated_cost", "cost"),
+        metadata=meta,
+        labels={"expected": expected} if expected is not None else None,
     )
