@@ -460,3 +460,37 @@ def test_no_mapping_hint_for_rows_a_shape_reads():
     from assay.ingest._shapes import mapping_hint
 
     assert mapping_hint({"messages": [], "x": 1}) is None and mapping_hint({"input": "hi"}) is None and mapping_hint([1]) is None
+
+
+def test_ts_format_reads_day_first_dates_and_the_refusal_says_how(project, tmp_path):
+    from assay.errors import InputError
+
+    csv = tmp_path / "eu.csv"
+    csv.write_text("date,question,answer\n01/11/2026 10:00,Can I pay by invoice?,Yes.\n"
+                   "13/11/2026 09:30,Do you ship to Spain?,Yes.\n2026-11-14T08:00:00Z,Gift cards?,No.\n")
+    s = ingest(project, [str(csv)], mapping="input=question,output=answer,ts=date")
+    assert (s.kept, s.quarantined) == (1, 2)
+    _, quar = stored(project)
+    assert "'01/11/2026 10:00' is no ISO 8601 timestamp" in quar[0]["reason"] and "--ts-format '%d/%m/%Y %H:%M'" in quar[0]["reason"]
+    s = ingest(project, [str(csv)], mapping="input=question,output=answer,ts=date", ts_format="%d/%m/%Y %H:%M")
+    assert (s.kept, s.duplicates, s.quarantined, s.unchanged) == (2, 1, 0, [])  # the format is part of what was read
+    recs, quar = stored(project)
+    assert [str(r["ts"]) for r in recs] == ["2026-11-01 10:00:00", "2026-11-13 09:30:00", "2026-11-14 08:00:00"] and quar == []
+    # text the format does not fit, and is no ISO 8601 either, names the format
+    (tmp_path / "us.csv").write_text("date,question\n11/13/2026 09:30,Where is my parcel?\n")
+    ingest(project, [str(tmp_path / "us.csv")], mapping="input=question,ts=date", ts_format="%d/%m/%Y %H:%M")
+    _, quar = stored(project)
+    assert quar[0]["reason"] == "ts: '11/13/2026 09:30' fits neither --ts-format '%d/%m/%Y %H:%M' nor ISO 8601"
+    with pytest.raises(InputError, match="has no %-directive"):
+        ingest(project, [str(csv)], ts_format="dd/mm/yyyy")
+
+
+def test_ts_format_of_a_source_in_assay_yaml(tmp_path):
+    from assay.project import load_project
+
+    (tmp_path / "eu.jsonl").write_text(json.dumps({"messages": "Hallo?", "output": "Hallo!", "ts": "30.11.2026 21:45"}) + "\n")
+    (tmp_path / "assay.yaml").write_text("project: t\nsources:\n  - name: de-bot\n    path: eu.jsonl\n    ts_format: '%d.%m.%Y %H:%M'\n")
+    s = ingest(load_project(tmp_path))
+    assert (s.kept, s.quarantined) == (1, 0)
+    (rec,), _ = stored(load_project(tmp_path))
+    assert str(rec["ts"]) == "2026-11-30 21:45:00" and rec["source"] == "de-bot"

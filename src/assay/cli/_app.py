@@ -95,6 +95,10 @@ def ingest(
         bool, typer.Option("--replace", help="delete what earlier ingests of these files stored, then read them again "
                            "(a wrong --map or --format)")
     ] = False,
+    ts_format: Annotated[
+        Optional[str], typer.Option("--ts-format", help="strptime format of timestamps ISO 8601 does not cover, "
+                                    "e.g. '%d/%m/%Y %H:%M' for 01/11/2026 10:00")
+    ] = None,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
@@ -110,6 +114,7 @@ def ingest(
         progress=rich_progress,
         force=force,
         replace=replace,
+        ts_format=ts_format,
     )
     if json_out:
         emit_json(summary.to_json())

@@ -23,6 +23,7 @@ from assay.errors import InputError
 from assay.ingest._batch import BatchJoin, plan_batches
 from assay.ingest._delete import forget
 from assay.ingest._formats import _JSON_SUFFIXES, _BadRow, _strip_compression, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
+from assay.ingest._normalise import check_ts_format
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
 from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_range, store_rows, write_rows
@@ -674,6 +675,7 @@ def ingest(
     store: Store | None = None,
     force: bool = False,
     replace: bool = False,
+    ts_format: str | None = None,
 ) -> IngestSummary:
     """Ingest log files into the project's store.
 
@@ -702,16 +704,26 @@ def ingest(
     ``replace=True`` first deletes what earlier ingests of each file stored (records,
     quarantined rows, history; see :func:`assay.ingest.delete_files`) and reads it again:
     for a file ingested with the wrong mapping or shape, or by an older normalisation.
+
+    ``ts_format`` (a strptime format such as ``"%d/%m/%Y %H:%M"``) reads timestamp text in
+    that format first, for dates ISO 8601 does not cover (``01/11/2026``, where day and
+    month cannot be told apart); text it does not fit is read as usual.
     """
     project = as_project(project)
-    jobs: list[tuple[str, str, list[Path], Any]] = []
+    jobs: list[tuple[str, str, list[Path], Any, str | None]] = []
     if paths:
-        jobs.append((source or "default", format, _expand(project, paths), mapping))
+        jobs.append((source or "default", format, _expand(project, paths), mapping, ts_format))
     else:
         if not project.config.sources:
             raise InputError("no files given and no sources in assay.yaml", hint="pass a path: assay ingest logs/*.jsonl")
         for src in project.config.sources:
-            jobs.append((src.name, src.format, _expand(project, [src.path]), mapping or src.map))
+            jobs.append((src.name, src.format, _expand(project, [src.path]), mapping or src.map, ts_format or src.ts_format))
+    for *_, job_ts in jobs:
+        if job_ts is not None:
+            try:
+                check_ts_format(job_ts)
+            except ValueError as exc:
+                raise InputError(f"--ts-format: {exc}", hint="a strptime format such as '%d/%m/%Y %H:%M'") from None
     cfg = project.config.scrub
     settings = ScrubSettings(
         patterns={**cfg.patterns, **(scrub_patterns or {})},
@@ -725,13 +737,13 @@ def ingest(
     summary = IngestSummary(scrubbed=scrub)
     started = time.perf_counter()
     if workers is None:
-        workers = _auto_workers(sum(data_bytes(p) for _, _, files, _ in jobs for p in files))
+        workers = _auto_workers(sum(data_bytes(p) for _, _, files, *_ in jobs for p in files))
     pool = ProcessPoolExecutor(max_workers=workers) if workers >= 1 else None
     if not scrub:
-        store.audit("ingest.no_scrub", files=[str(p) for _, _, files, _ in jobs for p in files])
+        store.audit("ingest.no_scrub", files=[str(p) for _, _, files, *_ in jobs for p in files])
     batches: list[BatchJoin] = []
     try:
-        for src_name, fmt, files, job_mapping in jobs:
+        for src_name, fmt, files, job_mapping, job_ts in jobs:
             mapping_d = parse_mapping(job_mapping)
             file_fmt, shape_name = split_format(fmt)
             batch = None
@@ -756,6 +768,8 @@ def ingest(
                     summary.joined[str(path)] = [str(p) for p in batch.requests[provider]]  # type: ignore[union-attr]
                 else:
                     fp_fmt = fmt_name
+                if job_ts is not None:  # what the file's rows become depends on the format too
+                    fp_fmt = f"{fp_fmt}+ts={job_ts}"
                 by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd"))
                 ranged = pool is not None and by_bytes
                 by_rows = pool is not None and ff == "parquet" and get_reader("parquet") is read_parquet
@@ -785,7 +799,8 @@ def ingest(
                     ).inserted_primary_key[0]
                 before = (summary.kept, summary.duplicates, summary.quarantined)
                 proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings, ingest_id,
-                                 batch.index[provider] if provider is not None else None)  # type: ignore[union-attr]
+                                 batch.index[provider] if provider is not None else None,  # type: ignore[union-attr]
+                                 job_ts)
                 total = float(path.stat().st_size - start) if by_bytes else float(_parquet_meta(path).num_rows) if by_rows else None
 
                 def size_of(p: Any) -> float:

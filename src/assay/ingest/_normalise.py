@@ -242,6 +242,29 @@ def _from_epoch(value: float, where: str) -> datetime:
 
 _EPOCH_TEXT = re.compile(r"-?\d{9,19}\.\d+")
 _SLASHED_DATE = re.compile(r"\d{4}/\d{2}/\d{2}(?:[ T]|$)")
+_DAY_MONTH = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_TS_FORMAT: list[str | None] = [None]
+"""The ``--ts-format`` of the ingest running in this process (a strptime format), if any."""
+
+
+def set_ts_format(fmt: str | None) -> str | None:
+    """Read timestamp text with this strptime format first (``"%d/%m/%Y %H:%M"``); returns
+    the format it replaces. Text the format does not fit is read as usual."""
+    prev = _TS_FORMAT[0]
+    _TS_FORMAT[0] = fmt
+    return prev
+
+
+def check_ts_format(fmt: str) -> str:
+    """``fmt`` if it is a strptime format that can read back what it writes, else ValueError."""
+    sample = datetime(2026, 11, 30, 21, 45, 59, 123456, tzinfo=timezone.utc)
+    if "%" not in fmt:
+        raise ValueError(f"{fmt!r} has no %-directive")
+    try:
+        datetime.strptime(sample.strftime(fmt), fmt)
+    except ValueError as exc:
+        raise ValueError(f"{fmt!r} cannot read what it writes ({exc})") from None
+    return fmt
 
 
 def parse_ts(value: Any, where: str = "ts") -> datetime | None:
@@ -259,6 +282,13 @@ def parse_ts(value: Any, where: str = "ts") -> datetime | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_epoch(value, where)
     if isinstance(value, str):
+        fmt = _TS_FORMAT[0]
+        if fmt is not None:
+            try:
+                ts = datetime.strptime(value.strip(), fmt)
+                return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+            except ValueError:
+                pass  # not in the format: read as usual
         text = value.strip().replace("Z", "+00:00")
         if _SLASHED_DATE.match(text):  # 2026/11/01 10:00:00
             text = text.replace("/", "-", 2)
@@ -270,6 +300,12 @@ def parse_ts(value: Any, where: str = "ts") -> datetime | None:
             try:  # an HTTP date (RFC 2822): "Sat, 01 Nov 2026 10:00:00 GMT"
                 ts = parsedate_to_datetime(value)
             except (TypeError, ValueError, IndexError):
+                if fmt is not None:
+                    raise RowError(f"{where}: {value[:40]!r} fits neither --ts-format {fmt!r} nor ISO 8601") from None
+                if _DAY_MONTH.match(value.strip()):
+                    raise RowError(f"{where}: {value[:40]!r} is no ISO 8601 timestamp, and which part is the day is not "
+                                   "known: say the format with --ts-format, e.g. --ts-format '%d/%m/%Y %H:%M' (or "
+                                   "'%m/%d/%Y %H:%M')") from None
                 raise RowError(f"{where}: not an ISO 8601 timestamp (nor epoch seconds or an HTTP date): {value[:40]!r}") from None
         return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
     raise RowError(f"{where}: expected a timestamp, got {type(value).__name__}")

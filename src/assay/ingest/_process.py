@@ -19,7 +19,7 @@ import orjson
 
 from assay.ingest._batch import JOINED_OUTPUT, BatchIndex
 from assay.ingest._formats import MAX_ROW_BYTES, RAW_KEEP, _BadRow, too_big
-from assay.ingest._normalise import RowError
+from assay.ingest._normalise import RowError, set_ts_format
 from assay.ingest._pii import Scrubber, ScrubSettings
 from assay.ingest._shapes import Shape, get_shape, mapped
 from assay.store import json_text
@@ -156,6 +156,8 @@ class Processor:
     """The ``ingests`` row of this file's ingest, stored with each record (its provenance)."""
     batch_index: str | None = None
     """For a Batch API results file: the index of its batch's requests, each row is joined with."""
+    ts_format: str | None = None
+    """``--ts-format``: a strptime format timestamp text is read with first."""
     _shape: Shape | None = field(default=None, init=False, repr=False)
     _batch: BatchIndex | None = field(default=None, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
@@ -196,8 +198,12 @@ class Processor:
         (``kind``): ``"lines"``, a file's lines (only the file's last line can lack a line
         break, and may be unfinished), or ``"items"``, a JSON array's items as they are in
         the file. Both are held to the row size limit."""
-        with gc_paused():
-            return self._process(chunk, now, kind)
+        prev = set_ts_format(self.ts_format)
+        try:
+            with gc_paused():
+                return self._process(chunk, now, kind)
+        finally:
+            set_ts_format(prev)
 
     def _process(self, chunk: list[tuple[int, Any]], now: datetime, kind: str = "lines") -> ChunkResult:
         shape, scrubber = self._ready()
@@ -317,7 +323,7 @@ def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: dateti
     """``proc.process`` in a worker process, reusing one ready Processor (its compiled
     detectors and scrub cache) per file instead of rebuilding it for every chunk."""
     key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings),
-           proc.ingest_id, proc.batch_index)
+           proc.ingest_id, proc.batch_index, proc.ts_format)
     cached = _WORKER_CACHE.get(key)
     if cached is None:
         if len(_WORKER_CACHE) > 8:

@@ -43,6 +43,9 @@ class SourceSettings(_Section):
     map: str | None = Field(
         default=None, description="read fields from dotted paths: input=request.messages,output=response.text"
     )
+    ts_format: str | None = Field(
+        default=None, description="strptime format of timestamp text ISO 8601 does not cover, e.g. '%d/%m/%Y %H:%M'"
+    )
 
 
 class ScrubConfig(_Section):
