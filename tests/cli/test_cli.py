@@ -117,3 +117,18 @@ def test_ingest_joins_a_batch_and_refuses_its_results_alone(tmp_path, cli):
     assert "hint: openai-batch-requests.jsonl: 1 of its batch requests has no result" in out
     code, out, _ = cli(["records", "quarantine", "-p", p, "--show", "5"])
     assert "openai-batch-results.jsonl:5: the batch request failed with HTTP 400" in " ".join(out.split())
+
+
+def test_ingest_ts_format_option(tmp_path, cli):
+    cli(["init", str(tmp_path / "p")])
+    p = str(tmp_path / "p")
+    log = tmp_path / "eu.jsonl"
+    log.write_text(json.dumps({"messages": "Hallo?", "output": "Hallo!", "ts": "30/11/2026 21:45"}) + "\n")
+    code, out, _ = cli(["ingest", str(log), "-p", p])
+    assert code == 1 and "quarantined 1 row" in out  # every row quarantined: exit code 1
+    code, out, _ = cli(["records", "quarantine", "-p", p])
+    assert "--ts-format '%d/%m/%Y %H:%M'" in " ".join(out.split())
+    code, out, _ = cli(["ingest", str(log), "-p", p, "--ts-format", "%d/%m/%Y %H:%M", "--json"])
+    assert code == 0 and (json.loads(out)["kept"], json.loads(out)["quarantined"]) == (1, 0)
+    code, _, err = cli(["ingest", str(log), "-p", p, "--ts-format", "dmy"])
+    assert code == 1 and "has no %-directive" in err
