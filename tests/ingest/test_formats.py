@@ -169,6 +169,22 @@ def test_braintrust_logs(project, fixtures):
     assert [(q["line"], q["reason"]) for q in quar] == [(6, "the model call failed: RateLimitError: 429 Too Many Requests")]
 
 
+def test_weave_calls(project, fixtures):
+    s = ingest(project, [str(fixtures / "weave-calls.jsonl")])
+    assert s.formats[str(fixtures / "weave-calls.jsonl")] == "jsonl:weave"
+    assert (s.kept, s.skipped, s.quarantined) == (2, 2, 1)  # the app's own op and the tool op are no model call
+    recs, quar = stored(project)
+    chat, claude = recs
+    assert [(m["role"], m["content"]) for m in chat["messages"]][1] == ("user", "Where is NW-4410?")
+    assert (chat["output"], chat["model"], chat["tokens_in"], chat["latency_ms"]) == ("It is out for delivery.", "gpt-4o-mini-2024-07-18", 41, 750.0)
+    assert str(chat["ts"]) == "2026-11-04 14:00:02"  # started_at, not the completion's created
+    assert (chat["meta"]["op"], chat["meta"]["trace_id"], chat["meta"]["source_id"]) == ("openai.chat.completions.create", "0193-trace-1", "0193-call-2")
+    assert "self" not in chat["meta"] and chat["meta"]["params"] == {"temperature": 0}
+    assert [(m["role"], m["content"]) for m in claude["messages"]] == [("system", "Be brief."), ("user", "Do you sell helmets for kids?")]
+    assert (claude["output"], claude["model"], claude["tokens_out"]) == ("Yes, from size XS.", "claude-haiku-4-5-20251001", 8)
+    assert [(q["line"], q["reason"]) for q in quar] == [(5, "the model call failed: openai.APITimeoutError: Request timed out.")]
+
+
 @pytest.mark.parametrize("name", ["generic-array.json", "generic.jsonl.gz", "generic.jsonl.zst"])
 def test_containers_give_the_same_records(project, fixtures, name):
     s = ingest(project, [str(fixtures / name)])

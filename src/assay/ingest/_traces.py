@@ -1,6 +1,6 @@
 """Trace exports as row shapes: OpenTelemetry GenAI spans (OTLP JSON), Langfuse
 observations and traces, Arize Phoenix (OpenInference) spans, LangSmith runs, Braintrust
-project logs.
+project logs, W&B Weave calls.
 
 Only spans/runs that are a model call become records; the rest of a trace (HTTP spans,
 tool executions, chains) is counted as skipped, not quarantined.
@@ -605,3 +605,75 @@ def normalise_braintrust(row: Any) -> Fields:
         metadata=meta,
         labels={"expected": expected} if expected is not None else None,
     )
+
+
+# ---------------------------------------------------------------- W&B Weave
+
+def _is_weave(row: dict[str, Any]) -> bool:
+    return "op_name" in row and "inputs" in row and ("started_at" in row or "trace_id" in row)
+
+
+def _weave_op(row: dict[str, Any]) -> str:
+    """``weave:///team/project/op/openai.chat.completions.create:v3`` -> ``openai.chat.completions.create``."""
+    op = str(row.get("op_name") or "")
+    return op.rsplit("/", 1)[-1].split(":", 1)[0]
+
+
+def _weave_kind(row: dict[str, Any]) -> str | None:
+    """Which log shape a call's ``inputs`` and ``output`` are: a model call of the OpenAI
+    (chat or Responses) or Anthropic SDK, as Weave's integrations log them; None for any
+    other op (the app's own functions, tools)."""
+    op = _weave_op(row).lower()
+    out = _maybe_json(row.get("output"))
+    inputs = row.get("inputs") if isinstance(row.get("inputs"), dict) else {}
+    if isinstance(out, dict) and out.get("object") == "response" or op.endswith("responses.create"):
+        return "responses"
+    if isinstance(out, dict) and (out.get("type") == "message" or "stop_reason" in out) or op.endswith("messages.create"):
+        return "anthropic"
+    if isinstance(out, dict) and "choices" in out or op.endswith(("chat.completions.create", "chat.completions.parse")):
+        return "openai"
+    if "messages" in inputs and (row.get("exception") or out is None) and "completion" in op:
+        return "openai"
+    return None
+
+
+def _explode_weave(row: Any) -> Iterator[Any]:
+    yield row if isinstance(row, dict) and _weave_kind(row) is not None else SKIP
+
+
+@shape("weave", detect=_is_weave, explode=_explode_weave)
+def normalise_weave(row: Any) -> Fields:
+    """W&B Weave calls (``client.get_calls()`` or the calls export): the OpenAI and Anthropic
+    SDK calls its integrations log, ``inputs`` as the request and ``output`` as the
+    response; ``started_at``/``ended_at`` as time and latency, ``summary.usage`` tokens."""
+    from assay.ingest._shapes import normalise_anthropic, normalise_openai, normalise_responses
+
+    if not isinstance(row, dict):
+        raise RowError(f"expected an object, got {type(row).__name__}")
+    if row.get("exception"):
+        raise RowError(f"the model call failed: {str(row['exception'])[:300]}")
+    kind = _weave_kind(row)
+    inputs = row.get("inputs")
+    if not isinstance(inputs, dict):
+        raise RowError("inputs: expected an object")
+    output = _maybe_json(row.get("output"))
+    merged: dict[str, Any] = {"request": inputs, "response": output if isinstance(output, dict) else {}}
+    if row.get("started_at") is not None:
+        merged["ts"] = row["started_at"]
+        if row.get("ended_at") is not None:
+            merged["latency_ms"] = _latency(row["started_at"], row["ended_at"])
+    for key in ("trace_id", "display_name"):
+        if row.get(key) is not None:
+            merged[key] = row[key]
+    merged["op"] = _weave_op(row)
+    norm = {"responses": normalise_responses, "anthropic": normalise_anthropic}.get(kind or "", normalise_openai)
+    f = norm(merged)
+    if row.get("id") is not None:
+        f["metadata"]["source_id"] = row["id"]  # the call's id (the response's own stays response_id)
+    if f["tokens_in"] is None and isinstance(row.get("summary"), dict):  # Weave's own count, per model
+        usage = (row["summary"].get("usage") or {})
+        per_model = next(iter(usage.values()), None) if isinstance(usage, dict) and len(usage) == 1 else None
+        if isinstance(per_model, dict):
+            f["tokens_in"] = pick(per_model, "prompt_tokens", "input_tokens")
+            f["tokens_out"] = pick(per_model, "completion_tokens", "output_tokens")
+    return f
