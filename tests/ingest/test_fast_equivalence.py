@@ -181,5 +181,6 @@ def test_parse_ts_reads_the_timestamps_logs_write(text, expected):
 def test_parse_ts_refuses_what_it_cannot_tell(text):
     """Day/month order is ambiguous, and a short number is no epoch time: such rows are
     quarantined with the reason, not stored with a guessed time."""
-    with pytest.raises(RowError, match="not an ISO 8601 timestamp"):
+    with pytest.raises(RowError, match="no(t an)? ISO 8601 timestamp") as err:
         parse_ts(text)
+    assert ("--ts-format" in str(err.value)) == (text == "01/11/2026 10:00")  # the ambiguous date says what to do
