@@ -185,6 +185,24 @@ def test_weave_calls(project, fixtures):
     assert [(q["line"], q["reason"]) for q in quar] == [(5, "the model call failed: openai.APITimeoutError: Request timed out.")]
 
 
+def test_helicone_requests(project, fixtures):
+    s = ingest(project, [str(fixtures / "helicone-requests.jsonl")])
+    assert s.formats[str(fixtures / "helicone-requests.jsonl")] == "jsonl:helicone"
+    assert (s.kept, s.quarantined) == (2, 2)
+    recs, quar = stored(project)
+    chat, claude = recs
+    assert (chat["messages"][0]["content"], chat["output"], chat["model"]) == ("Has NW-8812 shipped?", "Yes, on Tuesday.", "gpt-4o-mini-2024-07-18")
+    assert (chat["latency_ms"], chat["tokens_in"], chat["cost_usd"], chat["feedback"]["thumb"]) == (870.0, 52, 0.0000144, "up")
+    assert (chat["meta"]["Environment"], chat["meta"]["Feature"], chat["meta"]["source_id"]) == ("production", "order-status", "hc-1")
+    assert str(chat["ts"]) == "2026-11-05 08:00:01"
+    assert [(m["role"], m["content"]) for m in claude["messages"]] == [("system", "Be brief."), ("user", "Do you rent e-bikes?")]
+    assert (claude["output"], claude["model"], claude["tokens_out"]) == ("Not yet.", "claude-haiku-4-5-20251001", 4)
+    assert [(q["line"], q["reason"]) for q in quar] == [
+        (3, "the request failed with HTTP 429: Rate limit reached for gpt-4o-mini"),
+        (4, "no request_body: the export holds no prompts; export again with --include-body"),
+    ]
+
+
 @pytest.mark.parametrize("name", ["generic-array.json", "generic.jsonl.gz", "generic.jsonl.zst"])
 def test_containers_give_the_same_records(project, fixtures, name):
     s = ingest(project, [str(fixtures / name)])

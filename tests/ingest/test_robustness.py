@@ -221,7 +221,7 @@ _garbage = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(garbage=st.lists(_garbage, min_size=1, max_size=8),
        shape=st.sampled_from(["generic", "openai", "anthropic", "otel", "langfuse", "phoenix", "langsmith", "responses", "gemini",
-                              "braintrust", "weave"]))
+                              "braintrust", "weave", "helicone"]))
 def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
     valid = {"generic": _row(0), "openai": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"choices": []}},
              "anthropic": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"type": "message", "content": []}},
@@ -233,6 +233,8 @@ def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
              "braintrust": {"span_id": "s", "span_attributes": {"type": "llm"}, "input": [{"role": "user", "content": "hi"}], "output": "yo"},
              "weave": {"op_name": "weave:///t/p/op/openai.chat.completions.create:v1", "started_at": "2026-11-01T00:00:00Z",
                        "inputs": {"messages": [{"role": "user", "content": "hi"}]}, "output": {"choices": []}},
+             "helicone": {"request_id": "r", "request_created_at": "2026-11-01T00:00:00Z", "request_body": {"messages": [{"role": "user", "content": "hi"}]},
+                          "response_body": {"choices": []}},
              "gemini": {"contents": [{"role": "user", "parts": [{"text": "hi"}]}], "candidates": [{"content": {"parts": [{"text": "yo"}]}}]}}[shape]
     lines = [g.replace(b"\n", b" ").replace(b"\r", b" ") for g in garbage]
     lines.insert(len(lines) // 2, json.dumps(valid).encode())

@@ -1,6 +1,6 @@
 """Trace exports as row shapes: OpenTelemetry GenAI spans (OTLP JSON), Langfuse
 observations and traces, Arize Phoenix (OpenInference) spans, LangSmith runs, Braintrust
-project logs, W&B Weave calls.
+project logs, W&B Weave calls, Helicone request exports.
 
 Only spans/runs that are a model call become records; the rest of a trace (HTTP spans,
 tool executions, chains) is counted as skipped, not quarantined.
@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from assay.ingest._normalise import RowError, chat_messages, content_text, dumps, fields, message, parse_ts, tool_call_text
+from assay.ingest._normalise import RowError, chat_messages, content_text, dumps, fields, message, number, parse_ts, tool_call_text
 from assay.ingest._shapes import Fields, extra_meta, pick, shape
 from assay.records import Message
 
@@ -674,6 +674,66 @@ def normalise_weave(row: Any) -> Fields:
         usage = (row["summary"].get("usage") or {})
         per_model = next(iter(usage.values()), None) if isinstance(usage, dict) and len(usage) == 1 else None
         if isinstance(per_model, dict):
-            f["tokens_in"] = pick(per_model, "prompt_tokens", "input_tokens")
-            f["tokens_out"] = pick(per_model, "completion_tokens", "output_tokens")
+            for field_, keys in (("tokens_in", ("prompt_tokens", "input_tokens")), ("tokens_out", ("completion_tokens", "output_tokens"))):
+                v = pick(per_model, *keys)
+                f[field_] = number(v, f"summary.usage.{keys[0]}", int) if v is not None else None
+    return f
+
+
+# ---------------------------------------------------------------- Helicone
+
+def _is_helicone(row: dict[str, Any]) -> bool:
+    return "request_id" in row and ("request_created_at" in row or "response_created_at" in row) and (
+        "request_body" in row or "signed_body_url" in row or "request_model" in row)
+
+
+_HELICONE_PROPERTY = "Helicone-Property-"
+
+
+@shape("helicone", detect=_is_helicone)
+def normalise_helicone(row: Any) -> Fields:
+    """Helicone request exports (``npx @helicone/export --include-body``, or the request query
+    API): ``request_body`` and ``response_body`` read as the provider's own request and
+    response (OpenAI chat or Responses, Anthropic), ``request_created_at``, ``delay_ms``,
+    token counts, ``cost``, ``feedback_rating``, custom properties."""
+    from assay.ingest._shapes import normalise_anthropic, normalise_openai, normalise_responses
+
+    if not isinstance(row, dict):
+        raise RowError(f"expected an object, got {type(row).__name__}")
+    req, resp = _maybe_json(row.get("request_body")), _maybe_json(row.get("response_body"))
+    if not isinstance(req, dict):
+        raise RowError("no request_body: the export holds no prompts; export again with --include-body")
+    status = row.get("response_status")
+    if isinstance(status, int) and not 200 <= status < 300:
+        err = resp.get("error") if isinstance(resp, dict) else None
+        msg = err.get("message") if isinstance(err, dict) else None
+        raise RowError(f"the request failed with HTTP {status}" + (f": {msg}" if msg else ""))
+    resp = resp if isinstance(resp, dict) else {}
+    props = row.get("request_properties") if isinstance(row.get("request_properties"), dict) else {}
+    merged: dict[str, Any] = {"request": req, "response": resp, "ts": row.get("request_created_at")}
+    for key in ("request_path", "provider", "request_user_id", "country_code", "prompt_id"):
+        if row.get(key) not in (None, ""):
+            merged[key] = row[key]
+    merged.update({k[len(_HELICONE_PROPERTY):] if k.startswith(_HELICONE_PROPERTY) else k: v for k, v in props.items()})
+    if row.get("delay_ms") is not None:
+        merged["latency_ms"] = row["delay_ms"]
+    cost = pick(row, "cost", "costUSD", "cost_usd")
+    if cost is not None:
+        merged["cost_usd"] = cost
+    if isinstance(row.get("feedback_rating"), bool):
+        merged["feedback"] = "up" if row["feedback_rating"] else "down"
+    if resp.get("object") == "response" or ("input" in req and "messages" not in req):
+        f = normalise_responses(merged)
+    elif resp.get("type") == "message" or (isinstance(resp.get("content"), list) and "choices" not in resp):
+        f = normalise_anthropic(merged)
+    else:
+        f = normalise_openai(merged)
+    model = pick(row, "model_override", "response_model", "request_model", "model")
+    if model:
+        f["model"] = str(model)
+    if f["tokens_in"] is None and row.get("prompt_tokens") is not None:
+        f["tokens_in"] = number(row["prompt_tokens"], "prompt_tokens", int)
+    if f["tokens_out"] is None and row.get("completion_tokens") is not None:
+        f["tokens_out"] = number(row["completion_tokens"], "completion_tokens", int)
+    f["metadata"]["source_id"] = row["request_id"]
     return f
