@@ -188,3 +188,15 @@ def test_garbage_results_never_crash_the_join_and_valid_results_are_stored(tmp_p
     non_blank = sum(1 for line in lines if line.strip())
     assert s.kept + s.duplicates + s.quarantined + s.skipped == non_blank
     assert {q["line"] for q in quar} <= set(range(3, len(lines) + 1))
+
+
+def test_an_index_left_by_a_killed_ingest_is_removed(project, fixtures):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    project.state_dir.mkdir(parents=True, exist_ok=True)
+    orphan = project.state_dir / f"batch-requests-{dead.stdout.strip()}-0123456789ab.db"
+    orphan.write_bytes(b"unscrubbed requests")
+    ingest(project, [str(fixtures / OPENAI_REQ), str(fixtures / OPENAI_RES)])
+    assert not orphan.exists() and not list(project.state_dir.glob("batch-requests-*"))

@@ -287,8 +287,9 @@ def plan_batches(state_dir: Path, files: list[Path], file_fmt: str, shape_name: 
                 hint=f"ingest it in one command with the batch's requests file: assay ingest <requests>.jsonl {first.name}",
             )
         join.requests[prov] = reqs
-        join.index[prov] = str(state_dir / f"batch-requests-{uuid.uuid4().hex[:12]}.db")
+        join.index[prov] = str(state_dir / f"batch-requests-{os.getpid()}-{uuid.uuid4().hex[:12]}.db")
     state_dir.mkdir(parents=True, exist_ok=True)
+    _remove_orphans(state_dir)
     try:
         for prov, reqs in join.requests.items():
             answered = {cid for p, v in results.items() if v == prov for cid in _custom_ids(p, fmts[p])}
@@ -299,6 +300,22 @@ def plan_batches(state_dir: Path, files: list[Path], file_fmt: str, shape_name: 
         raise
     consumed = {p for reqs in join.requests.values() for p in reqs}
     return [p for p in files if p not in consumed], join
+
+
+def _remove_orphans(state_dir: Path) -> None:
+    """Delete the requests indexes of ingests whose process is gone (killed before it could):
+    they hold the requests' text unscrubbed."""
+    for p in state_dir.glob("batch-requests-*.db"):
+        try:
+            pid = int(p.name.split("-")[2])
+        except (IndexError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            p.unlink(missing_ok=True)
+        except PermissionError:  # a process of another user holds that id: not ours to judge
+            pass
 
 
 def _custom_ids(path: Path, fmt: str) -> Iterator[str]:
