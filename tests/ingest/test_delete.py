@@ -126,3 +126,37 @@ def test_delete_a_source(project, tmp_path):
     assert "no records or ingests of the source 'staging'" in str(e.value) and "prod" in e.value.hint
     with pytest.raises(InputError):
         delete_files(project, ["b.jsonl"], source="prod")
+
+
+def test_deleting_a_file_marks_later_files_that_shared_its_records_to_be_read_again(project, tmp_path):
+    """A record two files of one source hold is stored once, with the file ingested first:
+    deleting that file deletes it, and the later file is read again in full by the next
+    ingest (not skipped as unchanged), which stores it again. Nothing is lost for good."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.jsonl").write_text(_rows("x", 6))  # x0..x5
+    (logs / "b.jsonl").write_text("".join(_rows("x", 6).splitlines(keepends=True)[3:]) + _rows("b", 2))  # x3..x5 too
+    (logs / "c.jsonl").write_text(_rows("c", 2))  # shares nothing
+    ingest(project, [str(logs / "a.jsonl")])
+    s = ingest(project, [str(logs / "b.jsonl"), str(logs / "c.jsonl")])
+    assert (s.kept, s.duplicates) == (4, 3)
+    plan = delete_files(project, ["logs/a.jsonl"], dry_run=True)
+    assert (plan.records, plan.read_again) == (6, [str(logs / "b.jsonl")])
+    delete_files(project, ["logs/a.jsonl"])
+    contents = sorted(m[0]["content"] for (m,) in _table(project, records, "messages"))
+    assert contents == ["b question 0", "b question 1", "c question 0", "c question 1"]  # x3..x5 went with a.jsonl
+    again = ingest(project, [str(logs / "b.jsonl"), str(logs / "c.jsonl")])
+    assert again.unchanged == [str(logs / "c.jsonl")] and (again.kept, again.duplicates) == (3, 2)  # b.jsonl read again
+    contents = sorted(m[0]["content"] for (m,) in _table(project, records, "messages"))
+    assert contents == sorted(["b question 0", "b question 1", "c question 0", "c question 1", "x question 3", "x question 4", "x question 5"])
+
+
+def test_replace_hints_at_later_files_that_shared_the_records(project, tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.jsonl").write_text(_rows("x", 4))
+    (logs / "b.jsonl").write_text(_rows("x", 4) + _rows("b", 1))  # not the same bytes: an identical file is not read at all
+    ingest(project, [str(logs / "a.jsonl")])
+    ingest(project, [str(logs / "b.jsonl")])
+    s = ingest(project, [str(logs / "a.jsonl")], replace=True)
+    assert s.kept == 4 and "ingest it again to store those: assay ingest " + str(logs / "b.jsonl") in s.hints[str(logs / "a.jsonl")]

@@ -60,3 +60,15 @@ def test_files_lists_what_each_ingested_file_stored(project, fixtures, tmp_path)
     assert doc["schema"] == "assay.records.files/v1" and len(doc["files"]) == 3 and doc["unattributed"] == 0
     delete_files(project, [str(fixtures / "generic.csv")])
     assert sorted(f.file.rsplit("/", 1)[-1] for f in ingested_files(project).files) == ["mine.jsonl", "openai.jsonl"]
+
+
+def test_delete_notes_later_files_that_may_share_records(project, tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(json.dumps({"messages": f"q{i}", "output": "x"}) + "\n" for i in range(4)))
+    b.write_text("".join(json.dumps({"messages": f"q{i}", "output": "x"}) + "\n" for i in range(2, 6)))
+    ingest(project, [str(a)])
+    ingest(project, [str(b)])
+    res = CliRunner().invoke(app, ["records", "delete", str(a), "--yes", "--project", str(project.root)])
+    text = " ".join(res.stdout.split())
+    assert res.exit_code == 0 and "deleted 4 records" in text
+    assert "was ingested later and may share records with what was deleted" in text and text.endswith(f"assay ingest {b}")

@@ -5,7 +5,8 @@ never have been ingested, or a deletion request that names a log file.
 Each record keeps the ingest that stored it first (``records.ingest_id``), so a file's
 records are found without reading the file again (it may be gone). A record that several
 files hold is stored once, under the file that brought it first: deleting that file
-deletes it.
+deletes it, and the other files of its source that a later ingest found duplicates in are
+marked to be read again in full by the next ingest, which stores such records again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, union
+from sqlalchemy import delete, func, select, union, update
 from sqlalchemy.engine import Connection
 
 from assay.errors import InputError
@@ -35,6 +36,10 @@ class DeleteSummary:
     unattributed: int = 0
     """Records stored before assay kept each record's ingest: they cannot be told apart by
     file, so they stay (see the docs for what to do)."""
+    read_again: list[str] = field(default_factory=list)
+    """Other files of the same source whose later ingests found records already stored:
+    some of those may have been these files' (a record two files hold is stored once), so
+    the next ingest of them reads them again in full and stores what went with these."""
     dry_run: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -111,14 +116,33 @@ def forget(conn: Connection, files: list[str], *, dry_run: bool = False) -> Dele
         # the files' ingests kept records, yet none carries their ingest: stored before
         # provenance was kept (or deleted already by another file's name)
         out.unattributed = conn.execute(select(func.count()).select_from(records).where(records.c.ingest_id.is_(None))).scalar_one()
+    if out.records:
+        out.read_again = _overlapping(conn, files)
     if dry_run:
         return out
+    if out.read_again:  # not "unchanged" any more: the next ingest reads them again
+        conn.execute(update(ingests).where(ingests.c.file.in_(out.read_again)).values(fingerprint=None))
     conn.execute(delete(record_slices).where(record_slices.c.record_id.in_(select(records.c.id).where(mine))))
     conn.execute(delete(records).where(mine))
     conn.execute(delete(quarantine).where(quarantine.c.file.in_(files)))
     conn.execute(delete(ingest_parts).where(ingest_parts.c.file.in_(files)))
     conn.execute(delete(ingests).where(ingests.c.file.in_(files)))
     return out
+
+
+def _overlapping(conn: Connection, files: list[str]) -> list[str]:
+    """The other files of the same sources that an ingest read after the first ingest of
+    ``files`` began and that found records already stored (ids hold the source, so only
+    files of the same source can share a record)."""
+    firsts = conn.execute(select(ingests.c.source, func.min(ingests.c.started_at)).where(ingests.c.file.in_(files))
+                          .group_by(ingests.c.source)).all()
+    found: set[str] = set()
+    for source, first in firsts:
+        found.update(conn.execute(
+            select(ingests.c.file).where(ingests.c.source == source, ingests.c.file.not_in(files), ingests.c.started_at >= first,
+                                         ingests.c.n_duplicate > 0)
+        ).scalars())
+    return sorted(found)
 
 
 def forget_source(conn: Connection, source: str, *, dry_run: bool = False) -> DeleteSummary:

@@ -778,6 +778,12 @@ def ingest(
                         gone = forget(conn, [str(path)])
                     if gone.records or gone.quarantined or gone.ingests:
                         summary.replaced[str(path)] = gone.records
+                    others = [f for f in gone.read_again if f not in {str(p) for p in files}]
+                    if others:
+                        summary.hints[str(path)] = (
+                            f"{len(others)} other file{'s' if len(others) > 1 else ''} of this source may have held records "
+                            f"deleted with it (a record two files hold is stored once): ingest {'them' if len(others) > 1 else 'it'} "
+                            f"again to store those: assay ingest {' '.join(others[:5])}{' ...' if len(others) > 5 else ''}")
                 plan = _plan_read(store, path, src_name, fp_fmt, mapping_d, by_bytes=by_bytes, ranged=ranged,
                                   force=force or replace)
                 if plan.unchanged:

@@ -129,6 +129,14 @@ def delete(
         if done.records and profiles_made(project):
             out.print("  profiles made before still weigh traffic with them: run assay profile again")
         plan = done
+    if plan.read_again:
+        n = len(plan.read_again)
+        names = ", ".join(escape(_shown(f)) for f in plan.read_again[:5]) + (", ..." if n > 5 else "")
+        out.print(f"[yellow]note[/]: {names} ({'of' if n == 1 else 'all of'} the same source) {'was' if n == 1 else 'were'} "
+                  f"ingested later and may share records with what {'would be' if plan.dry_run else 'was'} deleted (a record is "
+                  f"stored once, with the file that brought it first). The next ingest of {'it' if n == 1 else 'them'} reads "
+                  f"{'it' if n == 1 else 'them'} again in full and stores such records again: assay ingest "
+                  + " ".join(escape(_shown(f)) for f in plan.read_again[:5]))
     if plan.unattributed:
         out.print(f"[yellow]note[/]: {plan.unattributed:,} records were stored before assay kept the file of each record, "
                   "so they cannot be deleted by file; see docs/records.md")
