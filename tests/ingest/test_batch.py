@@ -146,7 +146,7 @@ def test_bad_request_rows_are_quarantined_and_a_changed_requests_file_is_read_ag
     _, quar = stored(project)
     assert [(q["file"], q["line"], q["reason"]) for q in quar if q["file"] == str(req)] == [(str(req), 2, "not valid JSON")]
     again = ingest(project, [str(req), str(res)])
-    assert again.unchanged == [str(res)] and again.kept == 0
+    assert again.unchanged == [str(res)] and again.kept == 0 and again.joined == {}  # not read, so not joined
     # a request edited: the results file's rows now join with other prompts, so it is read again
     req.write_text("\n".join([lines[0].replace("Where is my order", "Where is my parcel"), *lines[1:]]) + "\n")
     edited = ingest(project, [str(req), str(res)])

@@ -765,7 +765,6 @@ def ingest(
                 provider = batch.results.get(str(path)) if batch is not None else None
                 if provider is not None:  # what the file's rows become depends on the requests files too
                     fp_fmt = f"{fmt_name}+{batch.digest[provider]}"  # type: ignore[union-attr]
-                    summary.joined[str(path)] = [str(p) for p in batch.requests[provider]]  # type: ignore[union-attr]
                 else:
                     fp_fmt = fmt_name
                 if job_ts is not None:  # what the file's rows become depends on the format too
@@ -789,6 +788,8 @@ def ingest(
                 if plan.unchanged:
                     summary.unchanged.append(str(path))
                     continue
+                if provider is not None:
+                    summary.joined[str(path)] = [str(p) for p in batch.requests[provider]]  # type: ignore[union-attr]
                 content, start, first_line = plan.content, plan.start, plan.first_line
                 if start:
                     rows = read_jsonl(path, start, first_line)
