@@ -121,12 +121,19 @@ def main() -> None:
                     help="then ingest the file again (unchanged: skipped) and after appending 1%% more rows (read from where it ended); "
                          "the file is copied into the project for this")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "assay-bench")
+    ap.add_argument("--system-chars", type=int, default=0,
+                    help="a system prompt this long (the shared prompt repeated), as production apps often send; default ~580")
     args = ap.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     path = args.data / f"openai-{args.size_mb}mb.jsonl"
+    if args.system_chars:
+        global SYSTEM
+        SYSTEM = (SYSTEM * (args.system_chars // len(SYSTEM) + 1))[:args.system_chars]
+        path = args.data / f"openai-{args.size_mb}mb-system{args.system_chars}.jsonl"
     t = time.perf_counter()
     n = generate(path, args.size_mb)
-    print(f"data: {path} ({path.stat().st_size / 1e6:,.0f} MB, {n:,} rows, {path.stat().st_size / n:,.0f} B/row; ready in {time.perf_counter() - t:.0f}s)")
+    print(f"data: {path} ({path.stat().st_size / 1e6:,.0f} MB, {n:,} rows, {path.stat().st_size / n:,.0f} B/row, "
+          f"system prompt {len(SYSTEM):,} chars; ready in {time.perf_counter() - t:.0f}s)")
     if args.stages:
         stages(path)
     from assay.ingest import ingest

@@ -23,6 +23,7 @@ from assay.errors import InputError
 from assay.project import Project, as_project
 from assay.store import Store
 from assay.store._schema import ingest_parts, ingests, quarantine, record_slices, records
+from assay.store._texts import drop_unused, refs_of
 
 
 @dataclass
@@ -122,8 +123,10 @@ def forget(conn: Connection, files: list[str], *, dry_run: bool = False) -> Dele
         return out
     if out.read_again:  # not "unchanged" any more: the next ingest reads them again
         conn.execute(update(ingests).where(ingests.c.file.in_(out.read_again)).values(fingerprint=None))
+    shared = refs_of(conn, mine)
     conn.execute(delete(record_slices).where(record_slices.c.record_id.in_(select(records.c.id).where(mine))))
     conn.execute(delete(records).where(mine))
+    drop_unused(conn, shared)  # a system prompt only these records held goes with them
     conn.execute(delete(quarantine).where(quarantine.c.file.in_(files)))
     conn.execute(delete(ingest_parts).where(ingest_parts.c.file.in_(files)))
     conn.execute(delete(ingests).where(ingests.c.file.in_(files)))
@@ -158,8 +161,10 @@ def forget_source(conn: Connection, source: str, *, dry_run: bool = False) -> De
     if dry_run:
         return out
     mine = records.c.source == source
+    shared = refs_of(conn, mine)
     conn.execute(delete(record_slices).where(record_slices.c.record_id.in_(select(records.c.id).where(mine))))
     conn.execute(delete(records).where(mine))
+    drop_unused(conn, shared)
     conn.execute(delete(quarantine).where(quarantine.c.source == source))
     conn.execute(delete(ingest_parts).where(ingest_parts.c.file.in_(files)))
     conn.execute(delete(ingests).where(ingests.c.source == source))

@@ -317,8 +317,9 @@ def split_format(fmt: str) -> tuple[str, str]:
 
 def _flush(
     store: Store, batch: list[tuple[Any, ...]], bad: list[dict[str, Any]], summary: IngestSummary, span: Span | None = None,
+    texts: dict[str, str] | None = None,
 ) -> None:
-    kept, duplicates, quarantined = write_rows(store, batch, bad, span)
+    kept, duplicates, quarantined = write_rows(store, batch, bad, span, texts=texts)
     summary.kept += kept
     summary.duplicates += duplicates
     summary.quarantined += quarantined
@@ -380,19 +381,21 @@ def _run_file(
     last_note = 0.0
     good: list[tuple[Any, ...]] = []
     bad: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
     good_bytes = 0
     span_from, seen_to = first_line, first_line - 1  # lines not yet covered by a write; the last line read
 
     def write(to_end: bool = False) -> None:
-        nonlocal good, bad, good_bytes, span_from
-        _flush(store, good, bad, summary, (proc.file, span_from, None if to_end else seen_to))
-        good, bad, good_bytes = [], [], 0
+        nonlocal good, bad, texts, good_bytes, span_from
+        _flush(store, good, bad, summary, (proc.file, span_from, None if to_end else seen_to), texts)
+        good, bad, texts, good_bytes = [], [], {}, 0
         span_from = seen_to + 1
 
     def absorb(res: ChunkResult, n: int, nbytes: float, last_pos: int) -> None:
         nonlocal n_rows, last_note, good_bytes, seen_to
         good.extend(res.good)
         bad.extend(res.bad)
+        texts.update(res.texts)
         seen_to = last_pos
         good_bytes += int(nbytes) or 2048 * len(res.good)
         if len(good) >= WRITE_ROWS or good_bytes >= WRITE_BYTES:

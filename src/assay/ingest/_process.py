@@ -23,6 +23,7 @@ from assay.ingest._normalise import RowError, set_ts_format
 from assay.ingest._pii import Scrubber, ScrubSettings
 from assay.ingest._shapes import Shape, get_shape, mapped
 from assay.store import json_text
+from assay.store._texts import REF, SHARED_MIN_CHARS, SHARED_ROLES, text_hash
 
 UNFINISHED = "the file's last line has no line break: it may still be being written, and is read again when the file grows"
 """Ends the quarantine reason of a last line that is not valid JSON and has no line break."""
@@ -139,6 +140,8 @@ class ChunkResult:
     bad: list[dict[str, Any]] = field(default_factory=list)
     skipped: int = 0
     pii: Counter[str] = field(default_factory=Counter)
+    texts: dict[str, str] = field(default_factory=dict)
+    """The shared texts (hash -> text) the chunk's records refer to (see assay.store.texts)."""
 
 
 @dataclass
@@ -160,6 +163,8 @@ class Processor:
     """``--ts-format``: a strptime format timestamp text is read with first."""
     _shape: Shape | None = field(default=None, init=False, repr=False)
     _batch: BatchIndex | None = field(default=None, init=False, repr=False)
+    _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _hashes: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
     _hmac: _Hmac | None = field(default=None, init=False, repr=False)
 
@@ -178,6 +183,7 @@ class Processor:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_shape"] = state["_scrubber"] = state["_hmac"] = state["_batch"] = None
+        state["_texts"], state["_hashes"] = {}, {}
         return state
 
     def _quarantine(self, out: ChunkResult, pos: int, reason: str, raw: Any, scrubber: Scrubber, now: Any) -> None:
@@ -210,6 +216,7 @@ class Processor:
         now_text = utc_text(now)
         scrubber.found.clear()
         out = ChunkResult()
+        self._texts = out.texts
         for pos, payload in chunk:
             if isinstance(payload, _BadRow):
                 self._quarantine(out, pos, payload.reason, payload, scrubber, now)
@@ -295,9 +302,11 @@ class Processor:
             hm = self._hmac = _Hmac(self.key)
         rid = hm.digest(canonical).hex()[:32]
         fb = f["feedback"].model_dump() if f["feedback"] is not None else None
+        final = contents
         if self.scrub:
             clean = [scrubber.scrub(c) for c in contents]
             if any(a is not b for a, b in zip(clean, contents)):
+                final = clean
                 msgs_json = orjson.dumps([{"content": c, "role": r} for c, r in zip(clean, roles)])
             if output:
                 output = scrubber.scrub(output)
@@ -308,12 +317,35 @@ class Processor:
             clean_meta = scrubber.scrub_json(meta, meta_json)
             if clean_meta is not meta:
                 meta_json = orjson.dumps(clean_meta, option=_CANON)
+        for c, r in zip(final, roles):
+            if r in SHARED_ROLES and len(c) >= SHARED_MIN_CHARS:  # a long system prompt: stored once
+                msgs_json = self._with_refs(final, roles)
+                break
         return (
             rid, self.source, ts_text, f["model"], msgs_json.decode(), output, f["latency_ms"],
             f["tokens_in"], f["tokens_out"], f["cost_usd"], meta_json.decode(),
             "null" if fb is None else json_text(fb), "null" if f["labels"] is None else json_text(f["labels"]),
             now_text, self.ingest_id,
         )
+
+
+    def _with_refs(self, contents: list[str], roles: list[str]) -> bytes:
+        """The stored messages, with each long system or developer message as a reference
+        to its text, which goes to the chunk's shared texts."""
+        out = []
+        hashes = self._hashes
+        for c, r in zip(contents, roles):
+            if r in SHARED_ROLES and len(c) >= SHARED_MIN_CHARS:
+                h = hashes.get(c)
+                if h is None:
+                    if len(hashes) >= 10_000:
+                        hashes.clear()
+                    h = hashes[c] = text_hash(c)
+                self._texts[h] = c
+                out.append({REF: h, "role": r})
+            else:
+                out.append({"content": c, "role": r})
+        return orjson.dumps(out)
 
 
 _WORKER_CACHE: dict[tuple[Any, ...], Processor] = {}

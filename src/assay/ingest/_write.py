@@ -18,6 +18,7 @@ from assay.ingest._formats import jsonl_range_chunks, parquet_slice_chunks
 from assay.ingest._process import JSON_COLUMNS, RECORD_COLUMNS, TIME_COLUMNS, Processor, gc_paused, process_in_worker
 from assay.store import Store
 from assay.store._schema import ingest_parts, quarantine, records
+from assay.store._texts import store_texts
 
 _SQLITE_INSERT = (
     f"INSERT OR IGNORE INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
@@ -62,7 +63,7 @@ read, whole, from the file's current content."""
 
 def write_rows(
     store: Store, batch: list[tuple[Any, ...]], bad: list[dict[str, Any]], span: Span | None = None,
-    done: tuple[str, str] | None = None,
+    done: tuple[str, str] | None = None, texts: dict[str, str] | None = None,
 ) -> tuple[int, int, int]:
     """Write records and quarantined rows in one transaction; returns (kept, duplicates,
     quarantined). A record whose id is stored already (or comes earlier in ``batch``) is a
@@ -76,9 +77,12 @@ def write_rows(
 
     ``done``, ``(key, file)``: the part of the file these rows are (a byte range, a task of
     rows, a Parquet slice), recorded as stored in the same transaction (an interrupted
-    ingest run again skips it)."""
+    ingest run again skips it). ``texts``: the shared texts (hash -> text) the records refer
+    to, stored in the same transaction when not stored yet."""
     kept = 0
     with gc_paused(), store.write() as conn:
+        if texts:
+            store_texts(conn, texts)
         if done is not None:
             conn.execute(delete(ingest_parts).where(ingest_parts.c.key == done[0]))
             conn.execute(insert(ingest_parts).values(key=done[0], file=done[1], created_at=datetime.now(timezone.utc)))
@@ -140,15 +144,18 @@ def _store_chunks(
     out = RangeResult()
     good: list[tuple[Any, ...]] = []
     bad: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
     with gc_paused():
         for part in chunks:
             res = process_in_worker(proc, part, now, kind)
             good.extend(res.good)
             bad.extend(res.bad)
+            texts.update(res.texts)
             out.rows += len(part)
             out.skipped += res.skipped
             out.pii.update(res.pii)
-        out.kept, out.duplicates, out.quarantined = write_rows(store, good, bad, span, None if done is None else (done, proc.file))
+        out.kept, out.duplicates, out.quarantined = write_rows(store, good, bad, span, None if done is None else (done, proc.file),
+                                                               texts)
     return out
 
 

@@ -47,6 +47,15 @@ records = Table(
     Index("ix_records_source_ts", "source", "ts"),
 )
 
+texts = Table(
+    "texts",
+    metadata,
+    # long texts that many records repeat (system prompts), stored once: a record's message
+    # holds ``{"content_ref": hash}`` in place of ``{"content": text}`` (see assay.store.texts)
+    Column("hash", String(64), primary_key=True),
+    Column("text", Text, nullable=False),
+)
+
 ingests = Table(
     "ingests",
     metadata,
