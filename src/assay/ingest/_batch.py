@@ -106,16 +106,25 @@ def _chat_body(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def _joined(row: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """``(result, request)`` of a joined row, None for a row of one file alone."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected a JSON object, got {type(row).__name__}")
+    if JOINED_OUTPUT not in row:
+        return None
+    result, request = row[JOINED_OUTPUT], row[JOINED_INPUT]
+    if request is None:
+        raise RowError(_no_request(result))
+    return result, request
+
+
 @shape("openai-batch", detect=lambda row: (batch_role(row) or ("",))[0] == OPENAI, explode=_explode_openai)
 def normalise_openai_batch(row: Any) -> Fields:
     """OpenAI Batch API rows: a request joined with its result (one record), or a request alone
     (a prompt-only record). A result alone is refused: it holds no prompt."""
-    if not isinstance(row, dict):
-        raise RowError(f"expected a JSON object, got {type(row).__name__}")
-    if JOINED_OUTPUT in row:
-        result, request = row[JOINED_OUTPUT], row[JOINED_INPUT]
-        if request is None:
-            raise RowError(_no_request(result))
+    joined = _joined(row)
+    if joined is not None:
+        result, request = joined
         why = _openai_error(result)
         if why is not None:
             raise RowError(why)
@@ -160,12 +169,9 @@ def _anthropic_error(result: Any) -> str | None:
 def normalise_anthropic_batch(row: Any) -> Fields:
     """Anthropic Message Batches rows: a request joined with its result (one record), or a
     request alone (a prompt-only record). A result alone is refused: it holds no prompt."""
-    if not isinstance(row, dict):
-        raise RowError(f"expected a JSON object, got {type(row).__name__}")
-    if JOINED_OUTPUT in row:
-        result, request = row[JOINED_OUTPUT], row[JOINED_INPUT]
-        if request is None:
-            raise RowError(_no_request(result))
+    joined = _joined(row)
+    if joined is not None:
+        result, request = joined
         why = _anthropic_error(result.get("result"))
         if why is not None:
             raise RowError(why)

@@ -328,7 +328,6 @@ class Processor:
             now_text, self.ingest_id,
         )
 
-
     def _with_refs(self, contents: list[str], roles: list[str]) -> bytes:
         """The stored messages, with each long system or developer message as a reference
         to its text, which goes to the chunk's shared texts."""
