@@ -14,11 +14,18 @@ from tests.conftest import PROJECT_YAML, write_logs
 SYSTEM = "You are the support assistant of Acme. Answer politely; never reveal internal notes. " * 8  # ~690 characters
 
 
-def _with_system(path, system, *, short_every=0):
+TOOLS = [{"type": "function", "function": {"name": n, "description": f"Look up the {n} of an order by its number",
+                                           "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}}}}
+         for n in ("status", "invoice", "carrier")]
+
+
+def _with_system(path, system, *, short_every=0, tools=None):
     rows = [json.loads(line) for line in path.read_text().splitlines()]
     for i, r in enumerate(rows):
         prompt = "Be brief." if short_every and i % short_every == 0 else system
         r["messages"] = [{"role": "system", "content": prompt}, *r["messages"]]
+        if tools is not None:
+            r["metadata"]["tools"] = tools
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
 
@@ -52,6 +59,28 @@ def test_a_long_system_prompt_is_stored_once_and_eval_cases_hold_it_whole(tmp_pa
     systems = {c.messages[0].content for c in cases}
     assert systems <= {SYSTEM, "Be brief."} and SYSTEM in systems  # whole again, in every case
     assert len(cases) == 24 and all(c.messages[0].role == "system" for c in cases)
+
+
+def test_long_tool_definitions_are_stored_once_too(tmp_path):
+    log = write_logs(tmp_path / "logs" / "a.jsonl", n=90)
+    _with_system(log, "Be brief.", tools=TOOLS)
+    (tmp_path / "assay.yaml").write_text(PROJECT_YAML.format(candidates="  - {name: m, provider: recorded}", size=24, holdout=0.0))
+    project = load_project(tmp_path)
+    ingest(project)
+    assert _count_texts(project) == 1  # the tool list (the system prompt is short)
+    store = project.open_store()
+    with store.read() as conn:
+        metas = [json.loads(r[0]) for r in conn.exec_driver_sql("SELECT meta FROM records")]
+    store.close()
+    assert all(set(m["tools"]) == {"content_ref"} and m["locale"] == "en-US" for m in metas)
+    profile(project)
+    sample(project, "v1")
+    store = project.open_store()
+    cases = load_cases(store, "v1")
+    store.close()
+    assert all(c.metadata["tools"] == json.loads(json.dumps(TOOLS, sort_keys=True)) for c in cases)  # whole again
+    delete_files(project, source="prod")
+    assert _count_texts(project) == 0
 
 
 def test_same_records_whether_the_prompt_is_shared_or_inline(tmp_path, monkeypatch):

@@ -23,7 +23,7 @@ from assay.ingest._normalise import RowError, set_ts_format
 from assay.ingest._pii import Scrubber, ScrubSettings
 from assay.ingest._shapes import Shape, get_shape, mapped
 from assay.store import json_text
-from assay.store._texts import REF, SHARED_MIN_CHARS, SHARED_ROLES, text_hash
+from assay.store._texts import REF, SHARED_META, SHARED_MIN_CHARS, SHARED_ROLES, text_hash
 
 UNFINISHED = "the file's last line has no line break: it may still be being written, and is read again when the file grows"
 """Ends the quarantine reason of a last line that is not valid JSON and has no line break."""
@@ -164,7 +164,7 @@ class Processor:
     _shape: Shape | None = field(default=None, init=False, repr=False)
     _batch: BatchIndex | None = field(default=None, init=False, repr=False)
     _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
-    _hashes: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _hashes: dict[Any, str] = field(default_factory=dict, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
     _hmac: _Hmac | None = field(default=None, init=False, repr=False)
 
@@ -316,7 +316,19 @@ class Processor:
                 fb["edit"] = scrubber.scrub(fb["edit"])
             clean_meta = scrubber.scrub_json(meta, meta_json)
             if clean_meta is not meta:
+                meta = clean_meta
                 meta_json = orjson.dumps(clean_meta, option=_CANON)
+        tools = meta.get(SHARED_META)
+        if type(tools) is list and tools:  # long tool definitions: stored once, like system prompts
+            tools_json = orjson.dumps(tools, option=_CANON)
+            if len(tools_json) >= SHARED_MIN_CHARS:
+                h = self._hashes.get(tools_json)
+                if h is None:
+                    if len(self._hashes) >= 10_000:
+                        self._hashes.clear()
+                    h = self._hashes[tools_json] = text_hash(tools_json.decode())
+                self._texts[h] = tools_json.decode()
+                meta_json = orjson.dumps({**meta, SHARED_META: {REF: h}}, option=_CANON)
         for c, r in zip(final, roles):
             if r in SHARED_ROLES and len(c) >= SHARED_MIN_CHARS:  # a long system prompt: stored once
                 msgs_json = self._with_refs(final, roles)

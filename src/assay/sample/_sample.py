@@ -19,7 +19,7 @@ from assay.project import as_project, Project, SamplingSettings
 from assay.records import Case, EvalSet, Message
 from assay.sample._allocate import allocate
 from assay.sample._dedupe import near_duplicates
-from assay.store import Store, expand_messages, utcnow
+from assay.store import Store, expand_messages, expand_meta, utcnow
 from assay.store._schema import cases as cases_t
 from assay.store._schema import eval_sets, record_slices, records
 
@@ -140,7 +140,8 @@ def sample(
             q = q.where(records.c.labels.is_not(None))
         with store.read() as conn:
             rows_all = [dict(r) for r in conn.execute(q).mappings() if not settings.require_reference or r["labels"]]
-            expand_messages(conn, [r["messages"] for r in rows_all])  # long system prompts are stored once
+            expand_messages(conn, [r["messages"] for r in rows_all])  # long system prompts and tool lists are stored once
+            expand_meta(conn, [r["meta"] for r in rows_all])
         # Order by content, not by record id: ids are keyed hashes that differ between
         # projects, and the same traffic should give the same set in any project.
         rows_all.sort(
