@@ -14,7 +14,17 @@ from typing import Any
 import orjson
 
 from assay.ingest._normalise import RowError, chat_messages, content_text, dumps, fields, message, number, parse_ts, tool_call_text
-from assay.ingest._shapes import Fields, extra_meta, pick, shape
+from assay.ingest._shapes import (
+    Fields,
+    _responses_input,
+    _responses_output,
+    extra_meta,
+    normalise_anthropic,
+    normalise_openai,
+    normalise_responses,
+    pick,
+    shape,
+)
 from assay.records import Message
 
 SKIP = None  # what ``explode`` yields for a row that is not a model call
@@ -536,8 +546,6 @@ def _bt_input(value: Any) -> list[Message]:
     if isinstance(value, dict) and "messages" in value:  # logged as the request's arguments
         value = value["messages"]
     if isinstance(value, list) and value and all(isinstance(i, dict) and "role" not in i and i.get("type") for i in value):
-        from assay.ingest._shapes import _responses_input
-
         return _responses_input(value, "input")  # a Responses API span's input items
     return chat_messages(value, "input")
 
@@ -554,8 +562,6 @@ def _bt_output(value: Any) -> str | None:
             msg = first.get("message") or {}
             return chat_messages([{**msg, "role": "assistant"}], "output.0.message")[0].content if msg else None
         if first.get("type") in ("message", "function_call", "reasoning", "custom_tool_call", "web_search_call"):
-            from assay.ingest._shapes import _responses_output
-
             return _responses_output(value, "output")
         return content_text(value, "output")
     if isinstance(value, dict) and ("content" in value or "tool_calls" in value):
@@ -575,11 +581,10 @@ def normalise_braintrust(row: Any) -> Fields:
     if row.get("input") is None:
         raise RowError("missing required field: input")
     msgs = _bt_input(row["input"])
-    bmeta0 = row.get("metadata") if isinstance(row.get("metadata"), dict) else {}
-    if isinstance(bmeta0.get("instructions"), str) and not any(m.role == "system" for m in msgs):
-        msgs.insert(0, message("system", bmeta0["instructions"]))  # a Responses API call's instructions
-    metrics = row.get("metrics") if isinstance(row.get("metrics"), dict) else {}
     bmeta = row.get("metadata") if isinstance(row.get("metadata"), dict) else {}
+    if isinstance(bmeta.get("instructions"), str) and not any(m.role == "system" for m in msgs):
+        msgs.insert(0, message("system", bmeta["instructions"]))  # a Responses API call's instructions
+    metrics = row.get("metrics") if isinstance(row.get("metrics"), dict) else {}
     start, end = metrics.get("start"), metrics.get("end")
     latency = (float(end) - float(start)) * 1000.0 if isinstance(start, (int, float)) and isinstance(end, (int, float)) else None
     meta = {k: v for k, v in bmeta.items() if k not in ("model", "instructions")}
@@ -646,8 +651,6 @@ def normalise_weave(row: Any) -> Fields:
     """W&B Weave calls (``client.get_calls()`` or the calls export): the OpenAI and Anthropic
     SDK calls its integrations log, ``inputs`` as the request and ``output`` as the
     response; ``started_at``/``ended_at`` as time and latency, ``summary.usage`` tokens."""
-    from assay.ingest._shapes import normalise_anthropic, normalise_openai, normalise_responses
-
     if not isinstance(row, dict):
         raise RowError(f"expected an object, got {type(row).__name__}")
     if row.get("exception"):
@@ -696,8 +699,6 @@ def normalise_helicone(row: Any) -> Fields:
     API): ``request_body`` and ``response_body`` read as the provider's own request and
     response (OpenAI chat or Responses, Anthropic), ``request_created_at``, ``delay_ms``,
     token counts, ``cost``, ``feedback_rating``, custom properties."""
-    from assay.ingest._shapes import normalise_anthropic, normalise_openai, normalise_responses
-
     if not isinstance(row, dict):
         raise RowError(f"expected an object, got {type(row).__name__}")
     req, resp = _maybe_json(row.get("request_body")), _maybe_json(row.get("response_body"))

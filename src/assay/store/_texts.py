@@ -23,6 +23,7 @@ import orjson
 from sqlalchemy import Text, cast, delete, or_, select
 from sqlalchemy.engine import Connection
 
+from assay.errors import StoreError
 from assay.store._schema import records, texts
 from assay.store._upsert import insert_or_ignore
 
@@ -45,8 +46,6 @@ def _fetch(conn: Connection, wanted: set[str]) -> dict[str, str]:
         found.update(conn.execute(select(texts.c.hash, texts.c.text).where(texts.c.hash.in_(hashes[i:i + 500]))).all())
     missing = wanted - found.keys()
     if missing:
-        from assay.errors import StoreError
-
         raise StoreError(f"records refer to shared texts that are not in the store ({', '.join(sorted(missing)[:3])})",
                          hint="ingest the records' files again with --replace")
     return found
