@@ -27,6 +27,13 @@ SYSTEM = ("You are the customer support assistant of Acme Outdoor. Answer polite
           "free shipping over 50 EUR; warranty claims need the order number. ") * 2
 TOOLS = [{"type": "function", "function": {"name": n, "description": f"{n} tool", "parameters": {"type": "object", "properties": {"id": {"type": "string"}}}}}
          for n in ("get_order", "start_return", "check_stock")]
+# ``--tool-docs``: descriptions as real apps write them, which hold words the secret
+# detector looks at ("key", "token") and a URL
+TOOL_DOCS = {
+    "get_order": "Look up an order by its order number or the customer's key. Returns status, items and the tracking token. Docs: https://api.acme.example/docs/orders",
+    "start_return": "Start a return for an order within the 30-day window; needs the order number and a reason. Docs: https://api.acme.example/docs/returns",
+    "check_stock": "Check the stock of a product key in a store or the warehouse. Docs: https://api.acme.example/docs/stock",
+}
 WORDS = ("order tent stove boots jacket delivery refund size colour warranty broken zip late parcel address "
          "invoice discount coupon store hiking rain weekend sleeping bag backpack trail").split()
 
@@ -121,6 +128,8 @@ def main() -> None:
                     help="then ingest the file again (unchanged: skipped) and after appending 1%% more rows (read from where it ended); "
                          "the file is copied into the project for this")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "assay-bench")
+    ap.add_argument("--tool-docs", action="store_true",
+                    help="tool descriptions as apps write them (a sentence, a docs URL) instead of 'get_order tool'")
     ap.add_argument("--system-chars", type=int, default=0,
                     help="a system prompt this long (the shared prompt repeated), as production apps often send; default ~580")
     args = ap.parse_args()
@@ -130,6 +139,10 @@ def main() -> None:
         global SYSTEM
         SYSTEM = (SYSTEM * (args.system_chars // len(SYSTEM) + 1))[:args.system_chars]
         path = args.data / f"openai-{args.size_mb}mb-system{args.system_chars}.jsonl"
+    if args.tool_docs:
+        for tool in TOOLS:
+            tool["function"]["description"] = TOOL_DOCS[tool["function"]["name"]]
+        path = path.with_name(path.stem + "-tooldocs.jsonl")
     t = time.perf_counter()
     n = generate(path, args.size_mb)
     print(f"data: {path} ({path.stat().st_size / 1e6:,.0f} MB, {n:,} rows, {path.stat().st_size / n:,.0f} B/row, "

@@ -113,3 +113,39 @@ def test_deleting_the_last_records_of_a_prompt_deletes_the_prompt(tmp_path):
     assert _count_texts(project) == 1  # the other file's prompt stays: its records refer to it
     delete_files(project, source="default")
     assert _count_texts(project) == 0
+
+
+def test_a_tool_list_holding_pii_is_scrubbed_once_and_counted_for_every_row(tmp_path, monkeypatch):
+    """A tool list repeated on every row is scrubbed once (cached by its JSON); the result,
+    the rest of the metadata and the PII counts are those of scrubbing every row in full."""
+    from assay.ingest._pii import Scrubber
+
+    monkeypatch.setenv("ASSAY_PROJECT_KEY", "k" * 64)
+    tools = [*TOOLS, {"type": "function", "function": {
+        "name": "escalate", "description": "Escalate to ops@acme.example with the API key of the team; see https://acme.example/docs",
+        "parameters": {"type": "object", "properties": {"token": {"type": "string"}}}}}]
+    log = write_logs(tmp_path / "logs" / "a.jsonl", n=30)
+    _with_system(log, "Be brief.", tools=tools)
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    for i, r in enumerate(rows):
+        if i % 3 == 0:
+            r["metadata"]["requester"] = f"user{i}@shop.example"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    project = load_project(tmp_path)
+    s = ingest(project, [str(log)])
+    assert s.kept == 30 and _count_texts(project) == 1
+    assert s.pii["EMAIL"] == 30 + 10  # the tool list's address on every row, and 10 requesters
+
+    reference = Scrubber(project.key)
+    expected = [reference.scrub_json(r["metadata"]) for r in rows]
+    assert reference.found["EMAIL"] == 40
+    store = project.open_store()
+    with store.read() as conn:
+        stored_tools = conn.exec_driver_sql("SELECT text FROM texts").scalar_one()
+        metas = [json.loads(m) for (m,) in conn.exec_driver_sql("SELECT meta FROM records")]
+    store.close()
+    assert "ops@acme.example" not in stored_tools and "<EMAIL_" in stored_tools
+    assert json.loads(stored_tools) == json.loads(json.dumps(expected[0]["tools"], sort_keys=True))
+    got = sorted(json.dumps({**m, "tools": json.loads(stored_tools)}, sort_keys=True) for m in metas)
+    assert got == sorted(json.dumps(e, sort_keys=True) for e in expected)

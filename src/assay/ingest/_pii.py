@@ -382,6 +382,7 @@ class Scrubber:
         self._json_match = _set_matcher(self._json_trigger) if self._json_trigger is not None else None
         self._cache: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._tokens: dict[tuple[str, str], str] = {}
+        self._json_cache: dict[bytes, tuple[Any, bytes, tuple[str, ...]]] = {}
 
     # -------------------------------------------------------------- tokens
 
@@ -556,6 +557,29 @@ class Scrubber:
         if isinstance(value, list):
             return [self.scrub_json(v) for v in value]
         return value
+
+    def json_may_hold(self, blob: bytes) -> bool:
+        """Whether scrubbing the JSON value serialised as ``blob`` may change it (``False``:
+        no detector can match in it)."""
+        return self._json_match is None or self._json_match(blob) is not None
+
+    def scrub_json_cached(self, value: Any, blob: bytes) -> tuple[Any, bytes]:
+        """``scrub_json`` for a value many rows repeat (an app's tool list), remembered by
+        ``blob``, its JSON with sorted keys: the value scrubbed, and that JSON of it (``blob``
+        itself when nothing changed). The value returned may be shared: do not change it."""
+        hit = self._json_cache.get(blob)
+        if hit is not None:
+            if hit[2]:
+                self.found.update(hit[2])
+            return hit[0], hit[1]
+        before = self.found.copy()
+        clean = self.scrub_json(value, blob)
+        clean_blob = blob if clean is value else orjson.dumps(clean, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        cache = self._json_cache
+        if len(cache) >= 1_000:
+            cache.clear()
+        cache[blob] = (clean, clean_blob, tuple((self.found - before).elements()))
+        return clean, clean_blob
 
 
 def _national_ok(v: str) -> bool:

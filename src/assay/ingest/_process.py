@@ -165,6 +165,7 @@ class Processor:
     _batch: BatchIndex | None = field(default=None, init=False, repr=False)
     _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _hashes: dict[Any, str] = field(default_factory=dict, init=False, repr=False)
+    _tool_refs: dict[bytes, tuple[str, str]] = field(default_factory=dict, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
     _hmac: _Hmac | None = field(default=None, init=False, repr=False)
 
@@ -183,7 +184,7 @@ class Processor:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_shape"] = state["_scrubber"] = state["_hmac"] = state["_batch"] = None
-        state["_texts"], state["_hashes"] = {}, {}
+        state["_texts"], state["_hashes"], state["_tool_refs"] = {}, {}, {}
         return state
 
     def _quarantine(self, out: ChunkResult, pos: int, reason: str, raw: Any, scrubber: Scrubber, now: Any) -> None:
@@ -280,6 +281,8 @@ class Processor:
         except TypeError:
             meta = f["metadata"] = _json_safe(meta)
             meta_json = orjson.dumps(meta, option=_CANON)
+        tools = meta.get(SHARED_META)
+        tools_json = orjson.dumps(tools, option=_CANON) if type(tools) is list and tools else None
         contents = [m.content for m in f["messages"]]
         roles = [m.role for m in f["messages"]]
         msgs_json = orjson.dumps([{"content": c, "role": r} for c, r in zip(contents, roles)])
@@ -314,21 +317,31 @@ class Processor:
                 fb["comment"] = scrubber.scrub(fb["comment"])
             if fb is not None and fb.get("edit"):
                 fb["edit"] = scrubber.scrub(fb["edit"])
-            clean_meta = scrubber.scrub_json(meta, meta_json)
-            if clean_meta is not meta:
-                meta = clean_meta
-                meta_json = orjson.dumps(clean_meta, option=_CANON)
-        tools = meta.get(SHARED_META)
-        if type(tools) is list and tools:  # long tool definitions: stored once, like system prompts
-            tools_json = orjson.dumps(tools, option=_CANON)
-            if len(tools_json) >= SHARED_MIN_CHARS:
-                h = self._hashes.get(tools_json)
-                if h is None:
-                    if len(self._hashes) >= 10_000:
-                        self._hashes.clear()
-                    h = self._hashes[tools_json] = text_hash(tools_json.decode())
-                self._texts[h] = tools_json.decode()
-                meta_json = orjson.dumps({**meta, SHARED_META: {REF: h}}, option=_CANON)
+            if tools_json is None:
+                clean_meta = scrubber.scrub_json(meta, meta_json)
+                if clean_meta is not meta:
+                    meta = clean_meta
+                    meta_json = orjson.dumps(clean_meta, option=_CANON)
+            elif scrubber.json_may_hold(meta_json):
+                # Apps send the same tool list with every call, and its descriptions often
+                # hold a trigger word ("key", "token", a URL): it is scrubbed once (the
+                # scrubber caches it by its JSON), the rest of the metadata every time.
+                rest = {k: v for k, v in meta.items() if k != SHARED_META}
+                clean_rest = scrubber.scrub_json(rest) if rest else rest
+                clean_tools, tools_json = scrubber.scrub_json_cached(tools, tools_json)
+                if clean_rest is not rest or clean_tools is not tools:
+                    meta = {**clean_rest, SHARED_META: clean_tools}
+                    meta_json = orjson.dumps(meta, option=_CANON)
+        if tools_json is not None and len(tools_json) >= SHARED_MIN_CHARS:
+            # long tool definitions: stored once, like system prompts
+            ref = self._tool_refs.get(tools_json)
+            if ref is None:
+                if len(self._tool_refs) >= 1_000:
+                    self._tool_refs.clear()
+                text = tools_json.decode()
+                ref = self._tool_refs[tools_json] = (text_hash(text), text)
+            self._texts[ref[0]] = ref[1]
+            meta_json = orjson.dumps({**meta, SHARED_META: {REF: ref[0]}}, option=_CANON)
         for c, r in zip(final, roles):
             if r in SHARED_ROLES and len(c) >= SHARED_MIN_CHARS:  # a long system prompt: stored once
                 msgs_json = self._with_refs(final, roles)
