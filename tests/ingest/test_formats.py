@@ -483,11 +483,21 @@ def test_decode_cell_runs_nothing():
     ({"q": "hello", "a": "hi", "when": 1793520000}, "--map input=q,output=a,ts=when"),
     ({"req": {"question": "q?", "lang": "en"}, "res": {"reply": "a"}}, "--map input=req.question,output=res.reply"),
     ({"payload": {"x": 1}, "n": 2}, "--map input=<field>"),
+    # a CSV export: every cell is text
+    ({"question": "q?", "answer": "a", "created": "2026-11-01 10:00", "model_name": "gpt-4o", "latency": "412",
+      "rating": "5", "thumbs_up": "true", "customer email": "x@y.z"},
+     "--map input=question,output=answer,ts=created,model=model_name,latency_ms=latency,feedback.rating=rating,feedback.thumb=thumbs_up"),
 ])
 def test_mapping_hint_guesses_fields_from_their_names(row, hint):
     from assay.ingest._shapes import mapping_hint
 
     assert hint in mapping_hint(row)
+
+
+def test_mapping_hint_takes_only_values_that_fit():
+    from assay.ingest._shapes import mapping_hint
+
+    assert mapping_hint({"prompt_text": "q", "reply": "a", "rating": "great", "model": 3}).endswith("--map input=prompt_text,output=reply")
 
 
 def test_no_mapping_hint_for_rows_a_shape_reads():

@@ -72,3 +72,58 @@ def test_delete_notes_later_files_that_may_share_records(project, tmp_path):
     text = " ".join(res.stdout.split())
     assert res.exit_code == 0 and "deleted 4 records" in text
     assert "was ingested later and may share records with what was deleted" in text and text.endswith(f"assay ingest {b}")
+
+
+def test_show_gives_stored_records_as_they_are_filtered_and_expanded(project, fixtures, tmp_path):
+    from assay.ingest import stored_records
+    from tests.store.test_shared_texts import SYSTEM, TOOLS
+
+    ingest(project, [str(fixtures / "generic.csv")], source="csv-bot")
+    ingest(project, [str(fixtures / "openai.jsonl")], source="support")
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": 'say "100%_done" please'}],
+         "output": "ok", "metadata": {"tools": TOOLS}},
+        {"messages": [{"role": "user", "content": "write to ops@acme.example"}], "output": "done", "ts": "2026-12-01T08:00:00Z"},
+    ]))
+    ingest(project, [str(odd)], source="odd")
+
+    everything = stored_records(project, limit=100)
+    assert everything.total == 7 == len(everything.records)
+    newest = everything.records[0]
+    assert newest.ts.isoformat() == "2026-12-01T08:00:00+00:00" and everything.records[-1].ts is None  # undated last
+    assert "<EMAIL_" in newest.messages[0].content and "ops@acme" not in newest.messages[0].content  # stored scrubbed
+    oldest = stored_records(project, order="oldest", limit=1, source="support").records[0]
+    assert oldest.ts.isoformat() == "2026-11-01T08:00:00+00:00" and oldest.source == "support"
+
+    # a quote, % and _ are searched as text, not as JSON escapes or LIKE wildcards
+    hit = stored_records(project, contains='"100%_done"')
+    assert hit.total == 1
+    rec = hit.records[0]
+    assert rec.messages[0].content == SYSTEM and rec.metadata["tools"] == json.loads(json.dumps(TOOLS, sort_keys=True))  # put back
+    assert stored_records(project, contains="100%x").total == 0 and stored_records(project, contains="DONE\" PLEASE").total == 1
+    assert stored_records(project, contains="ok").total >= 1  # the answer is searched too
+    assert {r.source for r in stored_records(project, file="generic.csv", limit=10).records} == {"csv-bot"}
+    assert stored_records(project, file="generic.csv").total == 2 and stored_records(project, file="nope.csv").total == 0
+    assert stored_records(project, model="m-small").total == 2
+    assert stored_records(project, id_prefix=rec.id[:6].upper()).records[0].id == rec.id
+    assert stored_records(project, order="random", limit=3).total == 7 and len(stored_records(project, order="random", limit=3).records) == 3
+    assert stored_records(project, limit=0).records == []
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["records", "show", "--grep", "100%_done", "--project", str(project.root)])
+    text = " ".join(res.stdout.split())
+    assert res.exit_code == 0, res.output
+    assert f"── {rec.id} · odd · no time" in text and 'user say "100%_done" please' in text
+    assert f"system {SYSTEM[:40]}" in text and f"({len(SYSTEM):,} chars)" in text  # cut to 300 characters
+    assert "tools 3: status, invoice, carrier" in text and "1 of 1 record (newest first)" in text
+    full = " ".join(runner.invoke(app, ["records", "show", "--grep", "100%_done", "--full", "--project", str(project.root)]).stdout.split())
+    assert " ".join(SYSTEM.split()) in full
+    res = runner.invoke(app, ["records", "show", "--source", "support", "-n", "2", "--json", "--project", str(project.root)])
+    doc = json.loads(res.stdout)
+    assert doc["schema"] == "assay.records.show/v1" and doc["total"] == 3 and len(doc["records"]) == 2
+    assert all(r["source"] == "support" and r["messages"] for r in doc["records"])
+    res = runner.invoke(app, ["records", "show", "--grep", "no such text", "--project", str(project.root)])
+    assert res.exit_code == 0 and "no records match" in res.stdout
+    res = runner.invoke(app, ["records", "show", "--order", "best", "--project", str(project.root)])
+    assert res.exit_code == 1 and "unknown order 'best'" in str(res.exception)  # `assay` prints it as an error, with the orders

@@ -6,10 +6,21 @@ from assay.ingest._formats import detect_format, reader, readers
 from assay.ingest._ingest import IngestSummary, ingest
 from assay.ingest._pii import Scrubber, ScrubSettings, strip_pseudonyms
 from assay.ingest._shapes import detect_shape, parse_mapping, shape, shapes
-from assay.ingest._stats import IngestedFile, IngestedFiles, QuarantinedRow, RecordStats, ingested_files, quarantined_rows, record_stats
+from assay.ingest._stats import (
+    FoundRecords,
+    IngestedFile,
+    IngestedFiles,
+    QuarantinedRow,
+    RecordStats,
+    ingested_files,
+    quarantined_rows,
+    record_stats,
+    stored_records,
+)
 
 __all__ = [
     "DeleteSummary",
+    "FoundRecords",
     "IngestSummary",
     "IngestedFile",
     "IngestedFiles",
@@ -29,5 +40,6 @@ __all__ = [
     "record_stats",
     "shape",
     "shapes",
+    "stored_records",
     "strip_pseudonyms",
 ]

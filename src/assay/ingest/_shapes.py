@@ -94,6 +94,7 @@ shape("generic", detect=lambda row: any(k in row for k in ("messages", "input", 
 _INPUT_WORDS = ("question", "query", "prompt", "input", "request", "utterance", "instruction", "user", "message", "text", "q")
 _OUTPUT_WORDS = ("answer", "response", "reply", "completion", "output", "result", "generated", "assistant", "bot", "a")
 _TS_WORDS = ("timestamp", "time", "date", "created", "when", "ts", "at")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def _words(key: str) -> list[str]:
@@ -124,8 +125,16 @@ def mapping_hint(row: Any) -> str | None:
 
     taken: set[str] = set()
     guess: list[str] = []
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) or (isinstance(v, str) and _NUMBER.fullmatch(v.strip()) is not None)
+
     for name, words, ok in (("input", _INPUT_WORDS, texty), ("output", _OUTPUT_WORDS, lambda v: isinstance(v, str)),
-                            ("ts", _TS_WORDS, lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool))):
+                            ("ts", _TS_WORDS, lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool)),
+                            ("model", ("model",), lambda v: isinstance(v, str)),
+                            ("latency_ms", ("latency",), number),
+                            ("feedback.rating", ("rating", "stars"), number),
+                            ("feedback.thumb", ("thumb", "thumbs", "vote", "helpful", "liked"),
+                             lambda v: isinstance(v, (str, bool, int)) and not isinstance(v, float))):
         path = find(words, ok, taken)
         if path is not None:
             taken.add(path)

@@ -4,13 +4,17 @@ quarantined rows with where they came from and why."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+import orjson
+from sqlalchemy import Text, cast, func, or_, select
 
+from assay.errors import InputError
 from assay.project import Project, as_project
+from assay.records import Record
+from assay.store import expand_messages, expand_meta
 from assay.store._schema import ingests, quarantine, records
 
 
@@ -136,3 +140,89 @@ def ingested_files(project: Project | str | Path, *, source: str | None = None) 
             finished=last.finished_at is not None, scrubbed=all(r.scrubbed for r in its), exists=Path(file).is_file(),
         ))
     return out
+
+
+ORDERS = ("newest", "oldest", "random")
+
+
+@dataclass
+class FoundRecords:
+    """Stored records that matched, as typed :class:`~assay.records.Record` objects (shared
+    system prompts and tool lists put back), with how many matched in all."""
+
+    records: list[Record] = field(default_factory=list)
+    total: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": "assay.records.show/v1", "total": self.total,
+                "records": [r.model_dump(mode="json", exclude={"version"}) for r in self.records]}
+
+
+def _utc(ts: datetime | None) -> datetime | None:
+    """The store keeps UTC; SQLite gives it back without the zone."""
+    return ts.replace(tzinfo=timezone.utc) if ts is not None and ts.tzinfo is None else ts
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def stored_records(
+    project: Project | str | Path,
+    *,
+    limit: int = 5,
+    source: str | None = None,
+    file: str | None = None,
+    model: str | None = None,
+    contains: str | None = None,
+    id_prefix: str | None = None,
+    order: str = "newest",
+) -> FoundRecords:
+    """Records as the store holds them (scrubbed), to check what an ingest stored.
+
+    Filters: ``source``; ``file``, records stored from an ingested file whose path ends
+    with it; ``model``; ``contains``, text in a message or the answer (case-insensitive for
+    ASCII; a long system prompt stored once is not searched); ``id_prefix``. ``order`` is
+    ``newest`` (by time, records without one last), ``oldest`` or ``random``.
+    """
+    if order not in ORDERS:
+        raise InputError(f"unknown order {order!r}", hint=f"use one of: {', '.join(ORDERS)}")
+    if limit < 0:
+        raise InputError(f"limit must be 0 or more, got {limit}")
+    project = as_project(project)
+    where: list[Any] = []
+    if source:
+        where.append(records.c.source == source)
+    if model:
+        where.append(records.c.model == model)
+    if id_prefix:
+        where.append(records.c.id.like(_like_escaped(id_prefix.lower()) + "%", escape="\\"))
+    if contains:
+        # the messages column is JSON text: look for the needle as it is written inside a JSON string
+        in_json = orjson.dumps(contains).decode()[1:-1]
+        where.append(or_(
+            cast(records.c.messages, Text).ilike(f"%{_like_escaped(in_json)}%", escape="\\"),
+            records.c.output.ilike(f"%{_like_escaped(contains)}%", escape="\\"),
+        ))
+    if file:
+        where.append(records.c.ingest_id.in_(select(ingests.c.id).where(ingests.c.file.like(f"%{_like_escaped(file)}", escape="\\"))))
+    q = select(records).where(*where).limit(limit)
+    if order == "newest":
+        q = q.order_by(records.c.ts.is_(None), records.c.ts.desc(), records.c.id)
+    elif order == "oldest":
+        q = q.order_by(records.c.ts.is_(None), records.c.ts, records.c.id)
+    else:
+        q = q.order_by(func.random())
+    found = FoundRecords()
+    with project.open_store() as store, store.read() as conn:
+        found.total = conn.execute(select(func.count()).select_from(records).where(*where)).scalar_one()
+        rows = [dict(r) for r in conn.execute(q).mappings()] if limit else []
+        expand_messages(conn, [r["messages"] for r in rows])
+        expand_meta(conn, [r["meta"] for r in rows])
+    for r in rows:
+        found.records.append(Record(
+            id=r["id"], source=r["source"], ts=_utc(r["ts"]), model=r["model"], messages=r["messages"], output=r["output"],
+            latency_ms=r["latency_ms"], tokens_in=r["tokens_in"], tokens_out=r["tokens_out"], cost_usd=r["cost_usd"],
+            metadata=r["meta"] or {}, feedback=r["feedback"], labels=r["labels"],
+        ))
+    return found

@@ -8,13 +8,16 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import select
 
 from assay.cli._app import JsonOpt, ProjectOpt, _n, app
 from assay.cli._output import emit_json, out
 from assay.errors import InputError
-from assay.ingest import DeleteSummary, delete_files, ingested_files, quarantined_rows, record_stats
+from assay.ingest import DeleteSummary, delete_files, ingested_files, quarantined_rows, record_stats, stored_records
+from assay.records import Record
 from assay.project import as_project
+from assay.store import json_text
 from assay.store._schema import profiles
 
 records_app = typer.Typer(no_args_is_help=True, help="Inspect ingested records and quarantined rows; delete a file's.")
@@ -42,6 +45,80 @@ def stats(
         for k, n in counts.items():
             table.add_row(str(k), str(n))
         out.print(table)
+
+
+@records_app.command("show")
+def show(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="how many records to show")] = 5,
+    source: Annotated[Optional[str], typer.Option(help="only this source")] = None,
+    file: Annotated[Optional[str], typer.Option(help="only records stored from files whose path ends with this")] = None,
+    model: Annotated[Optional[str], typer.Option(help="only records this model answered")] = None,
+    grep: Annotated[Optional[str], typer.Option(help="only records with this text in a message or the answer")] = None,
+    record_id: Annotated[Optional[str], typer.Option("--id", help="only records whose id starts with this")] = None,
+    order: Annotated[str, typer.Option(help="newest, oldest or random")] = "newest",
+    full: Annotated[bool, typer.Option("--full", help="whole texts and metadata, not cut")] = False,
+    project: ProjectOpt = Path("."),
+    json_out: JsonOpt = False,
+) -> None:
+    """Show stored records as ingest left them (scrubbed): check a --map, the scrubbing, a file."""
+    found = stored_records(project, limit=limit, source=source, file=file, model=model, contains=grep, id_prefix=record_id, order=order)
+    if json_out:
+        emit_json(found.to_json())
+        return
+    if not found.records:
+        filtered = any(v is not None for v in (source, file, model, grep, record_id))
+        out.print("no records match" if filtered else "no records stored yet: run assay ingest FILE")
+        return
+    for r in found.records:
+        _print_record(r, full=full)
+    what = {"newest": "newest first", "oldest": "oldest first", "random": "at random"}[order]
+    out.print(f"{len(found.records):,} of {_n(found.total, 'record')} ({what}); whole texts: --full; every field: --json",
+              highlight=False)
+
+
+_PSEUDONYM = r"<[A-Z][A-Z0-9_]*_[0-9a-f]{6}>"
+_CUT = 300
+
+
+def _cut(text: str, full: bool) -> str:
+    one_line = text if full else " ".join(text.split())
+    return one_line if full or len(one_line) <= _CUT else f"{one_line[:_CUT]}… ({len(text):,} chars)"
+
+
+def _print_record(r: Record, *, full: bool) -> None:
+    facts = [r.source, r.ts.strftime("%Y-%m-%d %H:%M:%S UTC") if r.ts else "no time", r.model or "model unknown"]
+    if r.latency_ms is not None:
+        facts.append(f"{r.latency_ms:,.0f} ms")
+    if r.tokens_in is not None or r.tokens_out is not None:
+        facts.append(f"{r.tokens_in if r.tokens_in is not None else '?'} → {r.tokens_out if r.tokens_out is not None else '?'} tokens")
+    if r.cost_usd is not None:
+        facts.append(f"${r.cost_usd:.6f}".rstrip("0").rstrip("."))
+    out.print(Text(f"── {r.id} · " + " · ".join(facts), style="bold"))
+    meta = dict(r.metadata)
+    tools = meta.pop("tools", None)
+    if meta:
+        shown = ", ".join(f"{k}={v if isinstance(v, str) else json_text(v)}" for k, v in meta.items())
+        out.print(_pii_marked("  meta     ", _cut(shown, full)))
+    if isinstance(tools, list) and tools:
+        names = [t.get("function", t).get("name", "?") if isinstance(t, dict) else "?" for t in tools]
+        out.print(Text(f"  tools    {len(tools)}: {', '.join(str(n) for n in names)}", style="dim"))
+    for m in r.messages:
+        out.print(_pii_marked(f"  {m.role:<9}", _cut(m.content, full)))
+    out.print(_pii_marked("  output   ", _cut(r.output, full) if r.output is not None else "(none)"))
+    if r.feedback is not None:
+        fb = r.feedback
+        parts = [p for p in (fb.thumb and f"thumb {fb.thumb}", fb.rating is not None and f"rating {fb.rating:g}",
+                             fb.comment and f"comment: {fb.comment}", fb.edit and f"edited to: {fb.edit}") if p]
+        out.print(_pii_marked("  feedback ", _cut("; ".join(parts), full)))
+    if r.labels:
+        out.print(Text("  labels   " + ", ".join(f"{k}={v}" for k, v in r.labels.items()), style="dim"))
+
+
+def _pii_marked(head: str, body: str) -> Text:
+    """A line with the pseudonyms scrubbing put in (``<EMAIL_7f3a1b>``) picked out."""
+    line = Text(head, style="dim") + Text(body)
+    line.highlight_regex(_PSEUDONYM, "cyan")
+    return line
 
 
 @records_app.command("files")
