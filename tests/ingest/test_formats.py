@@ -269,6 +269,21 @@ def test_detect_format_by_content(tmp_path, fixtures):
         detect_format(tmp_path / "d.bin")
 
 
+def test_a_one_line_export_wrapper_is_read_as_its_rows(project, tmp_path):
+    """``json.dump({"data": rows}, f)`` writes one line: its rows are the wrapper's items,
+    not one row with a ``data`` field. A JSONL file whose rows hold lists stays JSONL."""
+    rows = [{"messages": [{"role": "user", "content": f"q{i}"}], "output": "a"} for i in range(4)]
+    (tmp_path / "export.json").write_text(json.dumps({"data": rows, "meta": {"page": 1}}))
+    (tmp_path / "noext").write_text(json.dumps({"items": rows}) + "\n")
+    (tmp_path / "rows.json").write_text("".join(json.dumps({**r, "spans": [1]}) + "\n" for r in rows))
+    (tmp_path / "one.json").write_text(json.dumps(rows[0]))
+    assert [detect_format(tmp_path / n) for n in ("export.json", "noext", "rows.json", "one.json")] == ["json", "json", "jsonl", "jsonl"]
+    s = ingest(project, [str(tmp_path / "export.json"), str(tmp_path / "noext")])
+    assert (s.kept, s.duplicates, s.quarantined) == (4, 4, 0)
+    s = ingest(project, [str(tmp_path / "export.json")], force=True)
+    assert (s.kept, s.duplicates, s.quarantined) == (0, 4, 0)
+
+
 def test_parquet_rows_are_json_safe_with_or_without_the_cleaning_walk(tmp_path):
     """Plain Arrow types skip the walk that makes values JSON-safe; others still get it."""
     import datetime as dt

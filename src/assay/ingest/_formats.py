@@ -915,7 +915,8 @@ def detect_format(path: Path) -> str:
 
 
 def _looks_like_jsonl(path: Path, head: bytes | None = None) -> bool:
-    """True when the first line is a complete JSON object (so each line is a row)."""
+    """True when the first line is a complete JSON object (so each line is a row), unless that
+    object is all the file holds and wraps a list of rows (an export)."""
     import orjson
 
     if head is None:
@@ -924,6 +925,12 @@ def _looks_like_jsonl(path: Path, head: bytes | None = None) -> bool:
     if len(first) < 2 and len(head) >= 65536:
         return False
     try:
-        return isinstance(orjson.loads(first[0]), dict)
+        obj = orjson.loads(first[0])
     except orjson.JSONDecodeError:
         return False
+    if not isinstance(obj, dict):
+        return False
+    # one object alone, wrapping a list of rows (``json.dump({"data": rows}, f)`` writes one
+    # line): a JSON export, whose rows are the wrapper's items
+    alone = len(first) < 2 or not first[1].strip()
+    return not (alone and any(isinstance(obj.get(k), list) for k in WRAPPER_KEYS))
