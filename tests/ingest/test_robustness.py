@@ -105,6 +105,51 @@ def test_a_json_document_of_one_object_over_10_mib_is_quarantined(project, tmp_p
     assert quar[0]["file"] == str(big) and "over the 10 MiB limit" in quar[0]["reason"] and "<EMAIL_" in quar[0]["raw"]
 
 
+def _otel_span(i, prompt):
+    attr = [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+            {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}},
+            {"key": "gen_ai.input.messages", "value": {"stringValue": json.dumps([{"role": "user", "parts": [{"type": "text", "content": prompt}]}])}},
+            {"key": "gen_ai.output.messages", "value": {"stringValue": json.dumps([{"role": "assistant", "parts": [{"type": "text", "content": "ok"}]}])}}]
+    return {"traceId": f"{i:032x}", "spanId": f"{i:016x}", "name": "chat gpt-4o", "startTimeUnixNano": str(1793520000 * 10**9 + i),
+            "endTimeUnixNano": str(1793520001 * 10**9 + i), "attributes": attr}
+
+
+@pytest.mark.parametrize("name", ["batches.jsonl", "export.json"])
+def test_a_collector_batch_over_the_row_limit_keeps_its_spans(project, tmp_path, monkeypatch, name):
+    """An OpenTelemetry collector writes a batch of spans as one JSON line (or one resource's
+    spans as one item): the row limit holds for each span's record, not for the batch, so a
+    big batch is not lost; a span over the limit is quarantined alone, and a plain row over
+    the limit still is."""
+    from assay.ingest import _process as proc
+
+    monkeypatch.setattr(proc, "MAX_ROW_BYTES", 20_000)
+    monkeypatch.setattr(proc, "MAX_EXPORT_ROW_BYTES", 200_000)
+    spans = [_otel_span(i, f"question {i} from ann@example.com " + "lorem ipsum " * 30) for i in range(60)]
+    spans[7] = _otel_span(7, "x" * 25_000)
+    batch = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "bot"}}]},
+                                "scopeSpans": [{"scope": {"name": "openai"}, "spans": spans}]}]}
+    f = tmp_path / name
+    if name.endswith(".jsonl"):
+        huge_batch = {"resourceSpans": [{**batch["resourceSpans"][0], "scopeSpans": [{"spans": [_otel_span(i, "y" * 5000) for i in range(100, 150)]}]}]}
+        f.write_text(json.dumps(batch) + "\n" + json.dumps(huge_batch) + "\n")
+    else:
+        f.write_text(json.dumps(batch, indent=1))
+    assert len(json.dumps(batch)) > 40_000
+    s = ingest(project, [str(f)], workers=0)
+    recs, quar = stored(project)
+    reasons = [q["reason"] for q in quar]
+    if name.endswith(".jsonl"):  # the second batch is over the batch limit too
+        assert (s.kept, s.quarantined) == (59, 2) and "row is 0.3 MB, over the 0 MiB limit" in reasons[1]
+    else:
+        assert (s.kept, s.quarantined) == (59, 1)
+    assert reasons[0].startswith("span 8: record is 0.0 MB, over the 0 MiB limit") and quar[0]["line"] == 1
+    assert sum("<EMAIL_" in r["messages"][0]["content"] for r in recs) == 59 and all("ann@" not in json.dumps(r, default=str) for r in recs)
+
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(json.dumps({**_row(1), "output": "z" * 25_000}) + "\n")
+    assert ingest(project, [str(plain)], workers=0).quarantined == 1
+
+
 def test_quarantined_raw_is_scrubbed(project, tmp_path):
     f = tmp_path / "a.jsonl"
     f.write_text('{"messages": 5, "email": "ann@example.com"}\n')

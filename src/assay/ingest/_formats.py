@@ -709,12 +709,15 @@ class _BadRow:
 MAX_ROW_BYTES = 10 * 1024 * 1024
 """A row bigger than this is quarantined, in every format (a JSONL line, a JSON item, a CSV row, a
 Parquet row's Arrow data)."""
+MAX_EXPORT_ROW_BYTES = 256 * 1024 * 1024
+"""The limit for a row that holds many records (an OpenTelemetry collector's batch of spans, a
+trace with its observations): each of its records is held to :data:`MAX_ROW_BYTES`."""
 RAW_KEEP = 4000
 """Characters of a quarantined row kept for inspection (scrubbed)."""
 
 
-def too_big(size: int) -> str:
-    return f"row is {size / 1e6:.1f} MB, over the {MAX_ROW_BYTES // 2**20} MiB limit"
+def too_big(size: int, limit: int = MAX_ROW_BYTES, what: str = "row") -> str:
+    return f"{what} is {size / 1e6:.1f} MB, over the {limit // 2**20} MiB limit"
 
 
 class _Counted:

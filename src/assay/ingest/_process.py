@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from assay.ingest._batch import JOINED_OUTPUT, BatchIndex
-from assay.ingest._formats import MAX_ROW_BYTES, RAW_KEEP, _BadRow, too_big
+from assay.ingest._formats import MAX_EXPORT_ROW_BYTES, MAX_ROW_BYTES, RAW_KEEP, _BadRow, too_big
 from assay.ingest._normalise import RowError, set_ts_format
 from assay.ingest._pii import Scrubber, ScrubSettings
 from assay.ingest._shapes import Shape, get_shape, mapped
@@ -223,8 +223,11 @@ class Processor:
                 self._quarantine(out, pos, payload.reason, payload, scrubber, now)
                 continue
             if isinstance(payload, (bytes, bytearray)):
-                if len(payload) > MAX_ROW_BYTES:
-                    self._quarantine(out, pos, too_big(len(payload)), payload, scrubber, now)
+                # a row that holds many records (a collector's batch of spans) may be bigger:
+                # each record it holds is held to the limit below
+                if len(payload) > MAX_ROW_BYTES and (shape.explode is None or len(payload) > MAX_EXPORT_ROW_BYTES):
+                    limit = MAX_ROW_BYTES if shape.explode is None else MAX_EXPORT_ROW_BYTES
+                    self._quarantine(out, pos, too_big(len(payload), limit), payload, scrubber, now)
                     continue
                 try:
                     row = orjson.loads(payload)
@@ -264,7 +267,14 @@ class Processor:
                             item = item[JOINED_OUTPUT]  # the result row as the file holds it
                         self._quarantine(out, pos, prefix + str(exc), item, scrubber, now)
                         continue
-                    out.good.append(self._store_row(f, scrubber, now_text))
+                    ready = self._store_row(f, scrubber, now_text)
+                    if shape.explode is not None and len(payload) > MAX_ROW_BYTES:  # one of a big row's records
+                        size = len(ready[4]) + len(ready[5] or "") + len(ready[10])
+                        if size > MAX_ROW_BYTES:
+                            prefix = f"span {n_items}: " if isinstance(row, dict) and "resourceSpans" in row else f"item {n_items}: "
+                            self._quarantine(out, pos, prefix + too_big(size, MAX_ROW_BYTES, "record"), item, scrubber, now)
+                            continue
+                    out.good.append(ready)
             except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
                 # an export whose structure is broken mid-way (e.g. spans that are not objects)
                 self._quarantine(out, pos, f"unexpected structure: {type(exc).__name__}: {exc}", row, scrubber, now)
