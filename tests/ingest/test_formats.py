@@ -553,3 +553,40 @@ def test_ts_format_of_a_source_in_assay_yaml(tmp_path):
     assert (s.kept, s.quarantined) == (1, 0)
     (rec,), _ = stored(load_project(tmp_path))
     assert str(rec["ts"]) == "2026-11-30 21:45:00" and rec["source"] == "de-bot"
+
+
+def test_whole_conversation_logs_sharegpt_and_bare_lists(project, tmp_path):
+    """A log of whole conversations has no output field: the last message, the assistant's,
+    is production's answer. ShareGPT rows (``from``/``value``, a ``system`` key) and a line
+    that is only the list of messages are read the same way."""
+    rows = [
+        {"id": "c1", "messages": [{"role": "user", "content": "where is my order?"}, {"role": "assistant", "content": "Which one?"},
+                                  {"role": "user", "content": "A-123"}, {"role": "assistant", "content": "It ships tomorrow."}]},
+        {"messages": [{"role": "user", "content": "explicit"}, {"role": "assistant", "content": "turn"}], "output": "the answer"},
+        {"messages": [{"role": "user", "content": "waiting for a reply"}]},
+        {"messages": [{"role": "system", "content": "be brief"}, {"role": "assistant", "content": "hello, how can I help?"},
+                      {"role": "user", "content": "last word is the user's"}]},
+        {"conversations": [{"from": "human", "value": "sharegpt q"}, {"from": "gpt", "value": "sharegpt a"}],
+         "system": "You are Acme's bot.", "lang": "en"},
+        [{"role": "user", "content": "bare list"}, {"role": "assistant", "content": "bare answer"}],
+    ]
+    f = tmp_path / "conversations.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (6, 0)
+    recs, _ = stored(project)
+    conv = _by_user(recs, "A-123")
+    assert conv["output"] == "It ships tomorrow." and [m["role"] for m in conv["messages"]] == ["user", "assistant", "user"]
+    assert _by_user(recs, "explicit")["output"] == "the answer" and len(_by_user(recs, "explicit")["messages"]) == 2
+    assert _by_user(recs, "waiting")["output"] is None
+    assert _by_user(recs, "last word")["output"] is None and len(_by_user(recs, "last word")["messages"]) == 3
+    share = _by_user(recs, "sharegpt q")
+    assert share["messages"] == [{"role": "system", "content": "You are Acme's bot."}, {"role": "user", "content": "sharegpt q"}]
+    assert share["output"] == "sharegpt a" and share["meta"] == {"lang": "en"}
+    assert _by_user(recs, "bare list")["output"] == "bare answer"
+
+    mapped = tmp_path / "mapped.jsonl"
+    mapped.write_text(json.dumps({"turns": [{"role": "user", "content": "mapped q"}, {"role": "assistant", "content": "mapped a"}]}) + "\n")
+    ingest(project, [str(mapped)], mapping="input=turns")
+    recs, _ = stored(project)
+    assert _by_user(recs, "mapped q")["output"] == "mapped a"

@@ -19,7 +19,7 @@ import orjson
 
 from assay.records import Feedback, Message
 
-_INPUT_KEYS = ("messages", "input", "prompt")
+_INPUT_KEYS = ("messages", "input", "prompt", "conversations")
 _OUTPUT_KEYS = ("output", "response", "completion")
 _KNOWN = {
     "id", "ts", "timestamp", "model", "latency_ms", "tokens_in", "tokens_out", "cost_usd",
@@ -31,6 +31,8 @@ ROLE_ALIASES = {
     "user": "user", "human": "user",
     "assistant": "assistant", "ai": "assistant", "model": "assistant", "bot": "assistant",
     "tool": "tool", "function": "tool", "ipython": "tool",
+    # ShareGPT (``{"from": "gpt", "value": ...}``)
+    "gpt": "assistant", "chatgpt": "assistant", "function_call": "assistant", "observation": "tool",
 }
 _PLACEHOLDERS = {
     "image": "[image]", "image_url": "[image]", "input_image": "[image]",
@@ -155,6 +157,8 @@ def chat_message(m: Any, where: str) -> Message:
     raw_role = m.get("role", m.get("type"))
     if raw_role is None and "message.role" in m:
         raw_role = m["message.role"]
+    if raw_role is None and "from" in m:  # ShareGPT
+        raw_role, m = m["from"], {"content": m.get("value"), **m}
     role = ROLE_ALIASES.get(str(raw_role).lower()) if raw_role is not None else None
     if role is None:
         raise RowError(f"{where}.role: unknown role {raw_role!r} (use system, user, assistant or tool)")
@@ -415,18 +419,33 @@ def fields(
     }
 
 
+def answer_from(messages: list[Message]) -> str | None:
+    """For a log of whole conversations (no output field): the last message, when it is
+    the assistant's after a user's, is production's answer, taken off the input (in place)."""
+    if len(messages) >= 2 and messages[-1].role == "assistant" and any(m.role == "user" for m in messages[:-1]):
+        return messages.pop().content
+    return None
+
+
 def normalise(row: Any) -> dict[str, Any]:
     """The ``generic`` shape: ``{messages|input|prompt, output, ts, model, ...}``; unknown
     top-level keys are kept as metadata (the log's own ``id`` as ``source_id``)."""
+    if isinstance(row, list) and row and all(isinstance(m, dict) and ("role" in m or "from" in m) for m in row):
+        row = {"messages": row}  # a line that is just the conversation
     if not isinstance(row, dict):
         raise RowError(f"expected a JSON object, got {type(row).__name__}")
     input_key = next((k for k in _INPUT_KEYS if k in row and row[k] is not None), None)
     if input_key is None:
         raise RowError("missing required field: messages (or input / prompt)")
-    messages = chat_messages(row[input_key], input_key if input_key == "messages" else "messages")
+    messages = chat_messages(row[input_key], input_key if input_key in ("messages", "conversations") else "messages")
+    system_used = input_key == "conversations" and isinstance(row.get("system"), str) and bool(row["system"])
+    if system_used and messages and messages[0].role != "system":
+        messages.insert(0, message("system", row["system"]))  # ShareGPT as LLaMA-Factory writes it
     output = next((row[k] for k in _OUTPUT_KEYS if k in row), None)
     if isinstance(output, (list, dict)):
         output = content_text(output, "output") if not isinstance(output, dict) or "type" in output else output
+    if output is None:
+        output = answer_from(messages)
     meta = row.get("metadata") or {}
     if isinstance(meta, str) and meta.startswith("{"):
         meta = decode_cell(meta)
@@ -434,7 +453,7 @@ def normalise(row: Any) -> dict[str, Any]:
         raise RowError("metadata: expected an object")
     meta = dict(meta)
     for key, value in row.items():
-        if key not in _KNOWN:
+        if key not in _KNOWN and not (system_used and key == "system"):
             meta.setdefault(key, value)
     if row.get("id") is not None:
         meta.setdefault("source_id", row["id"])

@@ -17,6 +17,7 @@ from assay.errors import InputError
 from assay.ingest._normalise import (
     ROLE_ALIASES,
     RowError,
+    answer_from,
     chat_message,
     chat_messages,
     content_text,
@@ -88,7 +89,7 @@ def detect_shape(row: Any, *, file: str, line: int) -> Shape:
     return hits[0] if hits else _SHAPES["generic"]
 
 
-shape("generic", detect=lambda row: any(k in row for k in ("messages", "input", "prompt")))(normalise)
+shape("generic", detect=lambda row: any(k in row for k in ("messages", "input", "prompt", "conversations")))(normalise)
 
 
 _INPUT_WORDS = ("question", "query", "prompt", "input", "request", "utterance", "instruction", "user", "message", "text", "q")
@@ -105,7 +106,7 @@ def mapping_hint(row: Any) -> str | None:
     """For a row that no shape claims and that has none of ``messages``/``input``/``prompt``:
     what ``--map`` could say, guessed from its field names (``q`` -> input, ``answer`` ->
     output, ``created_at`` -> ts), one level into nested objects. ``None`` for any other row."""
-    if not isinstance(row, dict) or any(k in row for k in ("messages", "input", "prompt")):
+    if not isinstance(row, dict) or any(k in row for k in ("messages", "input", "prompt", "conversations")):
         return None
     fields: list[tuple[str, Any]] = []
     for k, v in row.items():
@@ -661,6 +662,8 @@ def mapped(mapping: dict[str, str]) -> Callable[[Any], Fields]:
         output = got.get("output")
         if output is not None and not isinstance(output, str):
             output = content_text(output, mapping["output"]) if isinstance(output, list) else str(output)
+        if output is None and "output" not in mapping:
+            output = answer_from(msgs)
         if got.get("id") is not None:
             meta.setdefault("source_id", got["id"])
         return fields(

@@ -98,20 +98,20 @@ def _print_record(r: Record, *, full: bool) -> None:
     tools = meta.pop("tools", None)
     if meta:
         shown = ", ".join(f"{k}={v if isinstance(v, str) else json_text(v)}" for k, v in meta.items())
-        out.print(_pii_marked("  meta     ", _cut(shown, full)))
+        out.print(_pii_marked("  meta      ", _cut(shown, full)))
     if isinstance(tools, list) and tools:
         names = [t.get("function", t).get("name", "?") if isinstance(t, dict) else "?" for t in tools]
-        out.print(Text(f"  tools    {len(tools)}: {', '.join(str(n) for n in names)}", style="dim"))
+        out.print(Text(f"  tools     {len(tools)}: {', '.join(str(n) for n in names)}", style="dim"))
     for m in r.messages:
-        out.print(_pii_marked(f"  {m.role:<9}", _cut(m.content, full)))
-    out.print(_pii_marked("  output   ", _cut(r.output, full) if r.output is not None else "(none)"))
+        out.print(_pii_marked(f"  {m.role:<10}", _cut(m.content, full)))
+    out.print(_pii_marked("  output    ", _cut(r.output, full) if r.output is not None else "(none)"))
     if r.feedback is not None:
         fb = r.feedback
         parts = [p for p in (fb.thumb and f"thumb {fb.thumb}", fb.rating is not None and f"rating {fb.rating:g}",
                              fb.comment and f"comment: {fb.comment}", fb.edit and f"edited to: {fb.edit}") if p]
-        out.print(_pii_marked("  feedback ", _cut("; ".join(parts), full)))
+        out.print(_pii_marked("  feedback  ", _cut("; ".join(parts), full)))
     if r.labels:
-        out.print(Text("  labels   " + ", ".join(f"{k}={v}" for k, v in r.labels.items()), style="dim"))
+        out.print(Text("  labels    " + ", ".join(f"{k}={v}" for k, v in r.labels.items()), style="dim"))
 
 
 def _pii_marked(head: str, body: str) -> Text:
