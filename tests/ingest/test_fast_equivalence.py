@@ -172,12 +172,21 @@ def test_precomputed_hmac_is_hmac_sha256(key, msg):
     ("2026/11/01 10:00:00", "2026-11-01T10:00:00+00:00"),
     ("Sat, 01 Nov 2026 10:00:00 GMT", "2026-11-01T10:00:00+00:00"),  # an HTTP date
     ("Sat, 01 Nov 2026 10:00:00 +0200", "2026-11-01T10:00:00+02:00"),
+    ("2026-11-01 10:00:00 UTC", "2026-11-01T10:00:00+00:00"),  # BigQuery exports
+    ("2026-11-01 10:00:00.123456 UTC", "2026-11-01T10:00:00.123456+00:00"),
+    ("2026-11-01 10:00:00 gmt", "2026-11-01T10:00:00+00:00"),
+    ("2026-11-01 10:00:00.123 +01:00", "2026-11-01T10:00:00.123000+01:00"),  # an offset after a space
+    ("2026-11-01 10:00:00 -0500", "2026-11-01T10:00:00-05:00"),
+    ("2026-11-01 10:00:00.5+01", "2026-11-01T10:00:00.500000+01:00"),  # PostgreSQL's text
+    ("2026-11-01T10:00:00.000Z[UTC]", "2026-11-01T10:00:00+00:00"),  # Java's ZonedDateTime
+    ("2026-11-01T10:00:00+01:00[Europe/Paris]", "2026-11-01T10:00:00+01:00"),
 ])
 def test_parse_ts_reads_the_timestamps_logs_write(text, expected):
     assert parse_ts(text).isoformat() == expected
 
 
-@pytest.mark.parametrize("text", ["01/11/2026 10:00", "yesterday", "12.5", "2026-13-01"])
+@pytest.mark.parametrize("text", ["01/11/2026 10:00", "yesterday", "12.5", "2026-13-01", "2026-11-01T10:00:00[Europe/Paris]",
+                                  "2026-11-01 10:00 PST"])
 def test_parse_ts_refuses_what_it_cannot_tell(text):
     """Day/month order is ambiguous, and a short number is no epoch time: such rows are
     quarantined with the reason, not stored with a guessed time."""

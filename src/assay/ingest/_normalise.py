@@ -271,6 +271,30 @@ def check_ts_format(fmt: str) -> str:
     return fmt
 
 
+_ZONE_NAME = re.compile(r"(?:[ T]?(?:UTC|GMT))?(?:\[[A-Za-z_/+-]+\])?$", re.IGNORECASE)
+_SPACED_OFFSET = re.compile(r"\s+([+-]\d{2}(?::?\d{2})?)$")
+_OFFSET_END = re.compile(r"[+-]\d{2}(?::?\d{2})?$")
+
+
+def _loose_iso(text: str) -> datetime | None:
+    """ISO 8601 as exports write it beside the standard: ``2026-11-01 10:00:00 UTC``
+    (BigQuery), an offset after a space (``10:00:00.123 +01:00``), a zone name after the
+    offset (``...Z[UTC]``, Java). ``None`` when it is none of these."""
+    text = _SPACED_OFFSET.sub(r"\1", text)
+    cut = _ZONE_NAME.search(text)
+    if cut is not None and cut.start() < len(text):
+        zone = text[cut.start():].strip(" T[]").upper()
+        text = _SPACED_OFFSET.sub(r"\1", text[:cut.start()])
+        if not _OFFSET_END.search(text):
+            if zone not in ("UTC", "GMT"):
+                return None  # a region's name alone: its offset on that day is not known here
+            text += "+00:00"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def parse_ts(value: Any, where: str = "ts") -> datetime | None:
     """ISO 8601 text, epoch seconds/milliseconds/nanoseconds, or a datetime."""
     if value is None:
@@ -301,6 +325,8 @@ def parse_ts(value: Any, where: str = "ts") -> datetime | None:
         try:
             ts = datetime.fromisoformat(text)
         except ValueError:
+            ts = _loose_iso(text)
+        if ts is None:
             try:  # an HTTP date (RFC 2822): "Sat, 01 Nov 2026 10:00:00 GMT"
                 ts = parsedate_to_datetime(value)
             except (TypeError, ValueError, IndexError):
