@@ -28,6 +28,7 @@ from assay.ingest._normalise import (
     parse_ts,
     tool_call_text,
 )
+from assay.ingest._stream import assembled
 from assay.records import Message
 
 Fields = dict[str, Any]
@@ -228,6 +229,8 @@ def _logged_fields(
 
 def _split(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     req, resp = row.get("request"), row.get("response")
+    if isinstance(resp, (list, str)):  # a streamed response: its chunks or events, put together
+        resp = assembled(resp)
     return unwrap(req) if isinstance(req, dict) else row, unwrap(resp) if isinstance(resp, dict) else row
 
 
