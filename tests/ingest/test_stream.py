@@ -3,11 +3,22 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assay.ingest import ingest
 from assay.ingest._shapes import detect_shape
 from assay.ingest._stream import assembled, sse_events
 from tests.ingest.conftest import stored
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["type", "index", "delta", "choices", "content", "text", "partial_json", "tool_calls", "function",
+                         "name", "arguments", "parts", "role", "finish_reason", "finishReason", "stop_reason", "thinking"]),
+        inner, max_size=5),
+    max_leaves=20,
+)
 
 
 def _openai_chunks():
@@ -115,3 +126,19 @@ def test_ingest_streamed_openai_log(project, tmp_path):
     recs, _ = stored(project)
     assert {r["output"] for r in recs} == {'Your order ships today.\n[tool_call get_order {"id": "A-1"}]'}
     assert all(r["tokens_in"] == 12 and r["tokens_out"] == 7 and "response" not in r["meta"] for r in recs)
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(events=st.lists(st.fixed_dictionaries({"type": st.sampled_from(["message_start", "content_block_start", "content_block_delta",
+                                                                       "message_delta", "error", "response.completed", "x"])},
+                                             optional={"index": _JSON, "delta": _JSON, "content_block": _JSON, "message": _JSON,
+                                                       "usage": _JSON, "response": _JSON}), max_size=6)
+       | st.lists(st.fixed_dictionaries({"object": st.just("chat.completion.chunk")},
+                                        optional={"choices": _JSON, "usage": _JSON, "model": _JSON}), max_size=6)
+       | st.lists(st.fixed_dictionaries({"candidates": _JSON}, optional={"usageMetadata": _JSON}), max_size=6)
+       | st.text(max_size=60).map(lambda t: "data: " + t))
+def test_broken_streams_never_crash(events):
+    """Any stream a log may hold is put together or left alone (None), never an exception."""
+    out = assembled(events)
+    assert out is None or isinstance(out, dict)

@@ -66,6 +66,14 @@ def sse_events(text: str) -> list[Any] | None:
     return events or None
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _idx(value: Any, default: int) -> int:
+    return value if type(value) is int else default
+
+
 def _has_delta(chunk: dict[str, Any]) -> bool:
     choices = chunk.get("choices")
     return isinstance(choices, list) and bool(choices) and isinstance(choices[0], dict) and "delta" in choices[0]
@@ -80,10 +88,10 @@ def _openai_chat(chunks: list[dict[str, Any]]) -> dict[str, Any]:
                 out[key] = chunk[key]
         if chunk.get("usage") is not None:
             out["usage"] = chunk["usage"]
-        for ch in chunk.get("choices") or []:
+        for ch in _list(chunk.get("choices")):
             if not isinstance(ch, dict):
                 continue
-            i = ch.get("index", 0)
+            i = _idx(ch.get("index"), 0)
             acc = choices.setdefault(i, {"role": None, "content": [], "refusal": [], "tools": {}, "finish_reason": None})
             delta = ch.get("delta") or {}
             if isinstance(delta, dict):
@@ -92,14 +100,14 @@ def _openai_chat(chunks: list[dict[str, Any]]) -> dict[str, Any]:
                     acc["content"].append(delta["content"])
                 if isinstance(delta.get("refusal"), str):
                     acc["refusal"].append(delta["refusal"])
-                for call in delta.get("tool_calls") or []:
+                for call in _list(delta.get("tool_calls")):
                     if not isinstance(call, dict):
                         continue
-                    tool = acc["tools"].setdefault(call.get("index", len(acc["tools"])), {"id": None, "name": "", "arguments": []})
+                    tool = acc["tools"].setdefault(_idx(call.get("index"), len(acc["tools"])), {"id": None, "name": "", "arguments": []})
                     tool["id"] = tool["id"] or call.get("id")
                     fn = call.get("function") or {}
                     if isinstance(fn, dict):
-                        if fn.get("name"):
+                        if isinstance(fn.get("name"), str):
                             tool["name"] += fn["name"]
                         if isinstance(fn.get("arguments"), str):
                             tool["arguments"].append(fn["arguments"])
@@ -130,9 +138,9 @@ def _anthropic(events: list[dict[str, Any]]) -> dict[str, Any]:
             out.update({k: v for k, v in msg.items() if k not in ("content", "type")})
             out["usage"] = dict(msg.get("usage") or {})
         elif kind == "content_block_start" and isinstance(ev.get("content_block"), dict):
-            blocks[ev.get("index", len(blocks))] = dict(ev["content_block"])
+            blocks[_idx(ev.get("index"), len(blocks))] = dict(ev["content_block"])
         elif kind == "content_block_delta" and isinstance(ev.get("delta"), dict):
-            i, delta = ev.get("index", 0), ev["delta"]
+            i, delta = _idx(ev.get("index"), 0), ev["delta"]
             block = blocks.setdefault(i, {"type": "text", "text": ""})
             if delta.get("type") == "text_delta":
                 block["text"] = block.get("text", "") + str(delta.get("text", ""))
@@ -176,14 +184,14 @@ def _gemini(chunks: list[dict[str, Any]]) -> dict[str, Any]:
         for key in ("modelVersion", "responseId", "createTime", "usageMetadata", "promptFeedback"):
             if chunk.get(key) is not None:
                 out[key] = chunk[key]
-        for j, cand in enumerate(chunk.get("candidates") or []):
+        for j, cand in enumerate(_list(chunk.get("candidates"))):
             if not isinstance(cand, dict):
                 continue
-            i = cand.get("index", j)
+            i = _idx(cand.get("index"), j)
             content = cand.get("content") if isinstance(cand.get("content"), dict) else {}
             roles[i] = roles.get(i) or content.get("role")
             acc = parts.setdefault(i, [])
-            for part in content.get("parts") or []:
+            for part in _list(content.get("parts")):
                 if not isinstance(part, dict):
                     continue
                 if set(part) == {"text"} and acc and set(acc[-1]) == {"text"}:
