@@ -590,3 +590,23 @@ def test_whole_conversation_logs_sharegpt_and_bare_lists(project, tmp_path):
     ingest(project, [str(mapped)], mapping="input=turns")
     recs, _ = stored(project)
     assert _by_user(recs, "mapped q")["output"] == "mapped a"
+
+
+def test_request_and_response_bodies_saved_as_json_text(project, tmp_path):
+    """HTTP proxies and database columns keep bodies as text: a request or response that
+    is JSON text is read as the object (in JSONL and in CSV cells)."""
+    import csv
+
+    req = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "body as text"}]}
+    resp = {"id": "c1", "created": 1793520000, "model": "gpt-4o-mini", "usage": {"prompt_tokens": 3, "completion_tokens": 1},
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}]}
+    (tmp_path / "bodies.jsonl").write_text(json.dumps({"request": json.dumps(req), "response": json.dumps(resp), "status": 200}) + "\n")
+    with open(tmp_path / "bodies.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["request", "response", "user"])
+        w.writerow([json.dumps({**req, "messages": [{"role": "user", "content": "from a csv"}]}), json.dumps(resp), "u1"])
+    s = ingest(project, [str(tmp_path / "bodies.jsonl"), str(tmp_path / "bodies.csv")])
+    assert (s.kept, s.quarantined) == (2, 0) and set(s.formats.values()) == {"jsonl:openai", "csv:openai"}
+    recs, _ = stored(project)
+    assert {(_r["messages"][0]["content"], _r["output"], _r["tokens_in"]) for _r in recs} == {("body as text", "ok", 3), ("from a csv", "ok", 3)}
+    assert _by_user(recs, "body as text")["meta"]["status"] == 200 and "response" not in _by_user(recs, "from a csv")["meta"]

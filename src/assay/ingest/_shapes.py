@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from assay.errors import InputError
 from assay.ingest._normalise import (
     ROLE_ALIASES,
@@ -227,8 +229,22 @@ def _logged_fields(
     )
 
 
+def _body(text: str) -> Any:
+    """A request or response body saved as JSON text (an HTTP proxy's log, a CSV cell)."""
+    if text[:1] == "{":
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return text
+    return text
+
+
 def _split(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     req, resp = row.get("request"), row.get("response")
+    if type(req) is str:
+        req = _body(req.lstrip())
+    if type(resp) is str:
+        resp = _body(resp.lstrip())
     if isinstance(resp, (list, str)):  # a streamed response: its chunks or events, put together
         resp = assembled(resp)
     return unwrap(req) if isinstance(req, dict) else row, unwrap(resp) if isinstance(resp, dict) else row
