@@ -268,7 +268,8 @@ class Processor:
                         self._quarantine(out, pos, prefix + str(exc), item, scrubber, now)
                         continue
                     ready = self._store_row(f, scrubber, now_text)
-                    if shape.explode is not None and len(payload) > MAX_ROW_BYTES:  # one of a big row's records
+                    # one of the records of a row over the limit (a batch of spans): each is held to it
+                    if shape.explode is not None and isinstance(payload, (bytes, bytearray)) and len(payload) > MAX_ROW_BYTES:
                         size = len(ready[4]) + len(ready[5] or "") + len(ready[10])
                         if size > MAX_ROW_BYTES:
                             prefix = f"span {n_items}: " if isinstance(row, dict) and "resourceSpans" in row else f"item {n_items}: "
