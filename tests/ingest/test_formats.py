@@ -128,6 +128,31 @@ def test_langfuse_observations_and_traces(project, fixtures):
     assert t["feedback"] == {"thumb": "down", "rating": None, "comment": "too slow", "edit": None}
 
 
+def test_langfuse_generations_of_every_input_and_output_form(project, tmp_path):
+    """Generation inputs and outputs as SDKs and integrations log them: messages, a dict with
+    messages, a string, an app's arguments (``{"question": ...}``), a completion's
+    ``{"prompt": ...}``/``{"text": ...}``; a generation that failed (level ERROR, no output)
+    is quarantined with its status message."""
+    base = {"traceId": "t1", "type": "GENERATION", "startTime": "2026-11-01T10:00:00.000Z", "endTime": "2026-11-01T10:00:01.500Z",
+            "model": "gpt-4o", "usageDetails": {"input": 10, "output": 5}, "level": "DEFAULT"}
+    rows = [
+        {**base, "id": "o1", "input": [{"role": "user", "content": "list input"}], "output": {"role": "assistant", "content": "dict output"}},
+        {**base, "id": "o2", "input": {"messages": [{"role": "user", "content": "messages in dict"}]}, "output": "string output"},
+        {**base, "id": "o3", "input": {"question": "app args", "user_id": "u1"}, "output": {"answer": "app answer"}},
+        {**base, "id": "o4", "input": {"prompt": "completion prompt"}, "output": {"text": "completion text"}},
+        {**base, "id": "o5", "input": [{"role": "user", "content": "failed"}], "output": None, "level": "ERROR", "statusMessage": "Rate limit"},
+    ]
+    f = tmp_path / "obs.json"
+    f.write_text(json.dumps({"data": rows, "meta": {"page": 1}}))
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (4, 1) and s.formats[str(f)] == "json:langfuse"
+    recs, quar = stored(project)
+    assert [(_by_user(recs, t)["output"]) for t in ("list input", "messages in dict", "app args", "completion prompt")] == [
+        "dict output", "string output", "app answer", "completion text"]
+    assert _by_user(recs, "app args")["meta"]["input_args"] == {"user_id": "u1"}
+    assert quar[0]["reason"] == "the call failed (level ERROR): Rate limit"
+
+
 def test_phoenix_json_and_parquet(project, fixtures):
     s = ingest(project, [str(fixtures / "phoenix-spans.jsonl"), str(fixtures / "phoenix-spans.parquet")])
     assert (s.kept, s.skipped) == (5, 1)

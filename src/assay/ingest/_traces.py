@@ -255,6 +255,10 @@ def _ai_sdk_output(a: dict[str, Any]) -> str | None:
 _LF_TYPES = {"GENERATION", "SPAN", "EVENT", "AGENT", "TOOL", "CHAIN", "RETRIEVER", "EMBEDDING", "EVALUATOR", "GUARDRAIL"}
 
 
+_LF_TEXT_KEYS = ("prompt", "input", "query", "question", "text", "completion", "output", "answer", "content")
+"""The key that holds the text when a generation's input or output is an object of them."""
+
+
 def _is_langfuse(row: dict[str, Any]) -> bool:
     if "traceId" in row and row.get("type") in _LF_TYPES and "startTime" in row:
         return True
@@ -294,8 +298,21 @@ def normalise_langfuse(row: Any) -> Fields:
         raise RowError(f"expected an object, got {type(row).__name__}")
     if row.get("input") is None:
         raise RowError("missing required field: input")
-    msgs = chat_messages(_maybe_json(row["input"]), "input")
     out = _maybe_json(row.get("output"))
+    if out is None and row.get("level") == "ERROR":
+        raise RowError(f"the call failed (level ERROR): {row.get('statusMessage') or 'no status message'}")
+    inp = _maybe_json(row["input"])
+    args = None
+    if isinstance(inp, dict) and "messages" not in inp:  # an app's arguments, or a completion's {"prompt": ...}
+        key = next((k for k in _LF_TEXT_KEYS if isinstance(inp.get(k), str)), None)
+        if key is not None:
+            args = {k: v for k, v in inp.items() if k != key} or None
+            inp = inp[key]
+    msgs = chat_messages(inp, "input")
+    if isinstance(out, dict) and "content" not in out and "choices" not in out:
+        key = next((k for k in _LF_TEXT_KEYS if isinstance(out.get(k), str)), None)
+        if key is not None:
+            out = out[key]
     if isinstance(out, dict):
         if "choices" in out:
             out = (out["choices"] or [{}])[0].get("message", {})
@@ -313,6 +330,8 @@ def normalise_langfuse(row: Any) -> Fields:
                             "totalCost", "startTime", "endTime", "timestamp", "latency", "scores", "metadata", "id"})
     if row.get("id") is not None:
         meta["source_id"] = row["id"]
+    if args is not None:
+        meta.setdefault("input_args", args)
     return fields(
         msgs,
         output=out if out is None or isinstance(out, str) else str(out),
