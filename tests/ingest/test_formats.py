@@ -153,6 +153,25 @@ def test_langfuse_generations_of_every_input_and_output_form(project, tmp_path):
     assert quar[0]["reason"] == "the call failed (level ERROR): Rate limit"
 
 
+def test_langsmith_wrapped_anthropic_usage_metadata_and_failed_runs(project, tmp_path):
+    base = {"run_type": "llm", "start_time": "2026-11-01T14:00:00Z", "end_time": "2026-11-01T14:00:01Z"}
+    rows = [
+        {**base, "id": "r1", "name": "ChatAnthropic", "inputs": {"messages": [{"role": "user", "content": "anthropic wrapped"}]},
+         "outputs": {"role": "assistant", "content": [{"type": "text", "text": "Checking."},
+                                                      {"type": "tool_use", "id": "t", "name": "get_order", "input": {"id": 1}}],
+                     "usage_metadata": {"input_tokens": 11, "output_tokens": 6}}},
+        {**base, "id": "r2", "inputs": {"messages": [{"role": "user", "content": "timed out"}]}, "outputs": None,
+         "error": "APITimeoutError('Request timed out.')\nTraceback (most recent call last): ..."},
+    ]
+    f = tmp_path / "runs.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (1, 1)
+    recs, quar = stored(project)
+    assert (recs[0]["output"], recs[0]["tokens_in"], recs[0]["tokens_out"]) == ('Checking.\n[tool_call get_order {"id":1}]', 11, 6)
+    assert quar[0]["reason"] == "the run failed: APITimeoutError('Request timed out.')"
+
+
 def test_phoenix_json_and_parquet(project, fixtures):
     s = ingest(project, [str(fixtures / "phoenix-spans.jsonl"), str(fixtures / "phoenix-spans.parquet")])
     assert (s.kept, s.skipped) == (5, 1)

@@ -13,7 +13,18 @@ from typing import Any
 
 import orjson
 
-from assay.ingest._normalise import RowError, chat_messages, content_text, dumps, fields, message, number, parse_ts, tool_call_text
+from assay.ingest._normalise import (
+    RowError,
+    chat_message,
+    chat_messages,
+    content_text,
+    dumps,
+    fields,
+    message,
+    number,
+    parse_ts,
+    tool_call_text,
+)
 from assay.ingest._shapes import (
     Fields,
     _responses_input,
@@ -509,8 +520,14 @@ def normalise_langsmith(row: Any) -> Fields:
         elif outputs.get("choices"):
             ch = outputs["choices"][0]
             output = chat_messages([{"role": "assistant", **(ch.get("message") or {"content": ch.get("text")})}], "outputs.choices.0")[0].content
+        elif isinstance(outputs.get("content"), list):  # an Anthropic message (``wrap_anthropic``)
+            output = chat_message({"role": "assistant", "content": outputs["content"]}, "outputs.content").content
         elif isinstance(outputs.get("output"), str):
             output = outputs["output"]
+    if output is None and row.get("error"):
+        raise RowError(f"the run failed: {str(row['error']).strip().splitlines()[0][:300] if str(row['error']).strip() else 'error'}")
+    usage = outputs.get("usage_metadata") or outputs.get("usage") if isinstance(outputs, dict) else None
+    usage = usage if isinstance(usage, dict) else {}
     extra = row.get("extra") or {}
     inv = extra.get("invocation_params") or {}
     lmeta = extra.get("metadata") or {}
@@ -535,8 +552,8 @@ def normalise_langsmith(row: Any) -> Fields:
         ts=row.get("start_time"),
         model=pick(inv, "model", "model_name") or lmeta.get("ls_model_name"),
         latency_ms=_latency(row.get("start_time"), row.get("end_time")) if row.get("end_time") else None,
-        tokens_in=row.get("prompt_tokens"),
-        tokens_out=row.get("completion_tokens"),
+        tokens_in=row.get("prompt_tokens") if row.get("prompt_tokens") is not None else pick(usage, "input_tokens", "prompt_tokens"),
+        tokens_out=row.get("completion_tokens") if row.get("completion_tokens") is not None else pick(usage, "output_tokens", "completion_tokens"),
         cost_usd=row.get("total_cost"),
         metadata=meta,
         feedback_value=fb or None,
