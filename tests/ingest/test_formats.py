@@ -183,6 +183,28 @@ def test_phoenix_json_and_parquet(project, fixtures):
     assert _by_user(recs, "pq span 2")["output"] == "reply 2"
 
 
+def test_phoenix_raw_response_output_failed_spans_and_app_metadata(project, tmp_path):
+    base = {"span_kind": "LLM", "start_time": "2026-11-01T12:00:00+00:00", "end_time": "2026-11-01T12:00:01+00:00", "status_code": "OK"}
+    resp = {"id": "c1", "choices": [{"message": {"role": "assistant", "content": "from the raw response"}}]}
+    rows = [
+        {**base, "context": {"span_id": "a"}, "attributes": {"input": {"value": json.dumps({"messages": [{"role": "user", "content": "raw q"}]})},
+                                                             "output": {"value": json.dumps(resp), "mime_type": "application/json"},
+                                                             "metadata": json.dumps({"locale": "fr-FR"})}},
+        {**base, "context": {"span_id": "b"}, "attributes": {"input": {"value": "json mode q"}, "output": {"value": '{"intent": "refund"}'}}},
+        {**base, "context": {"span_id": "c"}, "status_code": "ERROR", "status_message": "RateLimitError: 429",
+         "attributes": {"input": {"value": "failed q"}}},
+    ]
+    f = tmp_path / "spans.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (2, 1)
+    recs, quar = stored(project)
+    raw = _by_user(recs, "raw q")
+    assert raw["output"] == "from the raw response" and raw["meta"]["locale"] == "fr-FR" and "metadata" not in raw["meta"]
+    assert _by_user(recs, "json mode")["output"] == '{"intent": "refund"}'  # a JSON answer as written
+    assert quar[0]["reason"] == "the call failed: RateLimitError: 429"
+
+
 def test_langsmith_runs(project, fixtures):
     s = ingest(project, [str(fixtures / "langsmith-runs.jsonl")])
     assert (s.kept, s.skipped) == (2, 1)

@@ -418,6 +418,22 @@ def _explode_phoenix(row: Any) -> Iterator[Any]:
     yield row
 
 
+def _oi_output(value: Any) -> str | None:
+    """``output.value``: text, or the provider's raw response as JSON (OpenInference sets it
+    so when it has no output messages): the answer's text out of it."""
+    raw, value = value, _maybe_json(value)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if isinstance(value.get("choices"), list) and value["choices"] and isinstance(value["choices"][0], dict):
+            ch = value["choices"][0]
+            msg = ch.get("message") if isinstance(ch.get("message"), dict) else {"content": ch.get("text")}
+            return chat_message({"role": "assistant", **msg}, "output.value.choices.0").content
+        if isinstance(value.get("content"), list):  # an Anthropic message
+            return chat_message({"role": "assistant", "content": value["content"]}, "output.value.content").content
+    return raw if isinstance(raw, str) else orjson.dumps(value).decode()  # a JSON answer stays as it was written
+
+
 @shape("phoenix", detect=_is_phoenix, explode=_explode_phoenix)
 def normalise_phoenix(row: Any) -> Fields:
     """Arize Phoenix span exports (JSON spans or the spans dataframe as Parquet/CSV) with
@@ -435,10 +451,17 @@ def normalise_phoenix(row: Any) -> Fields:
     if out_msgs:
         output: str | None = "\n".join(m.content for m in chat_messages([{**m, "role": m["role"] or "assistant"} for m in out_msgs], "llm.output_messages"))
     else:
-        ov = a.get("output.value")
-        output = ov if ov is None or isinstance(ov, str) else orjson.dumps(ov).decode()
+        output = _oi_output(a.get("output.value"))
+    status = row.get("status_code", a.get("status_code"))
+    if output is None and isinstance(status, str) and status.upper() == "ERROR":
+        raise RowError(f"the call failed: {row.get('status_message') or 'status ERROR'}")
     ctx = row.get("context") if isinstance(row.get("context"), dict) else {}
     meta = {k: v for k, v in a.items() if not k.startswith(("llm.input_messages", "llm.output_messages", "input.value", "output.value", "llm.token_count"))}
+    app_meta = _maybe_json(meta.get("metadata"))
+    if isinstance(app_meta, dict):  # OpenInference's ``metadata``: the app's own keys (locale, ...), as JSON text
+        del meta["metadata"]
+        for k, v in app_meta.items():
+            meta.setdefault(k, v)
     meta.update({"trace_id": ctx.get("trace_id", row.get("context.trace_id")), "span_id": ctx.get("span_id", row.get("context.span_id")),
                  "span_name": row.get("name")})
     start, end = row.get("start_time"), row.get("end_time")
