@@ -258,7 +258,8 @@ _garbage = st.one_of(
     st.text(max_size=200).map(str.encode),
     st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
                  lambda c: st.lists(c, max_size=4) | st.dictionaries(st.sampled_from(["messages", "output", "ts", "model", "feedback", "role", "content", "metadata", "input", "type",
-                                                  "contents", "parts", "text", "candidates"]), c, max_size=4),
+                                                  "contents", "parts", "text", "candidates", "request", "response", "conversations",
+                                                  "from", "value", "choices", "delta", "object", "level", "error"]), c, max_size=4),
                  max_leaves=12).map(lambda v: json.dumps(v).encode()),
 )
 
