@@ -147,7 +147,11 @@ def ingest(
     if summary.quarantined:
         out.print("  see them with: assay records quarantine --show 20")
     for res, reqs in summary.joined.items():
-        out.print(f"joined {Path(res).name} with its batch requests ({', '.join(Path(r).name for r in reqs)}) by custom_id")
+        names = ", ".join(Path(r).name for r in reqs)
+        if summary.formats.get(res, "").endswith(":otel"):
+            out.print(f"joined the spans of {Path(res).name} with the GenAI events of their logs ({names}) by span id")
+        else:
+            out.print(f"joined {Path(res).name} with its batch requests ({names}) by custom_id")
     for f, hint in summary.hints.items():
         out.print(f"[yellow]hint[/]: {Path(f).name}: {escape(hint)}")
     if summary.quarantined and not summary.kept and not summary.duplicates:

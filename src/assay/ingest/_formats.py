@@ -38,7 +38,8 @@ _READERS: dict[str, Reader] = {}
 
 #: top-level keys of a JSON object that hold the list of rows in known exports
 #: (Langfuse ``data``, LangSmith ``runs``, Phoenix ``spans``, generic ``records`` ...)
-WRAPPER_KEYS = ("data", "records", "items", "rows", "runs", "spans", "observations", "traces", "logs", "resourceSpans", "requests")
+WRAPPER_KEYS = ("data", "records", "items", "rows", "runs", "spans", "observations", "traces", "logs", "resourceSpans", "resourceLogs",
+                "requests")
 
 
 def reader(name: str) -> Callable[[Reader], Reader]:
@@ -591,8 +592,8 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
             n = 0
             try:
                 for n, item in json_array_items(fh, key=key, stream=stream):
-                    if key == "resourceSpans" and isinstance(item, bytes):  # OTLP: each resource's spans in their envelope
-                        item = b'{"resourceSpans":[' + item + b"]}"
+                    if key in ("resourceSpans", "resourceLogs") and isinstance(item, bytes):  # OTLP: each resource's in its envelope
+                        item = b'{"' + key.encode() + b'":[' + item + b"]}"
                     yield n, item
             except _STREAM_ERRORS as exc:
                 yield n + 1, _BadRow(broken_stream(exc, "items"))

@@ -21,6 +21,7 @@ from sqlalchemy import delete, insert, select, update
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
 from assay.ingest._batch import BatchJoin, plan_batches
+from assay.ingest._otel_logs import plan_otel_logs
 from assay.ingest._delete import forget
 from assay.ingest._formats import _JSON_SUFFIXES, _BadRow, _strip_compression, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
 from assay.ingest._normalise import check_ts_format
@@ -750,11 +751,17 @@ def ingest(
             mapping_d = parse_mapping(job_mapping)
             file_fmt, shape_name = split_format(fmt)
             batch = None
+            events = None
             if not mapping_d:  # Batch API results are joined with their requests by custom_id
                 files, batch = plan_batches(project.state_dir, files, file_fmt, shape_name)
                 if batch is not None:
                     batches.append(batch)
                     _batch_notes(store, batch, project.key, src_name, scrub, settings, summary)
+                # OTLP spans with the GenAI events their logs export holds, by span id
+                files, events = plan_otel_logs(project.state_dir, files, file_fmt, shape_name)
+                if events is not None:
+                    batches.append(events)
+                    _batch_notes(store, events, project.key, src_name, scrub, settings, summary)
             for path in files:
                 ff = detect_format(path) if file_fmt == "auto" else file_fmt
                 rows = get_reader(ff)(path)
@@ -765,9 +772,11 @@ def ingest(
                     if hint is not None:
                         summary.hints[str(path)] = hint
                 fmt_name = f"{ff}:{sname}"
-                provider = batch.results.get(str(path)) if batch is not None else None
+                # (a file is a Batch API results file or OTLP traces, told by its first row: never both)
+                join = events if events is not None and str(path) in events.results else batch
+                provider = join.results.get(str(path)) if join is not None else None
                 if provider is not None:  # what the file's rows become depends on the requests files too
-                    fp_fmt = f"{fmt_name}+{batch.digest[provider]}"  # type: ignore[union-attr]
+                    fp_fmt = f"{fmt_name}+{join.digest[provider]}"  # type: ignore[union-attr]
                 else:
                     fp_fmt = fmt_name
                 if job_ts is not None:  # what the file's rows become depends on the format too
@@ -792,7 +801,7 @@ def ingest(
                     summary.unchanged.append(str(path))
                     continue
                 if provider is not None:
-                    summary.joined[str(path)] = [str(p) for p in batch.requests[provider]]  # type: ignore[union-attr]
+                    summary.joined[str(path)] = [str(p) for p in join.requests[provider]]  # type: ignore[union-attr]
                 content, start, first_line = plan.content, plan.start, plan.first_line
                 if start:
                     rows = read_jsonl(path, start, first_line)
@@ -809,7 +818,7 @@ def ingest(
                     ).inserted_primary_key[0]
                 before = (summary.kept, summary.duplicates, summary.quarantined)
                 proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings, ingest_id,
-                                 batch.index[provider] if provider is not None else None,  # type: ignore[union-attr]
+                                 join.index[provider] if provider is not None else None,  # type: ignore[union-attr]
                                  job_ts)
                 total = float(path.stat().st_size - start) if by_bytes else float(_parquet_meta(path).num_rows) if by_rows else None
 

@@ -8,6 +8,7 @@ import gc
 import hashlib
 import hmac
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ import orjson
 from assay.ingest._batch import JOINED_OUTPUT, BatchIndex
 from assay.ingest._formats import MAX_EXPORT_ROW_BYTES, MAX_ROW_BYTES, RAW_KEEP, _BadRow, too_big
 from assay.ingest._normalise import RowError, set_ts_format
+from assay.ingest._otel_logs import INDEX_PREFIX as EVENTS_INDEX_PREFIX
+from assay.ingest._otel_logs import EventsIndex
 from assay.ingest._pii import Scrubber, ScrubSettings
 from assay.ingest._shapes import Shape, get_shape, mapped
 from assay.store import json_text
@@ -158,7 +161,8 @@ class Processor:
     ingest_id: int | None = None
     """The ``ingests`` row of this file's ingest, stored with each record (its provenance)."""
     batch_index: str | None = None
-    """For a Batch API results file: the index of its batch's requests, each row is joined with."""
+    """For a Batch API results file: the index of its batch's requests, each row is joined with;
+    for an OTLP traces export: the index of the GenAI events logged for its spans."""
     ts_format: str | None = None
     """``--ts-format``: a strptime format timestamp text is read with first."""
     _shape: Shape | None = field(default=None, init=False, repr=False)
@@ -176,8 +180,9 @@ class Processor:
             else:
                 self._shape = get_shape(self.shape_name)
             self._scrubber = Scrubber(self.key, settings=self.scrub_settings)
-            if self.batch_index is not None:
-                self._batch = BatchIndex(self.batch_index)
+            if self.batch_index is not None:  # a Batch API results file, or OTLP traces whose events are in logs
+                events = os.path.basename(self.batch_index).startswith(EVENTS_INDEX_PREFIX)
+                self._batch = EventsIndex(self.batch_index) if events else BatchIndex(self.batch_index)  # type: ignore[assignment]
         assert self._scrubber is not None
         return self._shape, self._scrubber
 
@@ -248,7 +253,7 @@ class Processor:
             if row is None:  # a JSON null is no row (None below is an exploded item that is no model call)
                 self._quarantine(out, pos, "expected a JSON object, got null", b"null", scrubber, now)
                 continue
-            if self._batch is not None:  # a Batch API result, joined with its request
+            if self._batch is not None:  # a Batch API result joined with its request; spans with their logged events
                 row = self._batch.join(row)
             items = shape.explode(row) if shape.explode else (row,)
             n_items = 0

@@ -204,7 +204,8 @@ def normalise_otel(span: Any) -> Fields:
         if ai_sdk:
             raise RowError("Vercel AI SDK span without its prompt (ai.prompt.messages): the app records it unless "
                            "experimental_telemetry sets recordInputs: false")
-        raise RowError("span has gen_ai attributes but no prompt: no gen_ai.input.messages, gen_ai.prompt.* or message events")
+        raise RowError("span has gen_ai attributes but no prompt: no gen_ai.input.messages, gen_ai.prompt.* or message events "
+                       "(instrumentations that send the messages as log records: ingest the logs export in the same command)")
     meta = {k: v for k, v in a.items() if not k.startswith(_NOT_META)}
     if ai_sdk:
         for k in [k for k in meta if k.startswith(_AI_SDK_OWN)]:
