@@ -415,14 +415,14 @@ def test_a_utf8_byte_order_mark_is_not_part_of_the_first_row(tmp_path, monkeypat
     assert any(r["messages"][0]["content"].startswith("where is my order? 0") for r in recs)
 
 
-def test_utf16_text_is_an_error_that_says_how_to_re_encode(project, tmp_path):
+def test_utf16_text_is_an_error_that_says_to_name_its_encoding(project, tmp_path):
     from assay.errors import InputError
 
     path = tmp_path / "w.jsonl"
     path.write_bytes("".join(json.dumps(_row(i)) + "\n" for i in range(3)).encode("utf-16"))
     with pytest.raises(InputError, match="UTF-16") as info:
         ingest(project, [str(path)])
-    assert "iconv -f UTF-16 -t UTF-8" in (info.value.hint or "")
+    assert "--encoding utf-16" in (info.value.hint or "")
 
 
 @pytest.mark.parametrize("workers", [0, 2])
@@ -449,6 +449,49 @@ def test_a_csv_row_that_is_not_utf8_is_one_bad_row_and_the_rows_after_it_are_kep
     bad_header.write_bytes("m\xe9ssages,output\r\nhi,ok\r\n".encode("cp1252"))
     with pytest.raises(InputError, match="header is not UTF-8"):
         ingest(project, [str(bad_header)])
+
+
+@pytest.mark.parametrize("name,encoding,workers", [
+    ("w.csv", "cp1252", 0), ("w.csv", "cp1252", 2), ("w.jsonl", "utf-16", 0), ("w.jsonl", "latin-1", 2), ("w.jsonl.gz", "cp1252", 0),
+    ("w.json", "utf-16", 0),
+])
+def test_files_in_another_encoding_are_read_with_encoding(tmp_path, name, encoding, workers):
+    """--encoding reads text files that are not UTF-8 (an Excel CSV saved as cp1252, a UTF-16
+    export); a byte the encoding cannot decode quarantines only its row. The encoding is part
+    of the file's fingerprint: read again in another encoding, the file is not 'unchanged'."""
+    import gzip
+
+    from assay.errors import InputError
+    from assay.project import load_project
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    project = load_project(tmp_path)
+    texts = [f"caf\xe9 {i} \u20ac" if encoding != "latin-1" else f"caf\xe9 {i} \xa3" for i in range(300)]
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        data = ("messages,output\r\n" + "".join(f"{t},ok\r\n" for t in texts)).encode(encoding)
+        if encoding == "cp1252":  # a byte cp1252 does not define, in one row
+            data = data.replace("caf\xe9 7 ".encode(encoding), b"caf\x81 7 ")
+    elif name.endswith(".json"):
+        data = json.dumps([{"messages": t, "output": "ok"} for t in texts], ensure_ascii=False).encode(encoding)
+    else:
+        data = "".join(json.dumps({"messages": t, "output": "ok"}, ensure_ascii=False) + "\n" for t in texts).encode(encoding)
+        if encoding == "cp1252":
+            data = data.replace("caf\xe9 7 ".encode(encoding), b"caf\x81 7 ")
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    s = ingest(project, [str(path)], encoding=encoding, workers=workers)
+    bad = 1 if encoding == "cp1252" else 0
+    assert (s.kept, s.quarantined) == (300 - bad, bad)
+    recs, quar = stored(project)
+    assert {r["messages"][0]["content"] for r in recs} == set(texts) - ({texts[7]} if bad else set())
+    if bad:
+        assert quar[0]["reason"].startswith(f"not valid {encoding} text") and "check the file's encoding" in quar[0]["reason"]
+    assert ingest(project, [str(path)], encoding=encoding).unchanged == [str(path)]
+    if encoding != "utf-16":  # (UTF-16 read as latin-1 is no JSON document at all)
+        again = ingest(project, [str(path)], encoding="latin-1" if encoding != "latin-1" else "cp1252", workers=0)
+        assert again.unchanged == []  # another encoding: other records, so the file is read again
+    with pytest.raises(InputError, match="unknown encoding"):
+        ingest(project, [str(path)], encoding="klingon")
 
 
 @pytest.mark.parametrize("sep", [";", "\t", "|"])

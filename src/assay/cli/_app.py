@@ -99,6 +99,10 @@ def ingest(
         Optional[str], typer.Option("--ts-format", help="strptime format of timestamps ISO 8601 does not cover, "
                                     "e.g. '%d/%m/%Y %H:%M' for 01/11/2026 10:00")
     ] = None,
+    encoding: Annotated[
+        Optional[str], typer.Option("--encoding", help="text encoding of files that are not UTF-8, e.g. cp1252 (Excel on "
+                                    "Windows), latin-1, utf-16")
+    ] = None,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
@@ -115,6 +119,7 @@ def ingest(
         force=force,
         replace=replace,
         ts_format=ts_format,
+        encoding=encoding,
     )
     if json_out:
         emit_json(summary.to_json())

@@ -158,12 +158,74 @@ def open_maybe_compressed(path: Path) -> BinaryIO:
         fh = io.BufferedReader(_ZstdReader(path.open("rb")), 1 << 20)
     else:
         fh = path.open("rb")
+    if _ENCODING[0] is not None:  # --encoding: the text as UTF-8 from here on
+        fh = io.BufferedReader(_Recoded(fh, _ENCODING[0]), 1 << 20)
     try:
         skip_bom(fh, path)
     except BaseException:
         fh.close()
         raise
     return fh  # type: ignore[no-any-return]
+
+
+_ENCODING: list[str | None] = [None]
+"""The ``--encoding`` of the files being read in this process (``None``: UTF-8)."""
+
+
+def set_encoding(name: str | None) -> str | None:
+    """Read text files in encoding ``name`` (``None`` or UTF-8: as they are); returns the
+    setting before. ``name`` must be checked with :func:`check_encoding`."""
+    prev = _ENCODING[0]
+    _ENCODING[0] = None if name is None or codecs.lookup(name).name == "utf-8" else name
+    return prev
+
+
+def check_encoding(name: str) -> str:
+    """``name`` as Python's codecs call it; a :class:`ValueError` for an unknown one or one
+    that is not a text encoding."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r}") from None
+    if not info._is_text_encoding:  # type: ignore[attr-defined]  # base64, zlib ...
+        raise ValueError(f"{name!r} is not a text encoding")
+    return info.name
+
+
+def recoding() -> bool:
+    """Whether files are read through ``--encoding`` (then not by byte ranges: their offsets
+    are not those of the UTF-8 text)."""
+    return _ENCODING[0] is not None
+
+
+class _Recoded(io.RawIOBase):
+    """A binary file in another encoding, read as UTF-8. Bytes the encoding cannot decode
+    come through as they are (``surrogateescape``), so the row holding them is quarantined
+    as not UTF-8, and the rows around it are kept."""
+
+    def __init__(self, raw: Any, encoding: str) -> None:
+        self._raw = raw
+        self._text = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while len(self._buf) < len(b):
+            piece = self._text.read(1 << 16)
+            if not piece:
+                break
+            self._buf += piece.encode("utf-8", "surrogateescape")
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+    def close(self) -> None:
+        if not self.closed:
+            self._text.close()
+        super().close()
 
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -181,8 +243,8 @@ def skip_bom(fh: Any, path: Path) -> None:
     if head[:3] == UTF8_BOM:
         fh.read(3)
     elif head[:2] in _UTF16_BOMS and b"\x00" in head[2:]:  # UTF-16 text: a zero byte in each ASCII character
-        raise InputError("the file is UTF-16 text; assay reads UTF-8", file=str(path),
-                         hint=f"re-encode it, e.g. iconv -f UTF-16 -t UTF-8 {path.name} > {path.stem}.utf8{path.suffix}")
+        raise InputError("the file is UTF-16 text; assay reads UTF-8 unless told", file=str(path),
+                         hint="pass --encoding utf-16 (in assay.yaml: encoding: utf-16 on the source)")
 
 
 def _head(path: Path, size: int = 65536) -> bytes:
@@ -663,8 +725,9 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
             raise InputError(f"the compressed data breaks off before the header's end (a truncated or corrupt file: {exc})",
                              file=str(path)) from None
         if _SURROGATE.search(delimiter.join(header)):
-            raise InputError("the header is not UTF-8 text", file=str(path), line=1,
-                             hint="re-encode the file as UTF-8 (in Excel: save as 'CSV UTF-8')")
+            raise InputError(f"the header is not {_ENCODING[0] or 'UTF-8'} text", file=str(path), line=1,
+                             hint="say the file's encoding with --encoding, e.g. --encoding cp1252 (Excel on Windows), "
+                                  "or re-encode it as UTF-8 (in Excel: save as 'CSV UTF-8')")
         header = [h.strip().lstrip("\ufeff") for h in header]
         while True:
             start = rows.line_num + 1
@@ -680,8 +743,11 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
                 continue
             if _DECODE_ERRORS[0] != errors_before and (bad := _SURROGATE.search(line := delimiter.join(values))):
                 clean = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                yield start, _BadRow(f"not valid UTF-8 text (byte 0x{ord(bad.group()) - 0xDC00:02x}): re-encode the file as UTF-8 "
-                                     "(in Excel: save as 'CSV UTF-8')", clean[:RAW_KEEP])
+                byte = ord(bad.group()) - 0xDC00
+                reason = (f"not valid {_ENCODING[0]} text (byte 0x{byte:02x}): check the file's encoding" if _ENCODING[0] else
+                          f"not valid UTF-8 text (byte 0x{byte:02x}): re-encode the file as UTF-8 (in Excel: save as 'CSV UTF-8'), "
+                          "or say its encoding with --encoding, e.g. --encoding cp1252")
+                yield start, _BadRow(reason, clean[:RAW_KEEP])
                 continue
             if not any(v.strip() for v in values):
                 continue

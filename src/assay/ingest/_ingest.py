@@ -23,7 +23,21 @@ from assay.errors import InputError
 from assay.ingest._batch import BatchJoin, plan_batches
 from assay.ingest._otel_logs import plan_otel_logs
 from assay.ingest._delete import forget
-from assay.ingest._formats import _JSON_SUFFIXES, _BadRow, _strip_compression, detect_format, get_reader, jsonl_ranges, parquet_slices, read_jsonl, read_parquet, readers
+from assay.ingest._formats import (
+    _JSON_SUFFIXES,
+    _BadRow,
+    _strip_compression,
+    check_encoding,
+    detect_format,
+    get_reader,
+    jsonl_ranges,
+    parquet_slices,
+    read_jsonl,
+    read_parquet,
+    readers,
+    recoding,
+    set_encoding,
+)
 from assay.ingest._normalise import check_ts_format
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
@@ -680,6 +694,7 @@ def ingest(
     force: bool = False,
     replace: bool = False,
     ts_format: str | None = None,
+    encoding: str | None = None,
 ) -> IngestSummary:
     """Ingest log files into the project's store.
 
@@ -712,17 +727,26 @@ def ingest(
     ``ts_format`` (a strptime format such as ``"%d/%m/%Y %H:%M"``) reads timestamp text in
     that format first, for dates ISO 8601 does not cover (``01/11/2026``, where day and
     month cannot be told apart); text it does not fit is read as usual.
+
+    ``encoding`` (``cp1252``, ``latin-1``, ``utf-16``, ...) reads text files that are not
+    UTF-8; a byte the encoding cannot decode makes its row a quarantined one, as in UTF-8.
     """
     project = as_project(project)
-    jobs: list[tuple[str, str, list[Path], Any, str | None]] = []
+    jobs: list[tuple[str, str, list[Path], Any, str | None, str | None]] = []
     if paths:
-        jobs.append((source or "default", format, _expand(project, paths), mapping, ts_format))
+        jobs.append((source or "default", format, _expand(project, paths), mapping, ts_format, encoding))
     else:
         if not project.config.sources:
             raise InputError("no files given and no sources in assay.yaml", hint="pass a path: assay ingest logs/*.jsonl")
         for src in project.config.sources:
-            jobs.append((src.name, src.format, _expand(project, [src.path]), mapping or src.map, ts_format or src.ts_format))
-    for *_, job_ts in jobs:
+            jobs.append((src.name, src.format, _expand(project, [src.path]), mapping or src.map, ts_format or src.ts_format,
+                         encoding or src.encoding))
+    for *_, job_ts, job_enc in jobs:
+        if job_enc is not None:
+            try:
+                check_encoding(job_enc)
+            except ValueError as exc:
+                raise InputError(f"--encoding: {exc}", hint="a text encoding such as cp1252, latin-1 or utf-16") from None
         if job_ts is not None:
             try:
                 check_ts_format(job_ts)
@@ -746,8 +770,10 @@ def ingest(
     if not scrub:
         store.audit("ingest.no_scrub", files=[str(p) for _, _, files, *_ in jobs for p in files])
     batches: list[BatchJoin] = []
+    prev_encoding = set_encoding(None)
     try:
-        for src_name, fmt, files, job_mapping, job_ts in jobs:
+        for src_name, fmt, files, job_mapping, job_ts, job_enc in jobs:
+            set_encoding(job_enc)  # every read of this job's files goes through it (main process)
             mapping_d = parse_mapping(job_mapping)
             file_fmt, shape_name = split_format(fmt)
             batch = None
@@ -781,7 +807,9 @@ def ingest(
                     fp_fmt = fmt_name
                 if job_ts is not None:  # what the file's rows become depends on the format too
                     fp_fmt = f"{fp_fmt}+ts={job_ts}"
-                by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd"))
+                if recoding():  # ... and on the encoding it is read in
+                    fp_fmt = f"{fp_fmt}+enc={check_encoding(job_enc)}"  # type: ignore[arg-type]
+                by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd")) and not recoding()
                 ranged = pool is not None and by_bytes
                 by_rows = pool is not None and ff == "parquet" and get_reader("parquet") is read_parquet
                 if replace:
@@ -819,7 +847,7 @@ def ingest(
                 before = (summary.kept, summary.duplicates, summary.quarantined)
                 proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings, ingest_id,
                                  join.index[provider] if provider is not None else None,  # type: ignore[union-attr]
-                                 job_ts)
+                                 job_ts, job_enc if recoding() else None)
                 total = float(path.stat().st_size - start) if by_bytes else float(_parquet_meta(path).num_rows) if by_rows else None
 
                 def size_of(p: Any) -> float:
@@ -864,6 +892,7 @@ def ingest(
                                 size=content[1], fingerprint=fingerprint(content[0], src_name, fp_fmt, mapping_d))
                     )
     finally:
+        set_encoding(prev_encoding)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         for b in batches:

@@ -165,6 +165,8 @@ class Processor:
     for an OTLP traces export: the index of the GenAI events logged for its spans."""
     ts_format: str | None = None
     """``--ts-format``: a strptime format timestamp text is read with first."""
+    encoding: str | None = None
+    """``--encoding`` the file was read in (for the reason of a row it cannot decode)."""
     _shape: Shape | None = field(default=None, init=False, repr=False)
     _batch: BatchIndex | None = field(default=None, init=False, repr=False)
     _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
@@ -243,7 +245,9 @@ class Processor:
                             payload.decode("utf-8")
                             reason = f"not valid JSON: {exc}"
                         except UnicodeDecodeError as uexc:
-                            reason = f"not valid UTF-8 text (byte {uexc.start}): re-encode the file as UTF-8"
+                            reason = (f"not valid {self.encoding} text (byte {uexc.start}): check the file's encoding" if self.encoding else
+                                      f"not valid UTF-8 text (byte {uexc.start}): re-encode the file as UTF-8, or say its encoding "
+                                      "with --encoding")
                         if kind == "lines" and not payload.endswith(b"\n"):  # only a file's last line can lack one
                             reason = f"{reason}; {UNFINISHED}"
                         self._quarantine(out, pos, reason, payload, scrubber, now)
@@ -395,7 +399,7 @@ def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: dateti
     """``proc.process`` in a worker process, reusing one ready Processor (its compiled
     detectors and scrub cache) per file instead of rebuilding it for every chunk."""
     key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings),
-           proc.ingest_id, proc.batch_index, proc.ts_format)
+           proc.ingest_id, proc.batch_index, proc.ts_format, proc.encoding)
     cached = _WORKER_CACHE.get(key)
     if cached is None:
         if len(_WORKER_CACHE) > 8:

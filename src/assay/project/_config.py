@@ -46,6 +46,9 @@ class SourceSettings(_Section):
     ts_format: str | None = Field(
         default=None, description="strptime format of timestamp text ISO 8601 does not cover, e.g. '%d/%m/%Y %H:%M'"
     )
+    encoding: str | None = Field(
+        default=None, description="text encoding of files that are not UTF-8, e.g. cp1252 or utf-16"
+    )
 
 
 class ScrubConfig(_Section):
