@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
@@ -103,10 +103,19 @@ def ingest(
         Optional[str], typer.Option("--encoding", help="text encoding of files that are not UTF-8, e.g. cp1252 (Excel on "
                                     "Windows), latin-1, utf-16")
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="store nothing: show the records the first rows of each file would become, "
+                           "and the rows that would be quarantined (see --rows)")
+    ] = False,
+    rows: Annotated[int, typer.Option("--rows", help="with --dry-run: how many rows of each file to read")] = 5,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest production logs: normalise, scrub PII, quarantine bad rows."""
+    if dry_run:
+        _dry_run(project, paths, rows=rows, source=source, format=format, mapping=map, scrub=not no_scrub,
+                 ts_format=ts_format, encoding=encoding, json_out=json_out)
+        return
     summary = assay.ingest(
         load_project(project),
         paths or None,
@@ -161,6 +170,36 @@ def ingest(
         out.print(f"[yellow]hint[/]: {Path(f).name}: {escape(hint)}")
     if summary.quarantined and not summary.kept and not summary.duplicates:
         raise typer.Exit(1)
+
+
+def _dry_run(project: Path, paths: list[str] | None, *, rows: int, json_out: bool, **kw: Any) -> None:
+    from assay.cli.commands.records import _print_record
+    from assay.ingest import preview
+
+    if not paths:
+        proj = load_project(project)
+        if not proj.config.sources:
+            raise AssayError("--dry-run needs files (or sources in assay.yaml)", hint="e.g. assay ingest logs/chat.jsonl --dry-run")
+        paths = [s.path for s in proj.config.sources]
+    found = preview(load_project(project), paths, rows=rows, **kw)
+    if json_out:
+        emit_json(found.to_json())
+        return
+    for f in found.files:
+        out.print(Text(f"{f.file} · {f.format}", style="bold underline"))
+        if f.note:
+            out.print(Text(f"  {f.note}", style="yellow"))
+            continue
+        for r in f.records:
+            _print_record(r, full=False)
+        for line, reason in f.quarantined:
+            out.print(Text.assemble(("  would quarantine ", "yellow"), f"line {line}: {reason}"), soft_wrap=True)
+        extra = f", {f.skipped} no model call{'s' if f.skipped != 1 else ''} skipped" if f.skipped else ""
+        out.print(f"  {'first row' if f.rows == 1 else f'first {f.rows:,} rows'}: {_n(len(f.records), 'record')}, "
+                  f"{len(f.quarantined)} quarantined{extra}", highlight=False)
+        if f.hint:
+            out.print(Text(f"  hint: {f.hint}"), soft_wrap=True)
+    out.print("nothing was stored (--dry-run); run the same command without it to ingest", highlight=False)
 
 
 @app.command()

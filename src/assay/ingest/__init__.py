@@ -5,6 +5,7 @@ from assay.ingest._delete import DeleteSummary, delete_files
 from assay.ingest._formats import detect_format, reader, readers
 from assay.ingest._ingest import IngestSummary, ingest
 from assay.ingest._pii import Scrubber, ScrubSettings, strip_pseudonyms
+from assay.ingest._preview import FilePreview, Preview, preview
 from assay.ingest._shapes import detect_shape, parse_mapping, shape, shapes
 from assay.ingest._stats import (
     FoundRecords,
@@ -20,10 +21,12 @@ from assay.ingest._stats import (
 
 __all__ = [
     "DeleteSummary",
+    "FilePreview",
     "FoundRecords",
     "IngestSummary",
     "IngestedFile",
     "IngestedFiles",
+    "Preview",
     "QuarantinedRow",
     "RecordStats",
     "ScrubSettings",
@@ -34,6 +37,7 @@ __all__ = [
     "ingest",
     "ingested_files",
     "parse_mapping",
+    "preview",
     "quarantined_rows",
     "reader",
     "readers",

@@ -1,0 +1,154 @@
+"""``assay ingest --dry-run``: what the first rows of a file would become, stored nowhere.
+
+The first rows go through the same per-row work as an ingest (:class:`Processor`:
+normalise, scrub, keyed ids), so the records shown are exactly those an ingest would store,
+and the rows shown as quarantined exactly those it would quarantine. Nothing is written to
+the store. Batch API results and OTLP logs are read in an ingest together with other files
+(their requests, their traces); a dry run names them and shows no rows of them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from assay.errors import InputError
+from assay.ingest._batch import batch_role
+from assay.ingest._formats import _BadRow, check_encoding, detect_format, get_reader, set_encoding
+from assay.ingest._normalise import check_ts_format
+from assay.ingest._otel_logs import is_logs_export
+from assay.ingest._pii import ScrubSettings
+from assay.ingest._process import Processor
+from assay.ingest._shapes import parse_mapping
+from assay.project import Project, as_project
+from assay.records import Record
+from assay.store import utcnow
+from assay.store._texts import REF, SHARED_META
+
+
+@dataclass
+class FilePreview:
+    file: str
+    format: str
+    """``file format:shape``, as the ingest would record it."""
+    rows: int = 0
+    """Rows read (the first ``rows`` of the file)."""
+    records: list[Record] = field(default_factory=list)
+    quarantined: list[tuple[int, str]] = field(default_factory=list)
+    skipped: int = 0
+    """Items that are no model call (a chain span, an HTTP span), as the ingest skips them."""
+    hint: str | None = None
+    note: str | None = None
+    """Why no rows are shown (a file read only together with another)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "format": self.format, "rows": self.rows, "skipped": self.skipped, "hint": self.hint,
+                "note": self.note, "records": [r.model_dump(mode="json", exclude={"version"}) for r in self.records],
+                "quarantined": [{"line": line, "reason": reason} for line, reason in self.quarantined]}
+
+
+@dataclass
+class Preview:
+    files: list[FilePreview] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": "assay.ingest.preview/v1", "files": [f.to_json() for f in self.files]}
+
+
+def preview(
+    project: Project | str | Path,
+    paths: list[str],
+    *,
+    rows: int = 5,
+    source: str | None = None,
+    format: str = "auto",
+    mapping: str | dict[str, str] | None = None,
+    scrub: bool = True,
+    ts_format: str | None = None,
+    encoding: str | None = None,
+) -> Preview:
+    """The records the first ``rows`` rows of each file would become, and the rows that
+    would be quarantined (with their reasons), as :func:`~assay.ingest.ingest` would store
+    them; nothing is stored."""
+    from assay.ingest._ingest import _expand, _resolve_shape, split_format
+
+    if rows < 1:
+        raise InputError(f"rows must be 1 or more, got {rows}")
+    project = as_project(project)
+    if encoding is not None:
+        try:
+            check_encoding(encoding)
+        except ValueError as exc:
+            raise InputError(f"--encoding: {exc}") from None
+    if ts_format is not None:
+        try:
+            check_ts_format(ts_format)
+        except ValueError as exc:
+            raise InputError(f"--ts-format: {exc}") from None
+    cfg = project.config.scrub
+    settings = ScrubSettings(patterns=dict(cfg.patterns), allow=list(cfg.allow), disable=list(cfg.disable))
+    settings.compiled()
+    mapping_d = parse_mapping(mapping)
+    file_fmt, shape_name = split_format(format)
+    out = Preview()
+    prev = set_encoding(encoding)
+    try:
+        for path in _expand(project, paths):
+            ff = detect_format(path) if file_fmt == "auto" else file_fmt
+            head = list(itertools.islice(get_reader(ff)(path), rows))
+            first = _first_object(head)
+            if shape_name in ("auto", "openai-batch", "anthropic-batch") and not mapping_d and batch_role(first) is not None:
+                out.files.append(FilePreview(str(path), f"{ff}:batch", note="a Batch API file: an ingest joins the results "
+                                             "with their requests by custom_id (give both files); no rows shown here"))
+                continue
+            if shape_name in ("auto", "otel") and not mapping_d and is_logs_export(first):
+                out.files.append(FilePreview(str(path), f"{ff}:otel-logs", note="OpenTelemetry log records: an ingest joins "
+                                             "their GenAI events with the spans of a traces file (give both); no rows shown here"))
+                continue
+            if mapping_d:
+                sname, it, hint = "map", iter(head), None
+            else:
+                sname, it, hint = _resolve_shape(path, iter(head), shape_name)
+            fp = FilePreview(str(path), f"{ff}:{sname}", rows=len(head), hint=hint)
+            proc = Processor(project.key, source or "default", str(path), sname, mapping_d or None, scrub, settings,
+                             ts_format=ts_format, encoding=encoding)
+            res = proc.process(list(it), utcnow(), "items" if ff == "json" else "lines")
+            fp.records = [_record(r, res.texts) for r in res.good]
+            fp.quarantined = [(b["line"], b["reason"]) for b in res.bad]
+            fp.skipped = res.skipped
+            out.files.append(fp)
+    finally:
+        set_encoding(prev)
+    return out
+
+
+def _first_object(head: list[tuple[int, Any]]) -> Any:
+    for _, payload in head:
+        if isinstance(payload, _BadRow):
+            continue
+        try:
+            obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(obj, dict):
+            return obj
+    return None
+
+
+def _record(row: tuple[Any, ...], texts: dict[str, str]) -> Record:
+    """A store-ready row (:data:`~assay.ingest._process.RECORD_COLUMNS`) as the record it
+    would be, with its shared texts in place."""
+    (rid, source, ts, model, messages, output, latency, tin, tout, cost, meta, feedback, labels, _, _) = row
+    msgs = [{"content": texts.get(m[REF], ""), **{k: v for k, v in m.items() if k != REF}} if REF in m else m
+            for m in orjson.loads(messages)]
+    meta_d = orjson.loads(meta)
+    tools = meta_d.get(SHARED_META)
+    if isinstance(tools, dict) and REF in tools and tools[REF] in texts:
+        meta_d[SHARED_META] = orjson.loads(texts[tools[REF]])
+    return Record(id=rid, source=source, ts=f"{ts}Z".replace(" ", "T") if ts else None, model=model, messages=msgs, output=output,
+                  latency_ms=latency, tokens_in=tin, tokens_out=tout, cost_usd=cost, metadata=meta_d,
+                  feedback=orjson.loads(feedback), labels=orjson.loads(labels))
