@@ -676,3 +676,23 @@ def test_request_and_response_bodies_saved_as_json_text(project, tmp_path):
     recs, _ = stored(project)
     assert {(_r["messages"][0]["content"], _r["output"], _r["tokens_in"]) for _r in recs} == {("body as text", "ok", 3), ("from a csv", "ok", 3)}
     assert _by_user(recs, "body as text")["meta"]["status"] == 200 and "response" not in _by_user(recs, "from a csv")["meta"]
+
+
+def test_vertex_ai_request_response_logging_rows(project, tmp_path):
+    """Vertex AI logs Gemini calls to BigQuery as full_request / full_response JSON columns
+    with a logging_time; a metadata column that is JSON text is read as the object."""
+    req = {"contents": [{"role": "user", "parts": [{"text": "Wie spät ist es in Tokio?"}]}], "generationConfig": {"temperature": 0.2}}
+    resp = {"candidates": [{"content": {"role": "model", "parts": [{"text": "Dort ist es 18 Uhr."}]}, "finishReason": "STOP"}],
+            "usageMetadata": {"promptTokenCount": 9, "candidatesTokenCount": 6}, "modelVersion": "gemini-2.5-flash"}
+    row = {"endpoint": "projects/p/locations/europe-west4/publishers/google/models/gemini-2.5-flash", "request_id": "123",
+           "logging_time": "2026-11-01 10:00:00.123456 UTC", "full_request": json.dumps(req), "full_response": resp,
+           "metadata": json.dumps({"request_latency": 812})}
+    f = tmp_path / "vertex.jsonl"
+    f.write_text(json.dumps(row) + "\n" + json.dumps({**row, "request_id": "124", "metadata": "not json"}) + "\n")
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (2, 0) and s.formats[str(f)] == "jsonl:gemini"
+    recs, _ = stored(project)
+    r = next(r for r in recs if r["meta"]["request_id"] == "123")
+    assert (r["output"], r["model"], r["tokens_in"], r["ts"].isoformat()[:26]) == ("Dort ist es 18 Uhr.", "gemini-2.5-flash", 9, "2026-11-01T10:00:00.123456")
+    assert r["meta"]["request_latency"] == 812 and "full_request" not in r["meta"]
+    assert next(r for r in recs if r["meta"]["request_id"] == "124")["meta"]["metadata"] == "not json"  # kept, not dropped

@@ -170,7 +170,12 @@ def pick(d: dict[str, Any], *keys: str) -> Any:
 def extra_meta(row: dict[str, Any], used: set[str] | frozenset[str]) -> dict[str, Any]:
     """Everything in ``row`` a shape did not consume, kept as metadata (nothing lost)."""
     meta = row.get("metadata")
-    meta = dict(meta) if isinstance(meta, dict) else {}
+    if type(meta) is str and meta[:1] == "{":  # a JSON column, as BigQuery and CSV exports hold it
+        meta = _body(meta)
+    if isinstance(meta, dict):
+        meta = dict(meta)
+    else:  # not an object: kept as it is, under its name
+        meta = {} if meta is None else {"metadata": meta}
     for k, v in row.items():
         if k not in used and k != "metadata":
             meta.setdefault(k, v)
@@ -241,6 +246,8 @@ def _body(text: str) -> Any:
 
 def _split(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     req, resp = row.get("request"), row.get("response")
+    if req is None and resp is None and "full_request" in row:  # Vertex AI's request-response logging (BigQuery)
+        req, resp = row["full_request"], row.get("full_response")
     if type(req) is str:
         req = _body(req.lstrip())
     if type(resp) is str:
@@ -548,7 +555,8 @@ def _gemini_contents(contents: Any, where: str) -> list[Message]:
 
 _GEMINI_USED = frozenset({"request", "response", "contents", "candidates", "systemInstruction", "system_instruction",
                           "usageMetadata", "modelVersion", "model", "createTime", "responseId", "generationConfig", "tools",
-                          "latency_ms", "duration_ms", "ts", "timestamp", "feedback", "labels", "cost_usd", "promptFeedback"})
+                          "latency_ms", "duration_ms", "ts", "timestamp", "feedback", "labels", "cost_usd", "promptFeedback",
+                          "full_request", "full_response", "logging_time"})
 
 
 @shape("gemini", detect=_is_gemini)
@@ -586,7 +594,7 @@ def normalise_gemini(row: Any) -> Fields:
     return _logged_fields(
         row, req, resp, messages, meta,
         output=output,
-        ts=pick(row, "ts", "timestamp") or resp.get("createTime"),
+        ts=pick(row, "ts", "timestamp", "logging_time") or resp.get("createTime"),
         model=resp.get("modelVersion") or req.get("model") or row.get("model"),
         tokens_in=usage.get("promptTokenCount"),
         tokens_out=usage.get("candidatesTokenCount"),
