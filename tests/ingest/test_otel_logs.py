@@ -73,3 +73,19 @@ def test_genai_events_reads_only_span_events_of_genai():
     assert [(sid, e["name"]) for sid, e in got] == [("abc", "gen_ai.user.message"), ("abd", "gen_ai.choice")]
     assert got[0][1]["attributes"] == [{"key": "body", "value": {"stringValue": "hi"}}]
     assert list(genai_events({"resourceSpans": []})) == [] and list(genai_events([1])) == []
+
+
+def test_join_indexes_left_by_a_killed_ingest_are_removed_by_any_ingest(project, fixtures):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    pid = dead.stdout.strip()
+    project.state_dir.mkdir(parents=True, exist_ok=True)
+    orphans = [project.state_dir / f"otel-events-{pid}-0123456789ab.db", project.state_dir / f"batch-requests-{pid}-0123456789ab.db"]
+    for o in orphans:
+        o.write_bytes(b"unscrubbed messages")
+    mine = project.state_dir / f"otel-events-{__import__('os').getpid()}-0123456789ab.db"  # a live process's: left alone
+    mine.write_bytes(b"in use")
+    ingest(project, [str(fixtures / "openai.jsonl")])  # no batch or logs files in this one
+    assert not any(o.exists() for o in orphans) and mine.exists()

@@ -311,6 +311,8 @@ def plan_batches(state_dir: Path, files: list[Path], file_fmt: str, shape_name: 
 def _remove_orphans(state_dir: Path) -> None:
     """Delete the requests indexes of ingests whose process is gone (killed before it could):
     they hold the requests' text unscrubbed."""
+    if not state_dir.is_dir():
+        return
     for p in state_dir.glob("batch-requests-*.db"):
         try:
             pid = int(p.name.split("-")[2])

@@ -21,6 +21,8 @@ from sqlalchemy import delete, insert, select, update
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
 from assay.ingest._batch import BatchJoin, plan_batches
+from assay.ingest._batch import _remove_orphans as remove_batch_orphans
+from assay.ingest._otel_logs import _remove_orphans as remove_events_orphans
 from assay.ingest._otel_logs import plan_otel_logs
 from assay.ingest._delete import forget
 from assay.ingest._formats import (
@@ -762,6 +764,9 @@ def ingest(
 
     own_store = store is None
     store = store or project.open_store()
+    # join indexes a killed ingest left behind hold unscrubbed text: gone at the next ingest, whatever it reads
+    remove_batch_orphans(project.state_dir)
+    remove_events_orphans(project.state_dir)
     summary = IngestSummary(scrubbed=scrub)
     started = time.perf_counter()
     if workers is None:

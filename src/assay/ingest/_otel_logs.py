@@ -163,6 +163,8 @@ def plan_otel_logs(state_dir: Path, files: list[Path], file_fmt: str, shape_name
 
 def _remove_orphans(state_dir: Path) -> None:
     """Delete the events indexes of ingests whose process is gone: they hold message text unscrubbed."""
+    if not state_dir.is_dir():
+        return
     for p in state_dir.glob(f"{INDEX_PREFIX}*.db"):
         try:
             pid = int(p.name[len(INDEX_PREFIX):].split("-")[0])
