@@ -696,3 +696,42 @@ def test_vertex_ai_request_response_logging_rows(project, tmp_path):
     assert (r["output"], r["model"], r["tokens_in"], r["ts"].isoformat()[:26]) == ("Dort ist es 18 Uhr.", "gemini-2.5-flash", 9, "2026-11-01T10:00:00.123456")
     assert r["meta"]["request_latency"] == 812 and "full_request" not in r["meta"]
     assert next(r for r in recs if r["meta"]["request_id"] == "124")["meta"]["metadata"] == "not json"  # kept, not dropped
+
+
+def test_logfire_openai_and_anthropic_spans(project, tmp_path):
+    """Pydantic Logfire's instrument_openai/instrument_anthropic spans in an OTLP export: the
+    call's arguments as request_data, the answer as response_data ({message, usage})."""
+    def attr(k, v):
+        return {"key": k, "value": {"stringValue": v if isinstance(v, str) else json.dumps(v)}}
+
+    t0 = 1793520000000000000
+    spans = [
+        {"traceId": "a" * 32, "spanId": "1" * 16, "name": "Chat Completion with 'gpt-4o'", "startTimeUnixNano": str(t0),
+         "endTimeUnixNano": str(t0 + 900_000_000),
+         "attributes": [attr("request_data", {"model": "gpt-4o", "temperature": 0.1, "messages": [
+             {"role": "system", "content": "Be brief."}, {"role": "user", "content": "Logfire question"}]}),
+             attr("response_data", {"message": {"role": "assistant", "content": "Logfire answer"},
+                                    "usage": {"prompt_tokens": 12, "completion_tokens": 3}}),
+             attr("async", "false"), attr("logfire.msg", "Chat Completion with 'gpt-4o'")]},
+        {"traceId": "a" * 32, "spanId": "2" * 16, "name": "Message with 'claude-sonnet-4-5'", "startTimeUnixNano": str(t0),
+         "endTimeUnixNano": str(t0 + 10**9),
+         "attributes": [attr("request_data", {"model": "claude-sonnet-4-5", "system": "Be kind.", "max_tokens": 100,
+                                              "messages": [{"role": "user", "content": "Anthropic via Logfire"}]}),
+                        attr("response_data", {"message": {"role": "assistant", "tool_calls": [
+                            {"id": "t1", "function": {"arguments": '{"input": {"id": 1}}', "name": "get_order"}}]},
+                            "usage": {"input_tokens": 20, "output_tokens": 7}})]},
+        {"traceId": "a" * 32, "spanId": "3" * 16, "name": "GET /", "attributes": [attr("http.method", "GET")]},
+    ]
+    f = tmp_path / "logfire.json"
+    f.write_text(json.dumps({"resourceSpans": [{"resource": {"attributes": [attr("service.name", "app")]},
+                                                "scopeSpans": [{"scope": {"name": "logfire.openai"}, "spans": spans}]}]}))
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.skipped, s.quarantined) == (2, 1, 0) and s.formats[str(f)] == "json:otel"
+    recs, _ = stored(project)
+    oa = _by_user(recs, "Logfire question")
+    assert (oa["output"], oa["model"], oa["tokens_in"], oa["tokens_out"], oa["latency_ms"]) == ("Logfire answer", "gpt-4o", 12, 3, 900.0)
+    assert oa["messages"][0] == {"role": "system", "content": "Be brief."} and oa["meta"]["temperature"] == 0.1
+    assert "request_data" not in oa["meta"] and "response_data" not in oa["meta"]
+    an = _by_user(recs, "Anthropic via Logfire")
+    assert an["messages"][0] == {"role": "system", "content": "Be kind."} and an["output"].startswith("[tool_call get_order")
+    assert (an["model"], an["tokens_in"], an["tokens_out"]) == ("claude-sonnet-4-5", 20, 7)

@@ -103,7 +103,16 @@ def _is_genai(attrs: dict[str, Any]) -> bool:
     op = attrs.get("gen_ai.operation.name")
     if op is not None:
         return op in _CHAT_OPS
-    return any(k.startswith(("gen_ai.prompt", "gen_ai.input.messages", "gen_ai.request.model")) for k in attrs)
+    if any(k.startswith(("gen_ai.prompt", "gen_ai.input.messages", "gen_ai.request.model")) for k in attrs):
+        return True
+    return _logfire_request(attrs) is not None
+
+
+def _logfire_request(attrs: dict[str, Any]) -> dict[str, Any] | None:
+    """Pydantic Logfire's ``instrument_openai`` / ``instrument_anthropic`` spans: the call's
+    arguments as ``request_data`` (JSON), its answer as ``response_data`` (``{message, usage}``)."""
+    req = _maybe_json(attrs.get("request_data"))
+    return req if isinstance(req, dict) and isinstance(req.get("messages"), (list, str)) else None
 
 
 def explode_otel(row: Any) -> Iterator[Any]:
@@ -195,6 +204,17 @@ def normalise_otel(span: Any) -> Fields:
         ev_msgs, ev_out = _otel_event_messages([e for e in span.get("events") or [] if isinstance(e, dict)])
         msgs = msgs or ev_msgs
         output = output if output is not None else ev_out
+    logfire = _logfire_request(a) if not msgs else None
+    usage: dict[str, Any] = {}
+    if logfire is not None:
+        if isinstance(logfire.get("system"), (str, list)) and logfire["system"]:  # Anthropic's system prompt
+            msgs.append(message("system", content_text(logfire["system"], "request_data.system")))
+        msgs += chat_messages(logfire["messages"], "request_data.messages")
+        resp = _maybe_json(a.get("response_data"))
+        if isinstance(resp, dict):
+            usage = resp.get("usage") if isinstance(resp.get("usage"), dict) else {}
+            if output is None and isinstance(resp.get("message"), dict):
+                output = chat_messages([{**resp["message"], "role": "assistant"}], "response_data.message")[0].content
     ai_sdk = isinstance(a.get("ai.operationId"), str)
     if ai_sdk and not msgs and a.get("ai.prompt.messages") is not None:
         msgs = chat_messages(_maybe_json(a["ai.prompt.messages"]), "ai.prompt.messages")
@@ -207,6 +227,10 @@ def normalise_otel(span: Any) -> Fields:
         raise RowError("span has gen_ai attributes but no prompt: no gen_ai.input.messages, gen_ai.prompt.* or message events "
                        "(instrumentations that send the messages as log records: ingest the logs export in the same command)")
     meta = {k: v for k, v in a.items() if not k.startswith(_NOT_META)}
+    if logfire is not None:
+        meta.pop("request_data", None)
+        meta.pop("response_data", None)
+        meta.update({k: v for k, v in logfire.items() if k not in ("messages", "system", "model")})  # temperature, tools ...
     if ai_sdk:
         for k in [k for k in meta if k.startswith(_AI_SDK_OWN)]:
             del meta[k]
@@ -222,11 +246,13 @@ def normalise_otel(span: Any) -> Fields:
         msgs,
         output=output,
         ts=span.get("startTimeUnixNano"),
-        model=pick(a, "gen_ai.response.model", "gen_ai.request.model", "ai.response.model", "ai.model.id"),
+        model=pick(a, "gen_ai.response.model", "gen_ai.request.model", "ai.response.model", "ai.model.id")
+        or (logfire or {}).get("model"),
         latency_ms=_latency(span.get("startTimeUnixNano"), span.get("endTimeUnixNano")),
-        tokens_in=pick(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "ai.usage.inputTokens", "ai.usage.promptTokens"),
+        tokens_in=pick(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "ai.usage.inputTokens", "ai.usage.promptTokens")
+        if not usage else pick(usage, "prompt_tokens", "input_tokens"),
         tokens_out=pick(a, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "ai.usage.outputTokens",
-                        "ai.usage.completionTokens"),
+                        "ai.usage.completionTokens") if not usage else pick(usage, "completion_tokens", "output_tokens"),
         cost_usd=a.get("gen_ai.usage.cost"),
         metadata=meta,
     )
