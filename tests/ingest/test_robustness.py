@@ -267,7 +267,7 @@ _garbage = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(garbage=st.lists(_garbage, min_size=1, max_size=8),
        shape=st.sampled_from(["generic", "openai", "anthropic", "otel", "langfuse", "phoenix", "langsmith", "responses", "gemini",
-                              "braintrust", "weave", "helicone"]))
+                              "braintrust", "weave", "helicone", "bedrock"]))
 def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
     valid = {"generic": _row(0), "openai": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"choices": []}},
              "anthropic": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"type": "message", "content": []}},
@@ -281,7 +281,9 @@ def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
                        "inputs": {"messages": [{"role": "user", "content": "hi"}]}, "output": {"choices": []}},
              "helicone": {"request_id": "r", "request_created_at": "2026-11-01T00:00:00Z", "request_body": {"messages": [{"role": "user", "content": "hi"}]},
                           "response_body": {"choices": []}},
-             "gemini": {"contents": [{"role": "user", "parts": [{"text": "hi"}]}], "candidates": [{"content": {"parts": [{"text": "yo"}]}}]}}[shape]
+             "gemini": {"contents": [{"role": "user", "parts": [{"text": "hi"}]}], "candidates": [{"content": {"parts": [{"text": "yo"}]}}]},
+             "bedrock": {"schemaType": "ModelInvocationLog", "modelId": "m", "input": {"inputBodyJson": {"messages": [{"role": "user", "content": [{"text": "hi"}]}]}},
+                         "output": {"outputBodyJson": {"output": {"message": {"content": [{"text": "yo"}]}}}}}}[shape]
     lines = [g.replace(b"\n", b" ").replace(b"\r", b" ") for g in garbage]
     lines.insert(len(lines) // 2, json.dumps(valid).encode())
     f = tmp_path / "g.jsonl"

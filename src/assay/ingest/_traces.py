@@ -824,3 +824,169 @@ def normalise_helicone(row: Any) -> Fields:
         f["tokens_out"] = number(row["completion_tokens"], "completion_tokens", int)
     f["metadata"]["source_id"] = row["request_id"]
     return f
+
+
+# ---------------------------------------------------------------- Amazon Bedrock invocation logs
+
+def _is_bedrock(row: dict[str, Any]) -> bool:
+    if row.get("schemaType") == "ModelInvocationLog":
+        return True
+    inp = row.get("input")
+    return "modelId" in row and isinstance(inp, dict) and ("inputBodyJson" in inp or "inputBodyS3Path" in inp)
+
+
+def _explode_bedrock(row: Any) -> Iterator[Any]:
+    """Embedding and image calls are no chat: skipped."""
+    if isinstance(row, dict) and isinstance(row.get("modelId"), str):
+        model = row["modelId"].lower()
+        body = (row.get("input") or {}).get("inputBodyJson") if isinstance(row.get("input"), dict) else None
+        if "embed" in model or (isinstance(body, dict) and ("texts" in body and "input_type" in body or "taskType" in body)):
+            yield SKIP
+            return
+    yield row
+
+
+def _converse_text(blocks: Any, where: str) -> str:
+    """Converse API content blocks: text, tool use and results; media as placeholders."""
+    if isinstance(blocks, str):
+        return blocks
+    parts: list[str] = []
+    for i, b in enumerate(blocks if isinstance(blocks, list) else []):
+        if not isinstance(b, dict):
+            continue
+        if isinstance(b.get("text"), str):
+            parts.append(b["text"])
+        elif isinstance(b.get("toolUse"), dict):
+            parts.append(tool_call_text(b["toolUse"].get("name"), b["toolUse"].get("input")))
+        elif isinstance(b.get("toolResult"), dict):
+            inner = b["toolResult"].get("content")
+            parts.append(_converse_text(inner, f"{where}.{i}.toolResult.content") if isinstance(inner, list) else str(inner))
+        elif "json" in b:
+            parts.append(dumps(b["json"]))
+        else:
+            kind = next((k for k in ("image", "document", "video", "audio") if k in b), None)
+            if kind is not None:
+                parts.append(f"[{kind}]")
+    return "\n".join(parts)
+
+
+def _converse_stream(events: list[Any]) -> dict[str, Any]:
+    """A ConverseStream's events put together as the Converse response."""
+    texts: dict[int, list[str]] = {}
+    tools: dict[int, dict[str, Any]] = {}
+    out: dict[str, Any] = {}
+    for ev in events:
+        if not isinstance(ev, dict):
+            continue
+        start = ev.get("contentBlockStart")
+        if isinstance(start, dict) and isinstance((start.get("start") or {}).get("toolUse"), dict):
+            tools[start.get("contentBlockIndex", 0)] = {"name": start["start"]["toolUse"].get("name"), "input": []}
+        delta = ev.get("contentBlockDelta")
+        if isinstance(delta, dict) and isinstance(delta.get("delta"), dict):
+            i = delta.get("contentBlockIndex", 0)
+            if isinstance(delta["delta"].get("text"), str):
+                texts.setdefault(i, []).append(delta["delta"]["text"])
+            elif isinstance(delta["delta"].get("toolUse"), dict) and i in tools:
+                tools[i]["input"].append(str(delta["delta"]["toolUse"].get("input", "")))
+        if isinstance(ev.get("messageStop"), dict):
+            out["stopReason"] = ev["messageStop"].get("stopReason")
+        if isinstance(ev.get("metadata"), dict):
+            out.update({k: v for k, v in ev["metadata"].items() if k in ("usage", "metrics")})
+    blocks: list[dict[str, Any]] = []
+    for i in sorted({*texts, *tools}):
+        if i in texts:
+            blocks.append({"text": "".join(texts[i])})
+        if i in tools:
+            raw = "".join(tools[i]["input"])
+            blocks.append({"toolUse": {"name": tools[i]["name"], "input": _maybe_json(raw) if raw else {}}})
+    out["output"] = {"message": {"role": "assistant", "content": blocks}}
+    return out
+
+
+_BEDROCK_TEXT_OUT = ("generation", "completion", "outputText", "text")
+
+
+@shape("bedrock", detect=_is_bedrock, explode=_explode_bedrock)
+def normalise_bedrock(row: Any) -> Fields:
+    """Amazon Bedrock model invocation logs (S3 or CloudWatch, one record a line): Converse
+    calls, InvokeModel calls with Anthropic's Messages body (read as the ``anthropic`` shape),
+    and other models' prompt/generation bodies; ``modelId``, token counts, ``timestamp``."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected an object, got {type(row).__name__}")
+    inp = row.get("input") if isinstance(row.get("input"), dict) else {}
+    outp = row.get("output") if isinstance(row.get("output"), dict) else {}
+    if row.get("errorCode") and not outp:
+        raise RowError(f"the call failed: {row['errorCode']}")
+    body = _maybe_json(inp.get("inputBodyJson"))
+    if body is None:
+        where = inp.get("inputBodyS3Path")
+        raise RowError(f"the request body is in S3 ({where}), where Bedrock puts bodies over its log size: download it and "
+                       "put it in inputBodyJson" if where else "missing required field: input.inputBodyJson")
+    if not isinstance(body, dict):
+        raise RowError(f"input.inputBodyJson: expected an object, got {type(body).__name__}")
+    resp = _maybe_json(outp.get("outputBodyJson"))
+    if resp is None and outp.get("outputBodyS3Path"):
+        raise RowError(f"the response body is in S3 ({outp['outputBodyS3Path']}): download it and put it in outputBodyJson")
+    meta = {k: v for k, v in row.items() if k not in ("input", "output", "timestamp", "modelId", "schemaType", "schemaVersion")}
+    if isinstance(row.get("requestMetadata"), dict):
+        meta.pop("requestMetadata", None)
+        meta.update(row["requestMetadata"])
+    if row.get("requestId") is not None:
+        meta["source_id"] = meta.pop("requestId")
+    latency = None
+    if "anthropic_version" in body:  # InvokeModel with Anthropic's Messages body (streamed: its events)
+        f = normalise_anthropic({"request": body, "response": resp if isinstance(resp, (dict, list)) else {}})
+        output = f["output"]
+        msgs = f["messages"]
+        meta = {**f["metadata"], **meta}
+    elif "messages" in body:  # the Converse API
+        msgs = []
+        for s in body.get("system") or []:
+            if isinstance(s, dict) and isinstance(s.get("text"), str):
+                msgs.append(message("system", s["text"]))
+        for i, m in enumerate(body["messages"] if isinstance(body["messages"], list) else []):
+            if not isinstance(m, dict):
+                raise RowError(f"input.inputBodyJson.messages.{i}: expected an object")
+            content = m.get("content")
+            only_results = isinstance(content, list) and content and all(isinstance(b, dict) and "toolResult" in b for b in content)
+            role = "tool" if only_results else m.get("role")  # Converse sends tool results as the user's turn
+            msgs.append(chat_message({"role": role, "content": _converse_text(content, f"messages.{i}.content")},
+                                     f"input.inputBodyJson.messages.{i}"))
+        if isinstance(resp, list):
+            resp = _converse_stream(resp)
+        output = None
+        if isinstance(resp, dict):
+            msg = (resp.get("output") or {}).get("message") if isinstance(resp.get("output"), dict) else None
+            if isinstance(msg, dict):
+                output = _converse_text(msg.get("content"), "output.message.content")
+            if resp.get("stopReason") is not None:
+                meta["finish_reason"] = resp["stopReason"]
+            latency = (resp.get("metrics") or {}).get("latencyMs") if isinstance(resp.get("metrics"), dict) else None
+        for key in ("inferenceConfig", "toolConfig", "additionalModelRequestFields"):
+            if body.get(key) is not None:
+                meta[key] = body[key]
+    else:  # another model's own body: a prompt in, a generation out
+        prompt = pick(body, "prompt", "inputText", "message")
+        if not isinstance(prompt, str):
+            raise RowError("input.inputBodyJson: no messages, prompt or inputText")
+        msgs = [message("user", prompt)]
+        output = None
+        if isinstance(resp, dict):
+            output = pick(resp, *_BEDROCK_TEXT_OUT)
+            for key in ("outputs", "results", "generations"):
+                items = resp.get(key)
+                if output is None and isinstance(items, list) and items and isinstance(items[0], dict):
+                    output = pick(items[0], "text", "outputText")
+        meta["params"] = {k: v for k, v in body.items() if k not in ("prompt", "inputText", "message")} or None
+        if meta["params"] is None:
+            del meta["params"]
+    return fields(
+        msgs,
+        output=output if output is None or isinstance(output, str) else str(output),
+        ts=row.get("timestamp"),
+        model=row.get("modelId"),
+        latency_ms=latency,
+        tokens_in=inp.get("inputTokenCount"),
+        tokens_out=outp.get("outputTokenCount"),
+        metadata=meta,
+    )
