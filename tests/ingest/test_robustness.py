@@ -267,7 +267,7 @@ _garbage = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(garbage=st.lists(_garbage, min_size=1, max_size=8),
        shape=st.sampled_from(["generic", "openai", "anthropic", "otel", "langfuse", "phoenix", "langsmith", "responses", "gemini",
-                              "braintrust", "weave", "helicone", "bedrock"]))
+                              "braintrust", "weave", "helicone", "bedrock", "mlflow"]))
 def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
     valid = {"generic": _row(0), "openai": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"choices": []}},
              "anthropic": {"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"type": "message", "content": []}},
@@ -283,7 +283,8 @@ def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
                           "response_body": {"choices": []}},
              "gemini": {"contents": [{"role": "user", "parts": [{"text": "hi"}]}], "candidates": [{"content": {"parts": [{"text": "yo"}]}}]},
              "bedrock": {"schemaType": "ModelInvocationLog", "modelId": "m", "input": {"inputBodyJson": {"messages": [{"role": "user", "content": [{"text": "hi"}]}]}},
-                         "output": {"outputBodyJson": {"output": {"message": {"content": [{"text": "yo"}]}}}}}}[shape]
+                         "output": {"outputBodyJson": {"output": {"message": {"content": [{"text": "yo"}]}}}}},
+             "mlflow": {"span_id": "s", "attributes": {"mlflow.spanType": '"LLM"', "mlflow.spanInputs": '"hi"', "mlflow.spanOutputs": '"yo"'}}}[shape]
     lines = [g.replace(b"\n", b" ").replace(b"\r", b" ") for g in garbage]
     lines.insert(len(lines) // 2, json.dumps(valid).encode())
     f = tmp_path / "g.jsonl"

@@ -27,6 +27,7 @@ from assay.ingest._normalise import (
 )
 from assay.ingest._shapes import (
     Fields,
+    get_shape,
     _responses_input,
     _responses_output,
     extra_meta,
@@ -431,6 +432,8 @@ def _oi_messages(attrs: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 
 def _is_phoenix(row: dict[str, Any]) -> bool:
+    if _is_mlflow(row):  # MLflow 2's spans also have a context with a span_id
+        return False
     if "span_kind" in row or "context.span_id" in row:
         return True
     return isinstance(row.get("context"), dict) and "span_id" in row["context"] and "attributes" in row
@@ -990,3 +993,108 @@ def normalise_bedrock(row: Any) -> Fields:
         tokens_out=outp.get("outputTokenCount"),
         metadata=meta,
     )
+
+
+# ---------------------------------------------------------------- MLflow traces
+
+_MLFLOW_CHAT = ("CHAT_MODEL", "LLM")
+
+
+def _mlflow_attrs(span: dict[str, Any]) -> dict[str, Any]:
+    """A span's attributes; MLflow stores each value as JSON text."""
+    attrs = span.get("attributes")
+    return {k: _json_value(v) for k, v in attrs.items()} if isinstance(attrs, dict) else {}
+
+
+def _json_value(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return value
+
+
+def _is_mlflow(row: dict[str, Any]) -> bool:
+    if isinstance(row.get("info"), dict) and isinstance(row.get("data"), dict) and "spans" in row["data"]:
+        return True
+    attrs = row.get("attributes")
+    return isinstance(attrs, dict) and "mlflow.spanType" in attrs
+
+
+def _explode_mlflow(row: Any) -> Iterator[Any]:
+    """A trace (``{info, data: {spans}}``) -> its model-call spans (``CHAT_MODEL`` / ``LLM``),
+    with the trace's tags; other spans (chains, tools, retrievers) yield ``SKIP``."""
+    if not isinstance(row, dict):
+        yield row
+        return
+    if not (isinstance(row.get("info"), dict) and isinstance(row.get("data"), dict)):
+        yield row if _mlflow_attrs(row).get("mlflow.spanType") in _MLFLOW_CHAT else SKIP
+        return
+    info = row["info"]
+    trace = {k: info.get(k) for k in ("trace_id", "request_id", "tags", "trace_metadata", "request_metadata") if info.get(k)}
+    for span in row["data"].get("spans") or []:
+        if not isinstance(span, dict):
+            yield span
+            continue
+        yield {**span, "_trace": trace} if _mlflow_attrs(span).get("mlflow.spanType") in _MLFLOW_CHAT else SKIP
+
+
+def _ns(value: Any) -> Any:
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+@shape("mlflow", detect=_is_mlflow, explode=_explode_mlflow)
+def normalise_mlflow(span: Any) -> Fields:
+    """MLflow traces (``mlflow.get_trace(...).to_json()``, ``search_traces`` exports, or one span
+    a row): a ``CHAT_MODEL`` / ``LLM`` span's ``mlflow.spanInputs`` and ``mlflow.spanOutputs``,
+    read as the provider's request and response (OpenAI, Anthropic, Gemini, Responses) or as
+    LangChain's messages and generations; ``mlflow.chat.tokenUsage``; start and end times."""
+    from assay.ingest._shapes import detect_shape
+
+    if not isinstance(span, dict):
+        raise RowError(f"span: expected an object, got {type(span).__name__}")
+    a = _mlflow_attrs(span)
+    inputs, outputs = a.get("mlflow.spanInputs"), a.get("mlflow.spanOutputs")
+    status = span.get("status") if isinstance(span.get("status"), dict) else {}
+    code = str(status.get("code", span.get("status_code", "")))
+    if outputs is None and "ERROR" in code.upper():
+        raise RowError(f"the call failed: {status.get('message') or span.get('status_message') or code}")
+    if inputs is None:
+        raise RowError("missing required field: attributes.mlflow.spanInputs")
+    pair = {"request": inputs, "response": outputs if outputs is not None else {}}
+    provider = detect_shape(pair, file="", line=0).name if isinstance(inputs, dict) else "generic"
+    if provider in ("openai", "anthropic", "gemini", "responses"):
+        f = get_shape(provider).normalise(pair)
+    elif isinstance(inputs, (list, dict)) and (isinstance(outputs, dict) and "generations" in outputs or isinstance(inputs, list)):
+        f = normalise_langsmith({"run_type": "llm", "inputs": inputs if isinstance(inputs, dict) else {"messages": inputs},
+                                 "outputs": outputs if isinstance(outputs, dict) else {}})
+    else:  # the app's own function marked as an LLM span: text in, text out
+        msgs = chat_messages(inputs if not isinstance(inputs, dict) else
+                             inputs.get("messages", pick(inputs, "prompt", "query", "question", "input", "text")), "mlflow.spanInputs")
+        out = outputs if isinstance(outputs, str) or outputs is None else (
+            pick(outputs, "content", "text", "output", "answer") if isinstance(outputs, dict) else None)
+        f = fields(msgs, output=out if out is None or isinstance(out, str) else dumps(out))
+    usage = a.get("mlflow.chat.tokenUsage")
+    if isinstance(usage, dict):
+        f["tokens_in"] = number(usage.get("input_tokens"), "tokenUsage.input_tokens", int) if usage.get("input_tokens") is not None else f["tokens_in"]
+        f["tokens_out"] = number(usage.get("output_tokens"), "tokenUsage.output_tokens", int) if usage.get("output_tokens") is not None else f["tokens_out"]
+    ctx = span.get("context") if isinstance(span.get("context"), dict) else {}
+    start = _ns(span.get("start_time_unix_nano", span.get("start_time", ctx.get("start_time"))))
+    end = _ns(span.get("end_time_unix_nano", span.get("end_time")))
+    if start is not None:
+        f["ts"] = parse_ts(start, "start_time")
+        if end is not None:
+            f["latency_ms"] = _latency(start, end)
+    if f["model"] is None:
+        f["model"] = pick(a, "mlflow.llm.model") or (inputs.get("model") if isinstance(inputs, dict) else None)
+    meta = f["metadata"]
+    trace = span.get("_trace") or {}
+    meta.update({k: v for k, v in a.items() if not k.startswith(("mlflow.spanInputs", "mlflow.spanOutputs", "mlflow.chat.", "mlflow.traceRequestId"))})
+    meta.update({"span_name": span.get("name"), "span_id": span.get("span_id", ctx.get("span_id")),
+                 "trace_id": trace.get("trace_id") or trace.get("request_id") or span.get("trace_id", ctx.get("trace_id"))})
+    if isinstance(trace.get("tags"), dict):
+        for k, v in trace["tags"].items():
+            if not str(k).startswith("mlflow."):
+                meta.setdefault(k, v)
+    return f
