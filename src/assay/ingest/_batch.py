@@ -20,7 +20,7 @@ import itertools
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,7 +237,12 @@ class BatchJoin:
 
 def _first_object(path: Path, fmt: str) -> Any:
     """The first row of ``path`` that decodes to a JSON object (within its first 50), or None."""
-    for _, payload in itertools.islice(get_reader(fmt)(path), 50):
+    return first_object(itertools.islice(get_reader(fmt)(path), 50))
+
+
+def first_object(rows: Iterable[tuple[int, Any]]) -> Any:
+    """The first of ``rows`` (a reader's ``(line, payload)``) that decodes to a JSON object, or None."""
+    for _, payload in rows:
         if isinstance(payload, _BadRow):
             continue
         try:
@@ -308,14 +313,14 @@ def plan_batches(state_dir: Path, files: list[Path], file_fmt: str, shape_name: 
     return [p for p in files if p not in consumed], join
 
 
-def _remove_orphans(state_dir: Path) -> None:
-    """Delete the requests indexes of ingests whose process is gone (killed before it could):
-    they hold the requests' text unscrubbed."""
+def _remove_orphans(state_dir: Path, prefix: str = "batch-requests-") -> None:
+    """Delete the join indexes (``<prefix><pid>-<id>.db``) of ingests whose process is gone
+    (killed before it could): they hold the text of requests or messages unscrubbed."""
     if not state_dir.is_dir():
         return
-    for p in state_dir.glob("batch-requests-*.db"):
+    for p in state_dir.glob(f"{prefix}*.db"):
         try:
-            pid = int(p.name.split("-")[2])
+            pid = int(p.name[len(prefix):].split("-")[0])
         except (IndexError, ValueError):
             continue
         try:

@@ -28,6 +28,7 @@ import xxhash
 
 from assay.errors import InputError
 from assay.ingest._batch import BatchJoin, _first_object, _rows
+from assay.ingest._batch import _remove_orphans as remove_orphans
 from assay.ingest._formats import _BadRow, detect_format
 
 EVENTS = "otel-logs"
@@ -163,19 +164,7 @@ def plan_otel_logs(state_dir: Path, files: list[Path], file_fmt: str, shape_name
 
 def _remove_orphans(state_dir: Path) -> None:
     """Delete the events indexes of ingests whose process is gone: they hold message text unscrubbed."""
-    if not state_dir.is_dir():
-        return
-    for p in state_dir.glob(f"{INDEX_PREFIX}*.db"):
-        try:
-            pid = int(p.name[len(INDEX_PREFIX):].split("-")[0])
-        except (IndexError, ValueError):
-            continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            p.unlink(missing_ok=True)
-        except PermissionError:
-            pass
+    remove_orphans(state_dir, INDEX_PREFIX)
 
 
 def _build_index(join: BatchJoin, logs: list[Path], fmts: dict[Path, str]) -> str:

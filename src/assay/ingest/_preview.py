@@ -17,8 +17,8 @@ from typing import Any
 import orjson
 
 from assay.errors import InputError
-from assay.ingest._batch import batch_role
-from assay.ingest._formats import _BadRow, check_encoding, detect_format, get_reader, set_encoding
+from assay.ingest._batch import batch_role, first_object
+from assay.ingest._formats import check_encoding, detect_format, get_reader, set_encoding
 from assay.ingest._normalise import check_ts_format
 from assay.ingest._otel_logs import is_logs_export
 from assay.ingest._pii import ScrubSettings
@@ -100,7 +100,7 @@ def preview(
         for path in _expand(project, paths):
             ff = detect_format(path) if file_fmt == "auto" else file_fmt
             head = list(itertools.islice(get_reader(ff)(path), rows))
-            first = _first_object(head)
+            first = first_object(head)
             if shape_name in ("auto", "openai-batch", "anthropic-batch") and not mapping_d and batch_role(first) is not None:
                 out.files.append(FilePreview(str(path), f"{ff}:batch", note="a Batch API file: an ingest joins the results "
                                              "with their requests by custom_id (give both files); no rows shown here"))
@@ -124,19 +124,6 @@ def preview(
     finally:
         set_encoding(prev)
     return out
-
-
-def _first_object(head: list[tuple[int, Any]]) -> Any:
-    for _, payload in head:
-        if isinstance(payload, _BadRow):
-            continue
-        try:
-            obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(obj, dict):
-            return obj
-    return None
 
 
 def _record(row: tuple[Any, ...], texts: dict[str, str]) -> Record:
