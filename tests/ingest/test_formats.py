@@ -735,3 +735,21 @@ def test_logfire_openai_and_anthropic_spans(project, tmp_path):
     an = _by_user(recs, "Anthropic via Logfire")
     assert an["messages"][0] == {"role": "system", "content": "Be kind."} and an["output"].startswith("[tool_call get_order")
     assert (an["model"], an["tokens_in"], an["tokens_out"]) == ("claude-sonnet-4-5", 20, 7)
+
+
+def test_litellm_failure_rows_are_quarantined_with_their_error(project, tmp_path):
+    ok = {"id": "c1", "call_type": "acompletion", "status": "success", "model": "gpt-4o-mini",
+          "messages": [{"role": "user", "content": "hi"}], "startTime": 1793520000.1, "endTime": 1793520000.9, "response_cost": 0.00001,
+          "response": {"id": "c1", "choices": [{"message": {"role": "assistant", "content": "hello"}, "finish_reason": "stop"}],
+                       "usage": {"prompt_tokens": 3, "completion_tokens": 1}}}
+    failed = {"id": "c2", "call_type": "acompletion", "status": "failure", "model": "gpt-4o-mini",
+              "messages": [{"role": "user", "content": "boom"}], "response": None, "startTime": 1793520001.0, "endTime": 1793520001.2,
+              "error_str": "litellm.RateLimitError: 429 Too Many Requests\nTraceback ...",
+              "error_information": {"error_code": "429", "error_class": "RateLimitError"}}
+    f = tmp_path / "litellm.jsonl"
+    f.write_text(json.dumps(ok) + "\n" + json.dumps(failed) + "\n")
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (1, 1) and s.formats[str(f)] == "jsonl:openai"
+    recs, quar = stored(project)
+    assert recs[0]["output"] == "hello" and recs[0]["latency_ms"] == pytest.approx(800.0) and recs[0]["cost_usd"] == 0.00001
+    assert quar[0]["reason"] == "the call failed: litellm.RateLimitError: 429 Too Many Requests"

@@ -308,6 +308,10 @@ def normalise_openai(row: Any) -> Fields:
                 for call in msg.get("tool_calls") or []:
                     fn = call.get("function", call) if isinstance(call, dict) else {}
                     output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), fn.get("arguments"))) if s)
+    if output is None and row.get("status") == "failure":  # LiteLLM's log of a call that failed
+        info = row.get("error_information") if isinstance(row.get("error_information"), dict) else {}
+        err = str(row.get("error_str") or info.get("error_message") or "").strip()
+        raise RowError(f"the call failed: {err.splitlines()[0][:300] if err else 'status failure'}")
     usage = resp.get("usage") or {}
     meta = extra_meta(row, _OPENAI_USED)
     meta.update(request_meta(req))
