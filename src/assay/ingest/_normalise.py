@@ -445,6 +445,13 @@ def fields(
     }
 
 
+def first_line(text: Any, default: str) -> str:
+    """An error as a quarantine reason: the first line of ``text`` (a traceback's message),
+    at most 300 characters; ``default`` when it is empty."""
+    text = str(text or "").strip()
+    return text.splitlines()[0][:300] if text else default
+
+
 def answer_from(messages: list[Message]) -> str | None:
     """For a log of whole conversations (no output field): the last message, when it is
     the assistant's after a user's, is production's answer, taken off the input (in place)."""

@@ -25,6 +25,7 @@ from assay.ingest._normalise import (
     content_text,
     dumps,
     fields,
+    first_line,
     message,
     normalise,
     parse_ts,
@@ -310,8 +311,7 @@ def normalise_openai(row: Any) -> Fields:
                     output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), fn.get("arguments"))) if s)
     if output is None and row.get("status") == "failure":  # LiteLLM's log of a call that failed
         info = row.get("error_information") if isinstance(row.get("error_information"), dict) else {}
-        err = str(row.get("error_str") or info.get("error_message") or "").strip()
-        raise RowError(f"the call failed: {err.splitlines()[0][:300] if err else 'status failure'}")
+        raise RowError(f"the call failed: {first_line(row.get('error_str') or info.get('error_message'), 'status failure')}")
     usage = resp.get("usage") or {}
     meta = extra_meta(row, _OPENAI_USED)
     meta.update(request_meta(req))

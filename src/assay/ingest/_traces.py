@@ -20,6 +20,7 @@ from assay.ingest._normalise import (
     content_text,
     dumps,
     fields,
+    first_line,
     message,
     number,
     parse_ts,
@@ -578,7 +579,7 @@ def normalise_langsmith(row: Any) -> Fields:
         elif isinstance(outputs.get("output"), str):
             output = outputs["output"]
     if output is None and row.get("error"):
-        raise RowError(f"the run failed: {str(row['error']).strip().splitlines()[0][:300] if str(row['error']).strip() else 'error'}")
+        raise RowError(f"the run failed: {first_line(row['error'], 'error')}")
     usage = outputs.get("usage_metadata") or outputs.get("usage") if isinstance(outputs, dict) else None
     usage = usage if isinstance(usage, dict) else {}
     extra = row.get("extra") or {}
@@ -850,7 +851,7 @@ def _explode_bedrock(row: Any) -> Iterator[Any]:
 
 
 def _converse_text(blocks: Any, where: str) -> str:
-    """Converse API content blocks: text, tool use and results; media as placeholders."""
+    """Converse API content blocks as text: text, tool use and results; media named by its kind ([image])."""
     if isinstance(blocks, str):
         return blocks
     parts: list[str] = []
