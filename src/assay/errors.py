@@ -51,6 +51,8 @@ class InputError(AssayError):
         where = f"{file}:{line}" if file and line else (file or "")
         super().__init__(f"{where}: {message}" if where else message, hint=hint)
         self.file, self.line = file, line
+        self.reason = message
+        """The message without the file and line."""
 
 
 class StoreError(AssayError):

@@ -333,6 +333,15 @@ def test_detect_format_by_content(tmp_path, fixtures):
     (tmp_path / "d.bin").write_bytes(b"\x00\x01\x02")
     with pytest.raises(InputError, match="cannot tell the file format"):
         detect_format(tmp_path / "d.bin")
+    # JSON Lines whose first line is broken (a log cut at its start) is told by the lines after it;
+    # a pretty-printed document, some of whose lines are whole objects, is not taken for it
+    rows = "".join(json.dumps({"messages": f"q{i}"}) + "\n" for i in range(5))
+    (tmp_path / "e.log").write_text('{"messages": "cut o\n' + rows)
+    pretty = {"messages": [{"role": "user", "content": "hi"}], "output": "yo", "meta": {"a": 1}, "tags": [{"k": "v"}]}
+    (tmp_path / "f.log").write_text(json.dumps(pretty, indent=2).replace('{\n      "role": "user",\n      "content": "hi"\n    }',
+                                                                          '{"role": "user", "content": "hi"}'))
+    assert '{"role": "user", "content": "hi"}\n' in (tmp_path / "f.log").read_text()
+    assert [detect_format(tmp_path / n) for n in ("e.log", "f.log")] == ["jsonl", "json"]
 
 
 def test_a_one_line_export_wrapper_is_read_as_its_rows(project, tmp_path):

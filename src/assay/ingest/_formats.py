@@ -638,6 +638,25 @@ def _object_stream(head: bytes, *, pretty: bool = False) -> bool:
     return rest[:1] in (b"{", b"[")
 
 
+def _mostly_objects(text: bytes, lines: int = 10) -> bool:
+    """Whether of the first ``lines`` whole lines of ``text`` (blank ones left out), at least
+    two and more than half are each a JSON object."""
+    import orjson
+
+    seen = objects = 0
+    for line in text.split(b"\n")[:-1]:
+        if not line.strip():
+            continue
+        seen += 1
+        try:
+            objects += isinstance(orjson.loads(line), dict)
+        except orjson.JSONDecodeError:
+            pass
+        if seen == lines:
+            break
+    return objects >= 2 and objects * 2 > seen
+
+
 @reader("json")
 def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
     """A JSON document: a top-level array, or an export wrapper such as ``{"data": [...]}``
@@ -997,7 +1016,9 @@ def _looks_like_jsonl(path: Path, head: bytes | None = None) -> bool:
     try:
         obj = orjson.loads(first[0])
     except orjson.JSONDecodeError:
-        return False
+        # a broken first line (cut off, half written) of JSON Lines, told by the lines
+        # after it: most of them whole objects (a pretty-printed document's lines mostly not)
+        return len(first) == 2 and first[0][:1] == b"{" and _mostly_objects(first[1])
     if not isinstance(obj, dict):
         return False
     # one object alone, wrapping a list of rows (``json.dump({"data": rows}, f)`` writes one

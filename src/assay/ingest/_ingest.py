@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 import xxhash
@@ -44,6 +44,8 @@ from assay.ingest._normalise import check_ts_format
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
 from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_range, store_rows, write_rows
+from assay.ingest._stdin import STDIN, Spool
+from assay.ingest._stdin import remove_orphans as remove_spool_orphans
 from assay.ingest._shapes import detect_shape, get_shape, mapping_hint, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
@@ -137,11 +139,16 @@ def _log_files(directory: Path) -> list[Path]:
     return sorted(found)
 
 
-def _expand(project: Project, paths: list[str]) -> list[Path]:
+def _expand(project: Project, paths: list[str], spool: Spool | None = None) -> list[Path]:
     """The files ``paths`` name: files, globs (``**`` too), and directories (every log
-    file under one)."""
+    file under one); with a ``spool``, ``-`` is standard input, copied to a file first."""
     out: list[Path] = []
+    if paths.count(STDIN) > 1:
+        raise InputError("'-' (standard input) is given more than once", hint="give it once: the stream can be read only once")
     for p in paths:
+        if p == STDIN and spool is not None:
+            out.append(spool.read())
+            continue
         full = str(project.path(p))
         matches: list[Path] = []
         for m in sorted(glob.glob(full, recursive=True)):
@@ -664,19 +671,21 @@ def _run_parquet(
 
 def _batch_notes(
     store: Store, batch: BatchJoin, key: bytes, source: str, scrub: bool, settings: ScrubSettings, summary: IngestSummary,
+    spool: Spool,
 ) -> None:
     """Quarantine the rows of Batch API requests files that cannot be joined (scrubbed as
     any quarantined row), replacing the files' earlier entries; note requests left without
     a result."""
     now = utcnow()
     for file, bad in batch.bad.items():
+        file = spool.name_of(Path(file))
         proc = Processor(key, source, file, "generic", None, scrub, settings)
         _, scrubber = proc._ready()
         res = ChunkResult()
         for pos, reason, raw in bad:
             proc._quarantine(res, pos, reason, raw, scrubber, now)
         _flush(store, [], res.bad, summary, (file, 1, None))
-    summary.hints.update(batch.hints)
+    summary.hints.update({spool.name_of(Path(f)): h for f, h in batch.hints.items()})
 
 
 def ingest(
@@ -697,6 +706,7 @@ def ingest(
     replace: bool = False,
     ts_format: str | None = None,
     encoding: str | None = None,
+    stdin: BinaryIO | None = None,
 ) -> IngestSummary:
     """Ingest log files into the project's store.
 
@@ -732,18 +742,22 @@ def ingest(
 
     ``encoding`` (``cp1252``, ``latin-1``, ``utf-16``, ...) reads text files that are not
     UTF-8; a byte the encoding cannot decode makes its row a quarantined one, as in UTF-8.
+
+    A path ``-`` reads standard input (or the binary stream ``stdin``), plain, gzip or zstd
+    JSON Lines, JSON, CSV or Parquet: it is copied to a file under ``.assay/`` first and
+    recorded as the file ``stdin:<hash of its content>`` (:mod:`assay.ingest._stdin`).
     """
     project = as_project(project)
-    jobs: list[tuple[str, str, list[Path], Any, str | None, str | None]] = []
+    specs: list[tuple[str, str, list[str], Any, str | None, str | None]] = []
     if paths:
-        jobs.append((source or "default", format, _expand(project, paths), mapping, ts_format, encoding))
+        specs.append((source or "default", format, list(paths), mapping, ts_format, encoding))
     else:
         if not project.config.sources:
             raise InputError("no files given and no sources in assay.yaml", hint="pass a path: assay ingest logs/*.jsonl")
         for src in project.config.sources:
-            jobs.append((src.name, src.format, _expand(project, [src.path]), mapping or src.map, ts_format or src.ts_format,
-                         encoding or src.encoding))
-    for *_, job_ts, job_enc in jobs:
+            specs.append((src.name, src.format, [src.path], mapping or src.map, ts_format or src.ts_format,
+                          encoding or src.encoding))
+    for *_, job_ts, job_enc in specs:
         if job_enc is not None:
             try:
                 check_encoding(job_enc)
@@ -761,19 +775,36 @@ def ingest(
         disable=[*cfg.disable, *(scrub_disable or [])],
     )
     settings.compiled()  # fail early on a bad regex
+    remove_spool_orphans(project.state_dir)  # a killed ingest's copy of standard input holds unscrubbed logs
+    spool = Spool(project.state_dir, stdin, progress=progress)
+    started = time.perf_counter()  # (copying standard input counts)
+    try:
+        jobs = [(name, fmt, _expand(project, ps, spool if paths else None), m, t, e) for name, fmt, ps, m, t, e in specs]
+        return _ingest_jobs(project, jobs, spool, started, scrub=scrub, settings=settings, workers=workers,
+                            progress=progress, store=store, force=force, replace=replace)
+    except InputError as exc:
+        raise spool.error(exc) from None
+    finally:
+        spool.cleanup()
 
+
+def _ingest_jobs(
+    project: Project, jobs: list[tuple[str, str, list[Path], Any, str | None, str | None]], spool: Spool, started: float, *,
+    scrub: bool, settings: ScrubSettings, workers: int | None, progress: ProgressFactory, store: Store | None,
+    force: bool, replace: bool,
+) -> IngestSummary:
+    """:func:`ingest` of the files ``jobs`` name (standard input copied to a file already)."""
     own_store = store is None
     store = store or project.open_store()
     # join indexes a killed ingest left behind hold unscrubbed text: gone at the next ingest, whatever it reads
     remove_batch_orphans(project.state_dir)
     remove_events_orphans(project.state_dir)
     summary = IngestSummary(scrubbed=scrub)
-    started = time.perf_counter()
     if workers is None:
         workers = _auto_workers(sum(data_bytes(p) for _, _, files, *_ in jobs for p in files))
     pool = ProcessPoolExecutor(max_workers=workers) if workers >= 1 else None
     if not scrub:
-        store.audit("ingest.no_scrub", files=[str(p) for _, _, files, *_ in jobs for p in files])
+        store.audit("ingest.no_scrub", files=[spool.name_of(p) for _, _, files, *_ in jobs for p in files])
     batches: list[BatchJoin] = []
     prev_encoding = set_encoding(None)
     try:
@@ -787,13 +818,14 @@ def ingest(
                 files, batch = plan_batches(project.state_dir, files, file_fmt, shape_name)
                 if batch is not None:
                     batches.append(batch)
-                    _batch_notes(store, batch, project.key, src_name, scrub, settings, summary)
+                    _batch_notes(store, batch, project.key, src_name, scrub, settings, summary, spool)
                 # OTLP spans with the GenAI events their logs export holds, by span id
                 files, events = plan_otel_logs(project.state_dir, files, file_fmt, shape_name)
                 if events is not None:
                     batches.append(events)
-                    _batch_notes(store, events, project.key, src_name, scrub, settings, summary)
+                    _batch_notes(store, events, project.key, src_name, scrub, settings, summary, spool)
             for path in files:
+                name = spool.name_of(path)  # what the records say: stdin:<hash> for standard input
                 ff = detect_format(path) if file_fmt == "auto" else file_fmt
                 rows = get_reader(ff)(path)
                 if mapping_d:
@@ -801,7 +833,7 @@ def ingest(
                 else:
                     sname, rows, hint = _resolve_shape(path, rows, shape_name)
                     if hint is not None:
-                        summary.hints[str(path)] = hint
+                        summary.hints[name] = hint
                 fmt_name = f"{ff}:{sname}"
                 # (a file is a Batch API results file or OTLP traces, told by its first row: never both)
                 join = events if events is not None and str(path) in events.results else batch
@@ -819,38 +851,38 @@ def ingest(
                 by_rows = pool is not None and ff == "parquet" and get_reader("parquet") is read_parquet
                 if replace:
                     with store.write() as conn:
-                        gone = forget(conn, [str(path)])
+                        gone = forget(conn, [name])
                     if gone.records or gone.quarantined or gone.ingests:
-                        summary.replaced[str(path)] = gone.records
+                        summary.replaced[name] = gone.records
                     others = [f for f in gone.read_again if f not in {str(p) for p in files}]
                     if others:
-                        summary.hints[str(path)] = (
+                        summary.hints[name] = (
                             f"{len(others)} other file{'s' if len(others) > 1 else ''} of this source may have held records "
                             f"deleted with it (a record two files hold is stored once): ingest {'them' if len(others) > 1 else 'it'} "
                             f"again to store those: assay ingest {' '.join(others[:5])}{' ...' if len(others) > 5 else ''}")
                 plan = _plan_read(store, path, src_name, fp_fmt, mapping_d, by_bytes=by_bytes, ranged=ranged,
                                   force=force or replace)
                 if plan.unchanged:
-                    summary.unchanged.append(str(path))
+                    summary.unchanged.append(name)
                     continue
                 if provider is not None:
-                    summary.joined[str(path)] = [str(p) for p in join.requests[provider]]  # type: ignore[union-attr]
+                    summary.joined[name] = [str(p) for p in join.requests[provider]]  # type: ignore[union-attr]
                 content, start, first_line = plan.content, plan.start, plan.first_line
                 if start:
                     rows = read_jsonl(path, start, first_line)
-                    summary.resumed[str(path)] = first_line
-                summary.files.append(str(path))
-                summary.formats[str(path)] = fmt_name
+                    summary.resumed[name] = first_line
+                summary.files.append(name)
+                summary.formats[name] = fmt_name
                 with store.write() as conn:
                     if ff == "jsonl":  # a last line quarantined as unfinished is read again now
-                        conn.execute(delete(quarantine).where(_unfinished(str(path)), quarantine.c.line >= first_line))
+                        conn.execute(delete(quarantine).where(_unfinished(name), quarantine.c.line >= first_line))
                     ingest_id = conn.execute(
                         insert(ingests).values(
-                            source=src_name, file=str(path), format=fmt_name, started_at=utcnow(), scrubbed=scrub
+                            source=src_name, file=name, format=fmt_name, started_at=utcnow(), scrubbed=scrub
                         )
                     ).inserted_primary_key[0]
                 before = (summary.kept, summary.duplicates, summary.quarantined)
-                proc = Processor(project.key, src_name, str(path), sname, mapping_d or None, scrub, settings, ingest_id,
+                proc = Processor(project.key, src_name, name, sname, mapping_d or None, scrub, settings, ingest_id,
                                  join.index[provider] if provider is not None else None,  # type: ignore[union-attr]
                                  job_ts, job_enc if recoding() else None)
                 total = float(path.stat().st_size - start) if by_bytes else float(_parquet_meta(path).num_rows) if by_rows else None
@@ -858,7 +890,7 @@ def ingest(
                 def size_of(p: Any) -> float:
                     return len(p) if by_bytes and isinstance(p, (bytes, bytearray)) else 0.0
 
-                with progress(f"ingest {path.name}", total) as task:
+                with progress(f"ingest {Path(name).name}", total) as task:
                     # with workers, each part of the file is stored with a key, so that this
                     # ingest, if interrupted, goes on without the parts it stored
                     parts = None
@@ -883,13 +915,13 @@ def ingest(
                 assert content is not None
                 if by_bytes:
                     with store.read() as conn:
-                        cut = conn.execute(select(quarantine.c.id).where(_unfinished(str(path))).limit(1)).first()
+                        cut = conn.execute(select(quarantine.c.id).where(_unfinished(name)).limit(1)).first()
                     if cut is not None:  # fingerprint the file up to its unfinished last line, to go on from there
                         content = file_digest(path, _line_start(path, content[1]))
                 kept, dup, quar = (summary.kept - before[0], summary.duplicates - before[1], summary.quarantined - before[2])
                 with store.write() as conn:
                     if pool is not None:  # the file is ingested whole: its stored parts' keys are no longer needed
-                        conn.execute(delete(ingest_parts).where(ingest_parts.c.file == str(path)))
+                        conn.execute(delete(ingest_parts).where(ingest_parts.c.file == name))
                     conn.execute(
                         update(ingests)
                         .where(ingests.c.id == ingest_id)

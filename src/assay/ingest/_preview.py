@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -24,6 +24,7 @@ from assay.ingest._otel_logs import is_logs_export
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import Processor
 from assay.ingest._shapes import parse_mapping
+from assay.ingest import _stdin
 from assay.project import Project, as_project
 from assay.records import Record
 from assay.store import utcnow
@@ -70,10 +71,13 @@ def preview(
     scrub: bool = True,
     ts_format: str | None = None,
     encoding: str | None = None,
+    stdin: BinaryIO | None = None,
 ) -> Preview:
     """The records the first ``rows`` rows of each file would become, and the rows that
     would be quarantined (with their reasons), as :func:`~assay.ingest.ingest` would store
-    them; nothing is stored."""
+    them; nothing is stored. A path ``-`` reads standard input (or ``stdin``): its first
+    16 MB of text, or all of a compressed stream, are copied to a file under ``.assay/``
+    that is deleted again."""
     from assay.ingest._ingest import _expand, _resolve_shape, split_format
 
     if rows < 1:
@@ -96,33 +100,37 @@ def preview(
     file_fmt, shape_name = split_format(format)
     out = Preview()
     prev = set_encoding(encoding)
+    spool = _stdin.Spool(project.state_dir, stdin, limit=_stdin.PREVIEW_BYTES)
     try:
-        for path in _expand(project, paths):
+        for path in _expand(project, paths, spool):
             ff = detect_format(path) if file_fmt == "auto" else file_fmt
             head = list(itertools.islice(get_reader(ff)(path), rows))
             first = first_object(head)
             if shape_name in ("auto", "openai-batch", "anthropic-batch") and not mapping_d and batch_role(first) is not None:
-                out.files.append(FilePreview(str(path), f"{ff}:batch", note="a Batch API file: an ingest joins the results "
+                out.files.append(FilePreview(spool.name_of(path), f"{ff}:batch", note="a Batch API file: an ingest joins the results "
                                              "with their requests by custom_id (give both files); no rows shown here"))
                 continue
             if shape_name in ("auto", "otel") and not mapping_d and is_logs_export(first):
-                out.files.append(FilePreview(str(path), f"{ff}:otel-logs", note="OpenTelemetry log records: an ingest joins "
+                out.files.append(FilePreview(spool.name_of(path), f"{ff}:otel-logs", note="OpenTelemetry log records: an ingest joins "
                                              "their GenAI events with the spans of a traces file (give both); no rows shown here"))
                 continue
             if mapping_d:
                 sname, it, hint = "map", iter(head), None
             else:
                 sname, it, hint = _resolve_shape(path, iter(head), shape_name)
-            fp = FilePreview(str(path), f"{ff}:{sname}", rows=len(head), hint=hint)
-            proc = Processor(project.key, source or "default", str(path), sname, mapping_d or None, scrub, settings,
+            fp = FilePreview(spool.name_of(path), f"{ff}:{sname}", rows=len(head), hint=hint)
+            proc = Processor(project.key, source or "default", spool.name_of(path), sname, mapping_d or None, scrub, settings,
                              ts_format=ts_format, encoding=encoding)
             res = proc.process(list(it), utcnow(), "items" if ff == "json" else "lines")
             fp.records = [_record(r, res.texts) for r in res.good]
             fp.quarantined = [(b["line"], b["reason"]) for b in res.bad]
             fp.skipped = res.skipped
             out.files.append(fp)
+    except InputError as exc:
+        raise spool.error(exc) from None
     finally:
         set_encoding(prev)
+        spool.cleanup()
     return out
 
 
