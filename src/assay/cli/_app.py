@@ -70,14 +70,15 @@ def init(
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="log files or globs (default: sources in assay.yaml)")] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="log files, globs or directories; - reads standard input (default: sources in assay.yaml)")] = None,
     source: Annotated[Optional[str], typer.Option(help="source name recorded on each record")] = None,
     format: Annotated[
         str,
         typer.Option(
             "--format",
             help="auto, a file format (jsonl/json/csv/tsv/parquet), a shape (openai/responses/gemini/anthropic/"
-            "openai-batch/anthropic-batch/otel/langfuse/phoenix/langsmith/braintrust/weave/helicone/bedrock/mlflow/generic), or file:shape",
+            "openai-batch/anthropic-batch/otel/langfuse/phoenix/langsmith/braintrust/weave/helicone/bedrock/mlflow/generic), or file:shape; "
+            "shape@key for calls inside an app's log lines (openai@llm)",
         ),
     ] = "auto",
     map: Annotated[

@@ -46,6 +46,7 @@ from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
 from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_range, store_rows, write_rows
 from assay.ingest._stdin import STDIN, Spool
 from assay.ingest._stdin import remove_orphans as remove_spool_orphans
+from assay.ingest._within import SCAN_ROWS, find_within, split_within
 from assay.ingest._shapes import detect_shape, get_shape, mapping_hint, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
@@ -329,11 +330,11 @@ def _plan_read(
 
 
 def split_format(fmt: str) -> tuple[str, str]:
-    """``"auto"``, ``"jsonl"``, ``"openai"`` or ``"jsonl:openai"`` -> (file format, shape)."""
+    """``"auto"``, ``"jsonl"``, ``"openai"``, ``"jsonl:openai"`` or ``"openai@llm"`` -> (file format, shape)."""
     fmt = (fmt or "auto").lower()
     file_fmt, _, shape_name = fmt.partition(":")
     if not shape_name:
-        if file_fmt in shapes() and file_fmt not in readers():
+        if file_fmt.partition("@")[0] in shapes() and file_fmt not in readers():  # (openai@llm: calls within app logs)
             return "auto", file_fmt
         return file_fmt, "auto"
     return file_fmt, shape_name
@@ -359,12 +360,16 @@ def _chunks(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[i
 
 def _resolve_shape(
     path: Path, rows: Iterator[tuple[int, Any]], shape_name: str,
-) -> tuple[str, Iterator[tuple[int, Any]], str | None]:
-    """Detect the row shape from the first row that decodes to an object; with it, a hint
-    for ``--map`` when no shape claims that row and it has no field the generic shape reads."""
+) -> tuple[str, Iterator[tuple[int, Any]], str | None, str | None]:
+    """Detect the row shape from the first row that decodes to an object: ``(shape, rows,
+    hint, within)``. When no shape claims that row and it has no field the generic shape
+    reads, the first rows are looked through for a model call in an app's log lines
+    (``within``: where in them, :mod:`assay.ingest._within`); finding none, ``hint`` says
+    what ``--map`` could say."""
     if shape_name != "auto":
-        get_shape(shape_name)
-        return shape_name, rows, None
+        name, within = split_within(shape_name)
+        get_shape(name)
+        return name, rows, None, within
     head: list[tuple[int, Any]] = []
     found = "generic"
     hint = None
@@ -385,7 +390,37 @@ def _resolve_shape(
             break
         if len(head) >= 50:
             break
-    return found, itertools.chain(head, rows), hint
+    within = None
+    if hint is not None:  # an app's log lines, some holding a model call?
+        found_within = _scan_within(path, head, rows)
+        if found_within is not None:
+            (found, within), hint = found_within, None
+    return found, itertools.chain(head, rows), hint, within
+
+
+def _scan_within(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[int, Any]]) -> tuple[str, str] | None:
+    """The shape and place of the first model call in the rows of ``head`` and then of
+    ``rows`` (each row read is added to ``head``), up to :data:`SCAN_ROWS` rows in all."""
+    def detect(obj: Any) -> str:
+        return detect_shape(obj, file=str(path), line=pos).name
+
+    def objects() -> Iterator[tuple[int, Any]]:
+        yield from head[:]
+        for row in itertools.islice(rows, max(0, SCAN_ROWS - len(head))):
+            head.append(row)
+            yield row
+
+    for pos, payload in objects():
+        if isinstance(payload, _BadRow):
+            continue
+        try:
+            obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
+        except orjson.JSONDecodeError:
+            continue
+        hit = find_within(obj, detect)
+        if hit is not None:
+            return hit
+    return None
 
 
 def _run_file(
@@ -828,13 +863,19 @@ def _ingest_jobs(
                 name = spool.name_of(path)  # what the records say: stdin:<hash> for standard input
                 ff = detect_format(path) if file_fmt == "auto" else file_fmt
                 rows = get_reader(ff)(path)
+                within = None
                 if mapping_d:
                     sname = "map"
                 else:
-                    sname, rows, hint = _resolve_shape(path, rows, shape_name)
+                    sname, rows, hint, within = _resolve_shape(path, rows, shape_name)
                     if hint is not None:
                         summary.hints[name] = hint
-                fmt_name = f"{ff}:{sname}"
+                    elif within is not None and shape_name == "auto":
+                        summary.hints[name] = (f"the file holds an app's log lines: read the {sname} model calls "
+                                               f"{'among them' if within == '.' else f'in their {within!r} field'}, and "
+                                               "skipped the other lines (say it with --format "
+                                               f"{sname}@{within} if that is wrong, or --map)")
+                fmt_name = f"{ff}:{sname}" + (f"@{within}" if within is not None else "")
                 # (a file is a Batch API results file or OTLP traces, told by its first row: never both)
                 join = events if events is not None and str(path) in events.results else batch
                 provider = join.results.get(str(path)) if join is not None else None
@@ -884,7 +925,7 @@ def _ingest_jobs(
                 before = (summary.kept, summary.duplicates, summary.quarantined)
                 proc = Processor(project.key, src_name, name, sname, mapping_d or None, scrub, settings, ingest_id,
                                  join.index[provider] if provider is not None else None,  # type: ignore[union-attr]
-                                 job_ts, job_enc if recoding() else None)
+                                 job_ts, job_enc if recoding() else None, within)
                 total = float(path.stat().st_size - start) if by_bytes else float(_parquet_meta(path).num_rows) if by_rows else None
 
                 def size_of(p: Any) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import orjson
@@ -19,11 +20,12 @@ import orjson
 from assay.errors import InputError
 from assay.ingest._batch import batch_role, first_object
 from assay.ingest._formats import check_encoding, detect_format, get_reader, set_encoding
-from assay.ingest._normalise import check_ts_format
+from assay.ingest._normalise import RowError, check_ts_format
 from assay.ingest._otel_logs import is_logs_export
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import Processor
-from assay.ingest._shapes import parse_mapping
+from assay.ingest._shapes import get_shape, parse_mapping
+from assay.ingest._within import Within
 from assay.ingest import _stdin
 from assay.project import Project, as_project
 from assay.records import Record
@@ -104,7 +106,8 @@ def preview(
     try:
         for path in _expand(project, paths, spool):
             ff = detect_format(path) if file_fmt == "auto" else file_fmt
-            head = list(itertools.islice(get_reader(ff)(path), rows))
+            reader = get_reader(ff)(path)
+            head = list(itertools.islice(reader, rows))
             first = first_object(head)
             if shape_name in ("auto", "openai-batch", "anthropic-batch") and not mapping_d and batch_role(first) is not None:
                 out.files.append(FilePreview(spool.name_of(path), f"{ff}:batch", note="a Batch API file: an ingest joins the results "
@@ -114,14 +117,23 @@ def preview(
                 out.files.append(FilePreview(spool.name_of(path), f"{ff}:otel-logs", note="OpenTelemetry log records: an ingest joins "
                                              "their GenAI events with the spans of a traces file (give both); no rows shown here"))
                 continue
+            it: Any
             if mapping_d:
-                sname, it, hint = "map", iter(head), None
+                sname, it, hint, within = "map", iter(head), None, None
             else:
-                sname, it, hint = _resolve_shape(path, iter(head), shape_name)
-            fp = FilePreview(spool.name_of(path), f"{ff}:{sname}", rows=len(head), hint=hint)
+                sname, it, hint, within = _resolve_shape(path, itertools.chain(head, reader), shape_name)
+                # the first rows; of an app's log lines, as many as hold the first ``rows`` model calls
+                it = itertools.islice(it, rows) if within is None else _calls(it, rows, Within(within, get_shape(sname).detect))
+                if within is not None and shape_name == "auto":
+                    hint = (f"an app's log lines: the {sname} model calls {'among them' if within == '.' else f'in their {within!r} field'} "
+                            f"are read, the other lines skipped (--format {sname}@{within} says it)")
+            fmt = f"{ff}:{sname}" + (f"@{within}" if within is not None else "")
+            fp = FilePreview(spool.name_of(path), fmt, rows=0, hint=hint)
             proc = Processor(project.key, source or "default", spool.name_of(path), sname, mapping_d or None, scrub, settings,
-                             ts_format=ts_format, encoding=encoding)
-            res = proc.process(list(it), utcnow(), "items" if ff == "json" else "lines")
+                             ts_format=ts_format, encoding=encoding, within=within)
+            it = list(it)
+            fp.rows = len(it)
+            res = proc.process(it, utcnow(), "items" if ff == "json" else "lines")
             fp.records = [_record(r, res.texts) for r in res.good]
             fp.quarantined = [(b["line"], b["reason"]) for b in res.bad]
             fp.skipped = res.skipped
@@ -132,6 +144,20 @@ def preview(
         set_encoding(prev)
         spool.cleanup()
     return out
+
+
+def _calls(it: Any, calls: int, within: Within, limit: int = 10_000) -> Iterator[tuple[int, Any]]:
+    """The rows of ``it`` up to the one holding the ``calls``-th model call (at most ``limit`` rows)."""
+    seen = 0
+    for pos, payload in itertools.islice(it, limit):
+        yield pos, payload
+        try:
+            obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
+            seen += within.unwrap(obj) is not None
+        except (orjson.JSONDecodeError, RowError):
+            seen += 1  # a bad row: shown as quarantined, as a call is shown
+        if seen >= calls:
+            return
 
 
 def _record(row: tuple[Any, ...], texts: dict[str, str]) -> Record:

@@ -25,6 +25,7 @@ from assay.ingest._otel_logs import INDEX_PREFIX as EVENTS_INDEX_PREFIX
 from assay.ingest._otel_logs import EventsIndex
 from assay.ingest._pii import Scrubber, ScrubSettings
 from assay.ingest._shapes import Shape, get_shape, mapped
+from assay.ingest._within import Within
 from assay.store import json_text
 from assay.store._texts import REF, SHARED_META, SHARED_MIN_CHARS, SHARED_ROLES, text_hash
 
@@ -167,6 +168,9 @@ class Processor:
     """``--ts-format``: a strptime format timestamp text is read with first."""
     encoding: str | None = None
     """``--encoding`` the file was read in (for the reason of a row it cannot decode)."""
+    within: str | None = None
+    """Where in each row (an application's log line) the model call is (:mod:`assay.ingest._within`):
+    a key path, or ``.`` for the row itself; rows with no call there are skipped."""
     _shape: Shape | None = field(default=None, init=False, repr=False)
     _batch: BatchIndex | None = field(default=None, init=False, repr=False)
     _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
@@ -174,6 +178,7 @@ class Processor:
     _tool_refs: dict[bytes, tuple[str, str]] = field(default_factory=dict, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
     _hmac: _Hmac | None = field(default=None, init=False, repr=False)
+    _within: Within | None = field(default=None, init=False, repr=False)
 
     def _ready(self) -> tuple[Shape, Scrubber]:
         if self._shape is None:
@@ -182,6 +187,8 @@ class Processor:
             else:
                 self._shape = get_shape(self.shape_name)
             self._scrubber = Scrubber(self.key, settings=self.scrub_settings)
+            if self.within is not None:
+                self._within = Within(self.within, self._shape.detect)
             if self.batch_index is not None:  # a Batch API results file, or OTLP traces whose events are in logs
                 events = os.path.basename(self.batch_index).startswith(EVENTS_INDEX_PREFIX)
                 self._batch = EventsIndex(self.batch_index) if events else BatchIndex(self.batch_index)  # type: ignore[assignment]
@@ -190,7 +197,7 @@ class Processor:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_shape"] = state["_scrubber"] = state["_hmac"] = state["_batch"] = None
+        state["_shape"] = state["_scrubber"] = state["_hmac"] = state["_batch"] = state["_within"] = None
         state["_texts"], state["_hashes"], state["_tool_refs"] = {}, {}, {}
         return state
 
@@ -257,6 +264,18 @@ class Processor:
             if row is None:  # a JSON null is no row (None below is an exploded item that is no model call)
                 self._quarantine(out, pos, "expected a JSON object, got null", b"null", scrubber, now)
                 continue
+            line = None
+            within = self._within
+            if within is not None:  # an app's log line: the call in it, if any
+                line = row
+                try:
+                    row = within.unwrap(line)
+                except RowError as exc:
+                    self._quarantine(out, pos, str(exc), line, scrubber, now)
+                    continue
+                if row is None:  # another log line
+                    out.skipped += 1
+                    continue
             if self._batch is not None:  # a Batch API result joined with its request; spans with their logged events
                 row = self._batch.join(row)
             items = shape.explode(row) if shape.explode else (row,)
@@ -276,6 +295,8 @@ class Processor:
                             item = item[JOINED_OUTPUT]  # the result row as the file holds it
                         self._quarantine(out, pos, prefix + str(exc), item, scrubber, now)
                         continue
+                    if line is not None:
+                        within.fill(f, line)  # type: ignore[union-attr]
                     ready = self._store_row(f, scrubber, now_text)
                     # one of the records of a row over the limit (a batch of spans): each is held to it
                     if shape.explode is not None and isinstance(payload, (bytes, bytearray)) and len(payload) > MAX_ROW_BYTES:
@@ -399,7 +420,7 @@ def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: dateti
     """``proc.process`` in a worker process, reusing one ready Processor (its compiled
     detectors and scrub cache) per file instead of rebuilding it for every chunk."""
     key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings),
-           proc.ingest_id, proc.batch_index, proc.ts_format, proc.encoding)
+           proc.ingest_id, proc.batch_index, proc.ts_format, proc.encoding, proc.within)
     cached = _WORKER_CACHE.get(key)
     if cached is None:
         if len(_WORKER_CACHE) > 8:
