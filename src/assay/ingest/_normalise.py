@@ -141,6 +141,8 @@ def content_text(content: Any, where: str) -> str:
             out.append(_tool_result_text(part.get("output", part.get("result")), where))
         elif kind == "message" and "content" in part:  # an output item of the Responses API
             out.append(content_text(part["content"], where))
+        elif kind == "function" and isinstance(part.get("function"), dict):  # PostHog's tool call parts
+            out.append(tool_call_text(part["function"].get("name"), part["function"].get("arguments")))
         elif kind == "refusal":
             out.append(str(part.get("refusal", "")))
         else:

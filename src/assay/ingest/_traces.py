@@ -1,6 +1,7 @@
 """Trace exports as row shapes: OpenTelemetry GenAI spans (OTLP JSON), Langfuse
 observations and traces, Arize Phoenix (OpenInference) spans, LangSmith runs, Braintrust
-project logs, W&B Weave calls, Helicone request exports.
+project logs, W&B Weave calls, Helicone request exports, Amazon Bedrock invocation logs,
+MLflow traces, PostHog LLM analytics events.
 
 Only spans/runs that are a model call become records; the rest of a trace (HTTP spans,
 tool executions, chains) is counted as skipped, not quarantined.
@@ -1099,3 +1100,106 @@ def normalise_mlflow(span: Any) -> Fields:
             if not str(k).startswith("mlflow."):
                 meta.setdefault(k, v)
     return f
+
+
+# ---------------------------------------------------------------- PostHog LLM analytics
+
+_POSTHOG_GENERATION = "$ai_generation"
+_POSTHOG_OWN = frozenset({
+    "$ai_input", "$ai_output_choices", "$ai_output", "$ai_model", "$ai_latency", "$ai_input_tokens", "$ai_output_tokens",
+    "$ai_total_cost_usd", "$ai_tools", "$ai_temperature", "$ai_max_tokens", "$ai_stream", "$ai_model_parameters",
+    "$ai_is_error", "$ai_error", "$ai_http_status",
+})
+_POSTHOG_NAMES = {"$ai_trace_id": "trace_id", "$ai_span_id": "span_id", "$ai_span_name": "span_name",
+                  "$ai_parent_id": "parent_id", "$ai_session_id": "session_id", "$ai_provider": "provider",
+                  "$geoip_country_code": "country_code", "$groups": "groups"}
+
+
+def _posthog_props(row: dict[str, Any]) -> Any:
+    return _maybe_json(row.get("properties"))
+
+
+def _is_posthog(row: dict[str, Any]) -> bool:
+    event = row.get("event")
+    return isinstance(event, str) and "properties" in row and ("distinct_id" in row or event.startswith("$"))
+
+
+def _explode_posthog(row: Any) -> Iterator[Any]:
+    """Only ``$ai_generation`` events are model calls: the other events of an export (page
+    views, ``$ai_trace``, ``$ai_span``, ``$ai_embedding``, ``$ai_feedback``) are skipped."""
+    yield row if not isinstance(row, dict) or row.get("event") == _POSTHOG_GENERATION else SKIP
+
+
+def _posthog_output(props: dict[str, Any]) -> str | None:
+    choices = props.get("$ai_output_choices")
+    if choices is None and isinstance(props.get("$ai_output"), dict):  # older SDKs: {"choices": [...]}
+        choices = props["$ai_output"].get("choices")
+    choices = _maybe_json(choices)
+    if choices is None or isinstance(choices, str):
+        return choices
+    if isinstance(choices, list):
+        if not choices:
+            return None
+        first = choices[0]
+        if isinstance(first, dict) and isinstance(first.get("message"), dict):  # an OpenAI choice
+            first = first["message"]
+        if isinstance(first, dict):
+            return chat_message({**first, "role": "assistant"}, "$ai_output_choices.0").content
+        return content_text(first, "$ai_output_choices.0")
+    raise RowError(f"$ai_output_choices: expected a list of choices, got {type(choices).__name__}")
+
+
+@shape("posthog", detect=_is_posthog, explode=_explode_posthog)
+def normalise_posthog(row: Any) -> Fields:
+    """PostHog LLM analytics events (an events export, a batch export to S3 or a warehouse,
+    ``select * from events``): each ``$ai_generation`` event's ``$ai_input`` messages and
+    ``$ai_output_choices``, ``$ai_model``, ``$ai_latency`` (seconds), tokens, cost, tools
+    and parameters; the app's own properties as metadata."""
+    if not isinstance(row, dict):
+        raise RowError(f"expected an object, got {type(row).__name__}")
+    props = _posthog_props(row)
+    if not isinstance(props, dict):
+        raise RowError("properties: expected an object")
+    status = props.get("$ai_http_status")
+    if props.get("$ai_is_error") is True or (isinstance(status, int) and status >= 400):
+        err = props.get("$ai_error")
+        err = err.get("message", err) if isinstance(err, dict) else err
+        raise RowError(f"the model call failed{f' (HTTP {status})' if isinstance(status, int) else ''}: "
+                       f"{first_line(err, 'no error message') if err is not None else 'no error message'}")
+    if props.get("$ai_input") is None:
+        raise RowError("no $ai_input: the event holds no prompt (captured in privacy mode, or by a client that "
+                       "sends none), so there is nothing to evaluate")
+    msgs = chat_messages(_maybe_json(props["$ai_input"]), "$ai_input")
+    meta: dict[str, Any] = {}
+    for k, v in props.items():
+        if k in _POSTHOG_NAMES:
+            if v not in (None, "", {}):
+                meta[_POSTHOG_NAMES[k]] = v
+        elif k.startswith("$ai_") and k not in _POSTHOG_OWN:
+            meta[k[len("$ai_"):]] = v  # cache tokens, per-side costs, ...
+        elif not k.startswith("$"):  # the app's own (posthog_properties): PostHog's own ($lib, $ip, ...) are not kept
+            meta[k] = v
+    if row.get("distinct_id") not in (None, ""):
+        meta["distinct_id"] = row["distinct_id"]
+    if row.get("uuid") or row.get("id"):
+        meta["source_id"] = row.get("uuid") or row.get("id")
+    tools = _maybe_json(props.get("$ai_tools"))
+    if isinstance(tools, list) and tools:
+        meta["tools"] = tools
+    params = {k[len("$ai_"):]: props[k] for k in ("$ai_temperature", "$ai_max_tokens", "$ai_stream") if props.get(k) is not None}
+    if isinstance(props.get("$ai_model_parameters"), dict):
+        params = {**props["$ai_model_parameters"], **params}
+    if params:
+        meta["params"] = params
+    latency = props.get("$ai_latency")
+    return fields(
+        msgs,
+        output=_posthog_output(props),
+        ts=row.get("timestamp") or props.get("$time"),
+        model=props.get("$ai_model"),
+        latency_ms=round(float(latency) * 1000.0, 3) if isinstance(latency, (int, float)) and not isinstance(latency, bool) else None,
+        tokens_in=props.get("$ai_input_tokens"),
+        tokens_out=props.get("$ai_output_tokens"),
+        cost_usd=props.get("$ai_total_cost_usd"),
+        metadata=meta,
+    )
