@@ -370,17 +370,23 @@ def _ijson() -> Any:
 
 def _json_prefix(path: Path) -> str:
     """The ijson prefix of the items to stream: ``item`` for a top-level array, ``<key>.item``
-    for the first known wrapper key holding an array, ``''`` for a single object."""
+    for the first known wrapper key holding an array, ``''`` for a single object (also one
+    whose spans belong with the trace object beside them: an ``opik export`` trace file)."""
     ijson = _ijson()
     with open_maybe_compressed(path) as fh:
         depth_key: str | None = None
+        trace = False  # a top-level "trace" object seen
         try:
             for prefix, event, value in ijson.parse(fh):
                 if prefix == "" and event == "start_array":
                     return "item"
                 if prefix == "" and event == "map_key":
                     depth_key = value
+                elif event == "start_map" and prefix == "trace":
+                    trace = True
                 elif event == "start_array" and prefix == depth_key and depth_key in WRAPPER_KEYS:
+                    if depth_key == "spans" and trace:
+                        return ""
                     return f"{depth_key}.item"
         except ijson.JSONError as exc:
             raise InputError(f"not a valid JSON document: {exc}", file=str(path), hint="for one object per line use --format jsonl") from None
@@ -691,7 +697,9 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
         except _STREAM_ERRORS as exc:
             raise InputError(f"the compressed data breaks off inside the document (a truncated or corrupt file: {exc})",
                              file=str(path)) from None
-        yield 1, _over_limit(item) if fh.n > MAX_ROW_BYTES // 2 else item
+        # a trace with its spans holds many records: each is held to the row limit as it is read
+        limit = MAX_EXPORT_ROW_BYTES if isinstance(item, dict) and isinstance(item.get("spans"), list) else MAX_ROW_BYTES
+        yield 1, _over_limit(item, limit) if fh.n > limit // 2 else item
 
 
 _DECODE_ERRORS = [0]
@@ -819,15 +827,15 @@ class _Counted:
         return data
 
 
-def _over_limit(item: Any) -> Any:
-    """``item``, or a bad row if its JSON text is over :data:`MAX_ROW_BYTES` (measured only
-    for a document of which more than half the limit was read)."""
+def _over_limit(item: Any, limit: int = MAX_ROW_BYTES) -> Any:
+    """``item``, or a bad row if its JSON text is over ``limit`` (measured only for a
+    document of which more than half the limit was read)."""
     try:
         text = orjson.dumps(item)
     except orjson.JSONEncodeError:  # an integer beyond 64 bits, say
         text = json.dumps(item).encode()
-    if len(text) > MAX_ROW_BYTES:
-        return _BadRow(too_big(len(text)), text[:RAW_KEEP].decode("utf-8", errors="replace"))
+    if len(text) > limit:
+        return _BadRow(too_big(len(text), limit), text[:RAW_KEEP].decode("utf-8", errors="replace"))
     return item
 
 

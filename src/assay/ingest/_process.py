@@ -289,7 +289,8 @@ class Processor:
                     try:
                         f = shape.normalise(item)
                     except RowError as exc:
-                        prefix = f"span {n_items}: " if shape.explode and isinstance(row, dict) and "resourceSpans" in row else ""
+                        prefix = (f"span {n_items}: " if shape.explode and isinstance(row, dict)
+                                  and ("resourceSpans" in row or "spans" in row) else "")
                         # the raw text kept is the item's (the span), not the whole export's
                         if self._batch is not None and isinstance(item, dict) and JOINED_OUTPUT in item:
                             item = item[JOINED_OUTPUT]  # the result row as the file holds it

@@ -1,7 +1,7 @@
 """Trace exports as row shapes: OpenTelemetry GenAI spans (OTLP JSON), Langfuse
 observations and traces, Arize Phoenix (OpenInference) spans, LangSmith runs, Braintrust
 project logs, W&B Weave calls, Helicone request exports, Amazon Bedrock invocation logs,
-MLflow traces, PostHog LLM analytics events.
+MLflow traces, PostHog LLM analytics events, Opik traces.
 
 Only spans/runs that are a model call become records; the rest of a trace (HTTP spans,
 tool executions, chains) is counted as skipped, not quarantined.
@@ -1203,3 +1203,126 @@ def normalise_posthog(row: Any) -> Fields:
         cost_usd=props.get("$ai_total_cost_usd"),
         metadata=meta,
     )
+
+
+# ---------------------------------------------------------------- Opik
+
+_OPIK_SPAN_KEYS = ("trace_id", "start_time", "input")
+_OPIK_DROP_META = frozenset({"usage", "object", "created", "system_fingerprint", "id", "role", "type", "content", "choices",
+                             "model", "created_from", "stop_reason", "stop_sequence", "service_tier"})
+
+
+def _is_opik(row: dict[str, Any]) -> bool:
+    if isinstance(row.get("trace"), dict) and isinstance(row.get("spans"), list):  # ``opik export``: a file per trace
+        return True
+    return all(k in row for k in _OPIK_SPAN_KEYS) and "type" in row and ("project_id" in row or "parent_span_id" in row)
+
+
+def _opik_scores(scores: Any) -> dict[str, Any] | None:
+    if not isinstance(scores, list):
+        return None
+    out = {s["name"]: s.get("value") for s in scores if isinstance(s, dict) and isinstance(s.get("name"), str)}
+    return out or None
+
+
+def _explode_opik(row: Any) -> Iterator[Any]:
+    """A trace file of ``opik export`` (``{trace, spans}``) -> its ``llm`` spans, each with the
+    trace's app metadata, thread, tags and feedback scores; a span row -> itself. Other
+    spans (general, tool, guardrail) yield ``SKIP``."""
+    if not isinstance(row, dict) or not isinstance(row.get("trace"), dict):
+        yield row if not isinstance(row, dict) or row.get("type") == "llm" else SKIP
+        return
+    trace = row["trace"]
+    context = {k: trace.get(k) for k in ("metadata", "tags", "thread_id", "name") if trace.get(k)}
+    if _opik_scores(trace.get("feedback_scores")):
+        context["scores"] = _opik_scores(trace["feedback_scores"])
+    for span in row["spans"]:
+        if not isinstance(span, dict):
+            yield span
+            continue
+        yield {**span, "_trace": context} if span.get("type") == "llm" else SKIP
+
+
+def _opik_call(inputs: dict[str, Any], output: Any, span: dict[str, Any]) -> Fields:
+    """An ``llm`` span's input and output read as the call its integration logged."""
+    out = output if isinstance(output, dict) else {}
+    meta = span.get("metadata") if isinstance(span.get("metadata"), dict) else {}
+    if "messages" in inputs and isinstance(inputs["messages"], list) and (
+            "choices" in out or "content" in out or not out):
+        # OpenAI (input: messages; output: choices) or Anthropic (input: messages, system, tools; output: content)
+        req = {**{k: meta[k] for k in meta if k in ("temperature", "top_p", "max_tokens", "max_completion_tokens", "seed",
+                                                    "stop", "tool_choice", "response_format", "tools")},
+               **inputs}
+        if span.get("model"):
+            req["model"] = span["model"]
+        if "content" in out and "choices" not in out:
+            return normalise_anthropic({"request": req, "response": {"type": "message", **out}})
+        return normalise_openai({"request": req, "response": out})
+    if "messages" in inputs or "prompts" in inputs or "generations" in out:  # LangChain, as the OpikTracer logs it
+        return normalise_langsmith({"run_type": "llm", "inputs": inputs, "outputs": out})
+    # the app's own function marked as an LLM span (``@track(type="llm")``): text in, text out
+    text = pick(inputs, "prompt", "query", "question", "input", "user_input", "text", "message")
+    if text is None and len(inputs) == 1:
+        text = next(iter(inputs.values()))
+    if text is None:
+        raise RowError("input: no messages, and no prompt or question field to read as the user's message")
+    answer = output if isinstance(output, str) or output is None else pick(out, "output", "response", "answer", "text", "content")
+    return fields(chat_messages(text, "input"), output=answer if answer is None or isinstance(answer, str) else dumps(answer))
+
+
+@shape("opik", detect=_is_opik, explode=_explode_opik)
+def normalise_opik(span: Any) -> Fields:
+    """Opik traces (``opik export WORKSPACE project NAME``: a JSON file per trace with its
+    spans; or spans one a row, from ``search_spans``): each ``llm`` span's ``input`` and
+    ``output`` as its integration logged them (OpenAI, Anthropic, LangChain, or an app's own
+    function), ``model``, ``provider``, ``usage``, ``total_estimated_cost``, start and end;
+    the trace's metadata, thread and feedback scores."""
+    if not isinstance(span, dict):
+        raise RowError(f"span: expected an object, got {type(span).__name__}")
+    output = _maybe_json(span.get("output"))
+    err = span.get("error_info")
+    if isinstance(err, dict) and (output is None or isinstance(output, dict) and set(output) <= {"error"}):
+        raise RowError(f"the model call failed: {err.get('exception_type') or 'error'}: "
+                       f"{first_line(err.get('message'), 'no message')}")
+    inputs = _maybe_json(span.get("input"))
+    if not isinstance(inputs, dict):
+        raise RowError("input: expected an object")
+    f = _opik_call(inputs, output, span)
+    start, end = span.get("start_time"), span.get("end_time")
+    if start is not None:
+        f["ts"] = parse_ts(start, "start_time")
+        if end is not None:
+            f["latency_ms"] = _latency(start, end)
+    if f["latency_ms"] is None and isinstance(span.get("duration"), (int, float)):
+        f["latency_ms"] = float(span["duration"])
+    if span.get("model"):
+        f["model"] = str(span["model"])
+    usage = span.get("usage") if isinstance(span.get("usage"), dict) else {}
+    for field_, keys in (("tokens_in", ("prompt_tokens", "input_tokens")), ("tokens_out", ("completion_tokens", "output_tokens"))):
+        v = pick(usage, *keys)
+        if v is not None:
+            f[field_] = number(v, f"usage.{keys[0]}", int)
+    if span.get("total_estimated_cost") is not None:
+        f["cost_usd"] = number(span["total_estimated_cost"], "total_estimated_cost", float)
+    meta = f["metadata"]
+    smeta = span.get("metadata") if isinstance(span.get("metadata"), dict) else {}
+    for k, v in smeta.items():
+        if k not in _OPIK_DROP_META and k not in ("temperature", "top_p", "max_tokens", "max_completion_tokens", "seed",
+                                                  "stop", "tool_choice", "response_format", "tools"):
+            meta.setdefault(k, v)
+    trace = span.get("_trace") or {}
+    if isinstance(trace.get("metadata"), dict):
+        for k, v in trace["metadata"].items():
+            meta.setdefault(k, v)
+    for key, name in (("provider", "provider"), ("name", "span_name"), ("id", "span_id"), ("trace_id", "trace_id")):
+        if span.get(key):
+            meta[name] = span[key]
+    if trace.get("thread_id"):
+        meta["thread_id"] = trace["thread_id"]
+    tags = [*(trace.get("tags") or []), *[t for t in (span.get("tags") or []) if t not in (trace.get("tags") or [])]]
+    if tags:
+        meta["tags"] = tags
+    scores = {**(trace.get("scores") or {}), **(_opik_scores(span.get("feedback_scores")) or {})}
+    if scores:
+        meta["scores"] = scores
+    return f
