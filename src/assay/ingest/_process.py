@@ -24,7 +24,7 @@ from assay.ingest._normalise import RowError, set_ts_format
 from assay.ingest._otel_logs import INDEX_PREFIX as EVENTS_INDEX_PREFIX
 from assay.ingest._otel_logs import EventsIndex
 from assay.ingest._pii import Scrubber, ScrubSettings
-from assay.ingest._shapes import Shape, get_shape, mapped
+from assay.ingest._shapes import Shape, decode_fields, get_shape, mapped
 from assay.ingest._within import Within
 from assay.store import json_text
 from assay.store._texts import REF, SHARED_META, SHARED_MIN_CHARS, SHARED_ROLES, text_hash
@@ -276,6 +276,8 @@ class Processor:
                 if row is None:  # another log line
                     out.skipped += 1
                     continue
+            if shape.json_fields:  # nested fields exported as JSON text (CSV, Parquet, a warehouse table)
+                row = decode_fields(row, shape.json_fields)
             if self._batch is not None:  # a Batch API result joined with its request; spans with their logged events
                 row = self._batch.join(row)
             items = shape.explode(row) if shape.explode else (row,)

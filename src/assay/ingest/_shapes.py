@@ -44,9 +44,42 @@ class Shape:
     detect: Callable[[dict[str, Any]], bool] | None = None
     explode: Callable[[Any], Iterator[Any]] | None = None
     """Rows that hold several interactions (an OTLP export) are split first."""
+    json_fields: frozenset[str] = frozenset()
+    """Top-level fields the shape reads as objects or lists: JSON text in them (a CSV cell, a
+    Parquet or warehouse string column) is decoded first (:func:`decode_fields`)."""
 
 
 _SHAPES: dict[str, Shape] = {}
+COMMON_JSON_FIELDS = frozenset({"metadata", "feedback", "labels", "tags"})
+
+
+def decode_fields(row: Any, keys: frozenset[str]) -> Any:
+    """``row`` with each of ``keys`` that holds the JSON text of an object or a list (as CSV
+    cells, Parquet string columns and warehouse exports hold them) decoded; other text, and
+    text that is not valid JSON, is left as it is. The row itself when nothing changed."""
+    if type(row) is not dict:
+        return row
+    out = None
+    for k in keys:
+        v = row.get(k)
+        if type(v) is str and v:
+            c = v[0]
+            if c == "{" or c == "[" or (c.isspace() and v.lstrip()[:1] in ("{", "[")):
+                try:
+                    d = orjson.loads(v)
+                except orjson.JSONDecodeError:
+                    continue
+                if type(d) is dict or type(d) is list:
+                    if out is None:
+                        out = dict(row)
+                    out[k] = d
+    return row if out is None else out
+
+
+def _decoded_view(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with every top-level JSON text of an object or a list decoded: to tell the
+    shape of a row exported with its nested fields as text."""
+    return decode_fields(row, frozenset(k for k, v in row.items() if type(v) is str))  # type: ignore[no-any-return]
 
 
 def shape(
@@ -54,12 +87,14 @@ def shape(
     *,
     detect: Callable[[dict[str, Any]], bool] | None = None,
     explode: Callable[[Any], Iterator[Any]] | None = None,
+    json_fields: tuple[str, ...] = (),
 ) -> Callable[[Callable[[Any], Fields]], Callable[[Any], Fields]]:
     """Register a row shape: ``normalise(row) -> fields``; ``detect(row)`` says whether a
-    row looks like this shape (used by ``--format auto``)."""
+    row looks like this shape (used by ``--format auto``); ``json_fields`` are the top-level
+    fields it reads as objects or lists (besides metadata, feedback, labels and tags)."""
 
     def register(fn: Callable[[Any], Fields]) -> Callable[[Any], Fields]:
-        _SHAPES[name] = Shape(name, fn, detect, explode)
+        _SHAPES[name] = Shape(name, fn, detect, explode, frozenset(json_fields) | COMMON_JSON_FIELDS)
         return fn
 
     return register
@@ -82,6 +117,10 @@ def detect_shape(row: Any, *, file: str, line: int) -> Shape:
     if not isinstance(row, dict):
         return _SHAPES["generic"]
     hits = [s for s in _SHAPES.values() if s.detect is not None and s.name != "generic" and s.detect(row)]
+    if not hits:  # exported with its nested fields as JSON text (CSV, Parquet, a warehouse table)?
+        view = _decoded_view(row)
+        if view is not row:
+            hits = [s for s in _SHAPES.values() if s.detect is not None and s.name != "generic" and s.detect(view)]
     if len(hits) > 1:
         names = ", ".join(s.name for s in hits)
         raise InputError(
@@ -282,7 +321,7 @@ _OPENAI_USED = frozenset({"request", "response", "messages", "choices", "usage",
                           "timestamp", "feedback", "labels", "cost_usd", "tools", "response_format", *_REQ_PARAMS})
 
 
-@shape("openai", detect=_is_openai)
+@shape("openai", detect=_is_openai, json_fields=("choices", "usage", "tools", "response_format"))
 def normalise_openai(row: Any) -> Fields:
     """OpenAI chat-completions logs: ``{request: {model, messages, tools, response_format},
     response: {choices, usage, created}}`` (or one flat object with ``messages`` and ``choices``)."""
@@ -345,7 +384,7 @@ _ANTHROPIC_USED = frozenset({"request", "response", "messages", "content", "usag
                              "type", "role", "latency_ms", "ts", "timestamp", "feedback", "labels", "cost_usd", *_REQ_PARAMS})
 
 
-@shape("anthropic", detect=_is_anthropic)
+@shape("anthropic", detect=_is_anthropic, json_fields=("content", "usage", "tools", "system"))
 def normalise_anthropic(row: Any) -> Fields:
     """Anthropic messages logs: ``{request: {model, system, messages, tools}, response:
     {content: [text | tool_use blocks], stop_reason, usage: {input_tokens, output_tokens}}}``."""
@@ -449,7 +488,7 @@ _RESPONSES_USED = frozenset({"request", "response", "input", "instructions", "ou
                              "previous_response_id", "id", *_REQ_PARAMS})
 
 
-@shape("responses", detect=_is_responses)
+@shape("responses", detect=_is_responses, json_fields=("input", "output", "usage", "tools", "reasoning", "text"))
 def normalise_responses(row: Any) -> Fields:
     """OpenAI Responses API logs: a stored response (``{object: "response", model,
     instructions, input, output: [items], usage: {input_tokens, output_tokens}}``) or a
@@ -563,7 +602,7 @@ _GEMINI_USED = frozenset({"request", "response", "contents", "candidates", "syst
                           "full_request", "full_response", "logging_time"})
 
 
-@shape("gemini", detect=_is_gemini)
+@shape("gemini", detect=_is_gemini, json_fields=("contents", "candidates", "usageMetadata", "systemInstruction", "generationConfig", "tools"))
 def normalise_gemini(row: Any) -> Fields:
     """Google Gemini ``generateContent`` logs (Vertex AI and the Gemini API): ``{request:
     {contents, systemInstruction, generationConfig, tools}, response: {candidates,
@@ -640,7 +679,8 @@ _MISSING = object()
 
 def get_path(row: Any, path: str) -> Any:
     """Follow a dotted path (``response.choices.0.message.content``); a key that itself
-    contains dots (``attributes.llm.model_name``) is tried whole first."""
+    contains dots (``attributes.llm.model_name``) is tried whole first, and JSON text on the
+    way is read as the object or list it holds."""
     if isinstance(row, dict) and path in row:
         return row[path]
     head, _, rest = path.partition(".")
@@ -661,6 +701,11 @@ def get_path(row: Any, path: str) -> Any:
         value = row[i]
     else:
         return _MISSING
+    if rest and type(value) is str and value.lstrip()[:1] in ("{", "["):  # JSON text on the way (a CSV cell, a string column)
+        try:
+            value = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return _MISSING
     return get_path(value, rest) if rest else value
 
 

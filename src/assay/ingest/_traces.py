@@ -331,7 +331,8 @@ def _langfuse_feedback(scores: Any) -> dict[str, Any] | None:
     return fb or None
 
 
-@shape("langfuse", detect=_is_langfuse, explode=_explode_langfuse)
+@shape("langfuse", detect=_is_langfuse, explode=_explode_langfuse,
+       json_fields=("usage", "usageDetails", "costDetails", "scores", "modelParameters"))
 def normalise_langfuse(row: Any) -> Fields:
     """Langfuse exports: a GENERATION observation (``input``, ``output``, ``model``,
     ``usage``/``usageDetails``, ``calculatedTotalCost``) or a trace (``input``, ``output``, ``scores``)."""
@@ -466,7 +467,7 @@ def _oi_output(value: Any) -> str | None:
     return raw if isinstance(raw, str) else orjson.dumps(value).decode()  # a JSON answer stays as it was written
 
 
-@shape("phoenix", detect=_is_phoenix, explode=_explode_phoenix)
+@shape("phoenix", detect=_is_phoenix, explode=_explode_phoenix, json_fields=("attributes", "context", "events", "status"))
 def normalise_phoenix(row: Any) -> Fields:
     """Arize Phoenix span exports (JSON spans or the spans dataframe as Parquet/CSV) with
     OpenInference attributes: ``llm.input_messages``, ``llm.output_messages``, ``llm.model_name``,
@@ -541,7 +542,8 @@ def _explode_langsmith(row: Any) -> Iterator[Any]:
     yield SKIP if isinstance(row, dict) and row.get("run_type") not in (None, "llm") else row
 
 
-@shape("langsmith", detect=_is_langsmith, explode=_explode_langsmith)
+@shape("langsmith", detect=_is_langsmith, explode=_explode_langsmith,
+       json_fields=("inputs", "outputs", "extra", "feedback_stats", "events", "tags", "serialized"))
 def normalise_langsmith(row: Any) -> Fields:
     """LangSmith run exports (``run_type: llm``): LangChain or OpenAI-style ``inputs``,
     ``outputs.generations`` or ``outputs.choices``, token counts, cost and ``feedback_stats``."""
@@ -660,7 +662,8 @@ def _bt_output(value: Any) -> str | None:
     return dumps(value)
 
 
-@shape("braintrust", detect=_is_braintrust, explode=_explode_braintrust)
+@shape("braintrust", detect=_is_braintrust, explode=_explode_braintrust,
+       json_fields=("span_attributes", "metrics", "scores", "tags", "span_parents"))
 def normalise_braintrust(row: Any) -> Fields:
     """Braintrust project logs (spans exported as rows): ``llm`` spans' ``input`` messages,
     ``output`` (choices, Responses items or text), ``metadata.model``, ``metrics`` (start,
@@ -737,7 +740,7 @@ def _explode_weave(row: Any) -> Iterator[Any]:
     yield row if isinstance(row, dict) and _weave_kind(row) is not None else SKIP
 
 
-@shape("weave", detect=_is_weave, explode=_explode_weave)
+@shape("weave", detect=_is_weave, explode=_explode_weave, json_fields=("inputs", "output", "summary", "attributes"))
 def normalise_weave(row: Any) -> Fields:
     """W&B Weave calls (``client.get_calls()`` or the calls export): the OpenAI and Anthropic
     SDK calls its integrations log, ``inputs`` as the request and ``output`` as the
@@ -784,7 +787,7 @@ def _is_helicone(row: dict[str, Any]) -> bool:
 _HELICONE_PROPERTY = "Helicone-Property-"
 
 
-@shape("helicone", detect=_is_helicone)
+@shape("helicone", detect=_is_helicone, json_fields=("request_properties", "scores"))
 def normalise_helicone(row: Any) -> Fields:
     """Helicone request exports (``npx @helicone/export --include-body``, or the request query
     API): ``request_body`` and ``response_body`` read as the provider's own request and
@@ -911,7 +914,7 @@ def _converse_stream(events: list[Any]) -> dict[str, Any]:
 _BEDROCK_TEXT_OUT = ("generation", "completion", "outputText", "text")
 
 
-@shape("bedrock", detect=_is_bedrock, explode=_explode_bedrock)
+@shape("bedrock", detect=_is_bedrock, explode=_explode_bedrock, json_fields=("input", "output", "requestMetadata", "identity"))
 def normalise_bedrock(row: Any) -> Fields:
     """Amazon Bedrock model invocation logs (S3 or CloudWatch, one record a line): Converse
     calls, InvokeModel calls with Anthropic's Messages body (read as the ``anthropic`` shape),
@@ -1046,7 +1049,7 @@ def _ns(value: Any) -> Any:
     return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
-@shape("mlflow", detect=_is_mlflow, explode=_explode_mlflow)
+@shape("mlflow", detect=_is_mlflow, explode=_explode_mlflow, json_fields=("info", "data", "attributes", "status", "context"))
 def normalise_mlflow(span: Any) -> Fields:
     """MLflow traces (``mlflow.get_trace(...).to_json()``, ``search_traces`` exports, or one span
     a row): a ``CHAT_MODEL`` / ``LLM`` span's ``mlflow.spanInputs`` and ``mlflow.spanOutputs``,
@@ -1270,7 +1273,8 @@ def _opik_call(inputs: dict[str, Any], output: Any, span: dict[str, Any]) -> Fie
     return fields(chat_messages(text, "input"), output=answer if answer is None or isinstance(answer, str) else dumps(answer))
 
 
-@shape("opik", detect=_is_opik, explode=_explode_opik)
+@shape("opik", detect=_is_opik, explode=_explode_opik,
+       json_fields=("trace", "spans", "usage", "error_info", "feedback_scores", "tags"))
 def normalise_opik(span: Any) -> Fields:
     """Opik traces (``opik export WORKSPACE project NAME``: a JSON file per trace with its
     spans; or spans one a row, from ``search_spans``): each ``llm`` span's ``input`` and
