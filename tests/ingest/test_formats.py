@@ -128,6 +128,34 @@ def test_langfuse_observations_and_traces(project, fixtures):
     assert t["feedback"] == {"thumb": "down", "rating": None, "comment": "too slow", "edit": None}
 
 
+def test_a_langfuse_trace_with_its_observations_gives_its_generations(project, fixtures, tmp_path):
+    """The UI's trace download (the API's trace with full details) is read whole: each
+    generation is a record with the trace's user, session, tags and metadata, and the
+    scores given to it or to the whole trace; other observations are skipped."""
+    f = fixtures / "langfuse-trace-download.json"
+    s = ingest(project, [str(f)])
+    assert s.formats[str(f)] == "json:langfuse" and (s.kept, s.skipped, s.quarantined) == (2, 1, 0)
+    recs, _ = stored(project)
+    by_out = {r["output"]: r for r in recs}
+    classify, answer = by_out["address_change"], by_out["Yes, until it ships."]
+    assert (classify["output"], classify["model"], classify["tokens_in"]) == ("address_change", "gpt-4o-mini", 14)
+    assert classify["feedback"] == {"thumb": "up", "rating": 4.0, "comment": "quick answer", "edit": None}
+    assert answer["feedback"] == {"thumb": "up", "rating": None, "comment": "quick answer", "edit": None}
+    for r in (classify, answer):
+        m = r["meta"]
+        assert (m["userId"], m["sessionId"], m["tags"], m["plan"], m["release"], m["trace_name"]) == (
+            "user-5", "sess-12", ["support", "eu"], "pro", "v2.3.0", "support-chat")
+    assert answer["meta"]["locale"] == "en-GB" and answer["latency_ms"] == 1000.0
+    # a trace whose observations are ids (the traces list) is still one record of its own input and output
+    listed = {k: v for k, v in json.loads(f.read_text()).items()}
+    listed["observations"] = ["obs-31", "obs-32", "obs-33"]
+    listed["scores"] = ["sc-1", "sc-2"]
+    g = tmp_path / "traces.jsonl"
+    g.write_text(json.dumps(listed) + "\n")
+    s = ingest(project, [str(g)])
+    assert (s.kept, s.skipped) == (1, 0) and _by_user(stored(project)[0], "delivery address")["output"] is not None
+
+
 def test_langfuse_generations_of_every_input_and_output_form(project, tmp_path):
     """Generation inputs and outputs as SDKs and integrations log them: messages, a dict with
     messages, a string, an app's arguments (``{"question": ...}``), a completion's

@@ -371,21 +371,24 @@ def _ijson() -> Any:
 def _json_prefix(path: Path) -> str:
     """The ijson prefix of the items to stream: ``item`` for a top-level array, ``<key>.item``
     for the first known wrapper key holding an array, ``''`` for a single object (also one
-    whose spans belong with the trace object beside them: an ``opik export`` trace file)."""
+    whose spans belong with the trace beside them: an ``opik export`` trace file, a Langfuse
+    trace with its observations)."""
     ijson = _ijson()
     with open_maybe_compressed(path) as fh:
         depth_key: str | None = None
-        trace = False  # a top-level "trace" object seen
+        trace = False  # a top-level "trace" object seen (Opik), or a trace's own fields (Langfuse)
         try:
             for prefix, event, value in ijson.parse(fh):
                 if prefix == "" and event == "start_array":
                     return "item"
                 if prefix == "" and event == "map_key":
                     depth_key = value
+                    if value in ("htmlPath", "sessionId", "userId"):
+                        trace = True
                 elif event == "start_map" and prefix == "trace":
                     trace = True
                 elif event == "start_array" and prefix == depth_key and depth_key in WRAPPER_KEYS:
-                    if depth_key == "spans" and trace:
+                    if depth_key in ("spans", "observations") and trace:
                         return ""
                     return f"{depth_key}.item"
         except ijson.JSONError as exc:
@@ -698,7 +701,8 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
             raise InputError(f"the compressed data breaks off inside the document (a truncated or corrupt file: {exc})",
                              file=str(path)) from None
         # a trace with its spans holds many records: each is held to the row limit as it is read
-        limit = MAX_EXPORT_ROW_BYTES if isinstance(item, dict) and isinstance(item.get("spans"), list) else MAX_ROW_BYTES
+        many = isinstance(item, dict) and (isinstance(item.get("spans"), list) or isinstance(item.get("observations"), list))
+        limit = MAX_EXPORT_ROW_BYTES if many else MAX_ROW_BYTES
         yield 1, _over_limit(item, limit) if fh.n > limit // 2 else item
 
 

@@ -306,11 +306,36 @@ def _is_langfuse(row: dict[str, Any]) -> bool:
     return "input" in row and "timestamp" in row and ("sessionId" in row or "htmlPath" in row or "observations" in row)
 
 
+_LF_TRACE_KEYS = ("userId", "sessionId", "release", "version", "environment")
+
+
 def _explode_langfuse(row: Any) -> Iterator[Any]:
-    if isinstance(row, dict) and row.get("type") in _LF_TYPES and row.get("type") != "GENERATION":
-        yield SKIP
-    else:
+    """An observation: itself if a GENERATION, else ``SKIP``. A trace with its observations
+    (the API's trace with full details, the UI's trace download): its GENERATION
+    observations, each with the trace's user, session, tags, metadata and the scores given
+    to it or to the whole trace; the trace itself when it holds none."""
+    if not isinstance(row, dict):
         yield row
+        return
+    if row.get("type") in _LF_TYPES:
+        yield row if row["type"] == "GENERATION" else SKIP
+        return
+    obs = row.get("observations")
+    if not (isinstance(obs, list) and any(isinstance(o, dict) and o.get("type") == "GENERATION" for o in obs)):
+        yield row  # a trace (its observations as ids, if any): one record of its own input and output
+        return
+    context = {k: row[k] for k in _LF_TRACE_KEYS if row.get(k) not in (None, "")}
+    if row.get("name"):
+        context["trace_name"] = row["name"]
+    if row.get("tags"):
+        context["tags"] = row["tags"]
+    scores = [s for s in row.get("scores") or [] if isinstance(s, dict)]
+    for o in obs:
+        if not isinstance(o, dict) or o.get("type") != "GENERATION":
+            yield SKIP
+            continue
+        own = [s for s in scores if s.get("observationId") in (None, o.get("id"))]
+        yield {**o, "_trace": {**context, "metadata": row.get("metadata")}, **({"scores": own} if own else {})}
 
 
 def _langfuse_feedback(scores: Any) -> dict[str, Any] | None:
@@ -369,7 +394,15 @@ def normalise_langfuse(row: Any) -> Fields:
     if latency is None and row.get("latency") is not None:
         latency = float(row["latency"]) * 1000.0  # Langfuse reports latency in seconds
     meta = extra_meta(row, {"input", "output", "model", "usage", "usageDetails", "costDetails", "calculatedTotalCost",
-                            "totalCost", "startTime", "endTime", "timestamp", "latency", "scores", "metadata", "id"})
+                            "totalCost", "startTime", "endTime", "timestamp", "latency", "scores", "metadata", "id", "_trace"})
+    trace = row.get("_trace")
+    if isinstance(trace, dict):  # a generation of a trace read whole: the trace's user, session, tags, metadata
+        for k, v in trace.items():
+            if k == "metadata":
+                for mk, mv in (v.items() if isinstance(v, dict) else ()):
+                    meta.setdefault(mk, mv)
+            else:
+                meta.setdefault(k, v)
     if row.get("id") is not None:
         meta["source_id"] = row["id"]
     if args is not None:
