@@ -540,6 +540,36 @@ def test_a_litellm_proxy_log_is_read_as_openai_with_its_times_and_cost(project, 
     assert r["ts"].isoformat().startswith("2026-11-01T08:00:00.25") and r["meta"]["user_api_key_alias"] == "team-a"
 
 
+def test_litellm_spend_logs_exported_from_the_proxys_database(project, tmp_path):
+    """The LiteLLM proxy's ``LiteLLM_SpendLogs`` table as CSV (``\\copy ... to 'spend.csv' csv header``):
+    messages and response are JSON text cells, ``spend`` is the cost, failed calls have status failure."""
+    import csv
+
+    cols = ["request_id", "call_type", "spend", "total_tokens", "prompt_tokens", "completion_tokens", "startTime", "endTime",
+            "model", "custom_llm_provider", "user", "metadata", "cache_hit", "request_tags", "end_user", "messages", "response",
+            "session_id", "status"]
+    ok = {"request_id": "chatcmpl-1", "call_type": "acompletion", "spend": 0.000123, "total_tokens": 30, "prompt_tokens": 20,
+          "completion_tokens": 10, "startTime": "2026-11-10 09:00:00.123", "endTime": "2026-11-10 09:00:01.456", "model": "gpt-4o-mini",
+          "custom_llm_provider": "openai", "user": "u-1", "metadata": json.dumps({"user_api_key_alias": "support"}),
+          "cache_hit": "False", "request_tags": json.dumps(["support"]), "end_user": "cust-9",
+          "messages": json.dumps([{"role": "user", "content": "Where is my parcel?"}]),
+          "response": json.dumps({"id": "chatcmpl-1", "object": "chat.completion", "usage": {"prompt_tokens": 20, "completion_tokens": 10},
+                                  "choices": [{"index": 0, "message": {"role": "assistant", "content": "On its way."}, "finish_reason": "stop"}]}),
+          "session_id": "s-1", "status": "success"}
+    failed = {**ok, "request_id": "x2", "response": "{}", "status": "failure"}
+    path = tmp_path / "spend.csv"
+    with path.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        w.writerows([ok, failed])
+    s = ingest(project, [str(path)])
+    assert s.formats[str(path)] == "csv:openai" and (s.kept, s.quarantined) == (1, 1)
+    (r,), quar = stored(project)
+    assert (r["output"], r["tokens_in"], r["tokens_out"], r["cost_usd"], r["latency_ms"]) == ("On its way.", 20, 10, 0.000123, 1333.0)
+    assert r["meta"]["user_api_key_alias"] == "support" and r["meta"]["request_tags"] == ["support"] and r["meta"]["end_user"] == "cust-9"
+    assert quar[0]["line"] == 3 and quar[0]["reason"] == "the call failed: status failure"
+
+
 def test_gemini_generate_content_logs(project, fixtures):
     """Gemini: the system instruction, contents with parts (media as placeholders, function
     calls and responses), the first candidate's parts without thoughts, usage metadata."""

@@ -321,7 +321,7 @@ _OPENAI_USED = frozenset({"request", "response", "messages", "choices", "usage",
                           "timestamp", "feedback", "labels", "cost_usd", "tools", "response_format", *_REQ_PARAMS})
 
 
-@shape("openai", detect=_is_openai, json_fields=("choices", "usage", "tools", "response_format"))
+@shape("openai", detect=_is_openai, json_fields=("choices", "usage", "tools", "response_format", "request_tags"))
 def normalise_openai(row: Any) -> Fields:
     """OpenAI chat-completions logs: ``{request: {model, messages, tools, response_format},
     response: {choices, usage, created}}`` (or one flat object with ``messages`` and ``choices``)."""
@@ -367,7 +367,7 @@ def normalise_openai(row: Any) -> Fields:
         latency_ms=pick(row, "latency_ms", "duration_ms") or _span_ms(row),
         tokens_in=usage.get("prompt_tokens", usage.get("input_tokens")),
         tokens_out=usage.get("completion_tokens", usage.get("output_tokens")),
-        cost_usd=pick(row, "cost_usd", "response_cost"),
+        cost_usd=pick(row, "cost_usd", "response_cost", "spend"),  # (spend: LiteLLM's SpendLogs table)
     )
 
 
