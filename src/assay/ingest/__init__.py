@@ -1,6 +1,6 @@
 """Ingest production logs: file formats, row shapes, normalisation, PII scrubbing, quarantine."""
 
-from assay.ingest import _batch, _traces  # noqa: F401  (register the Batch API and trace-export shapes)
+from assay.ingest import _batch, _excel, _traces  # noqa: F401  (register the Batch API and trace-export shapes, the Excel reader)
 from assay.ingest._delete import DeleteSummary, delete_files
 from assay.ingest._formats import detect_format, reader, readers
 from assay.ingest._ingest import IngestSummary, ingest

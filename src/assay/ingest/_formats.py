@@ -980,7 +980,8 @@ def _arrow_plain(t: Any) -> bool:
     )
 
 
-_JSON_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
+_JSON_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet",
+                  ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
 
 def detect_format(path: Path) -> str:
@@ -997,6 +998,8 @@ def detect_format(path: Path) -> str:
         magic = raw.read(4)
     if magic == b"PAR1":
         return "parquet"
+    if magic == b"PK\x03\x04":  # a zip file: an Excel workbook is one
+        return "xlsx"
     head = _head(path)
     stripped = head.lstrip()
     if stripped[:1] == b"[":

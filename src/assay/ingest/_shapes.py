@@ -145,6 +145,11 @@ def _words(key: str) -> list[str]:
     return [w for w in re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", key).lower()) if w]
 
 
+def _shell_word(text: str) -> str:
+    """``text`` quoted for a shell when it holds a space or a character the shell reads."""
+    return text if re.fullmatch(r"[\w.,=@%+:/-]+", text) else "'" + text.replace("'", "'\\''") + "'"
+
+
 def mapping_hint(row: Any) -> str | None:
     """For a row that no shape claims and that has none of ``messages``/``input``/``prompt``:
     what ``--map`` could say, guessed from its field names (``q`` -> input, ``answer`` ->
@@ -188,7 +193,7 @@ def mapping_hint(row: Any) -> str | None:
         return (f"no known log shape, and no messages, input or prompt field (the rows have {keys}): "
                 f"say which field holds the user's input with --map, e.g. --map input=<field>,output=<field>")
     return (f"no known log shape, and no messages, input or prompt field (the rows have {keys}): "
-            f"say which field is which with --map, e.g. --map {','.join(guess)}")
+            f"say which field is which with --map, e.g. --map {_shell_word(','.join(guess))}")
 
 
 # ---------------------------------------------------------------- helpers shared by shapes
@@ -719,7 +724,7 @@ def mapped(mapping: dict[str, str]) -> Callable[[Any], Fields]:
         got: dict[str, Any] = {}
         for target, path in mapping.items():
             value = get_path(row, path)
-            if value is _MISSING:
+            if value is _MISSING or (value is None and target in ("input", "messages")):  # (an empty cell)
                 if target in ("input", "messages"):
                     raise RowError(f"missing required field: {path} (mapped to {target})")
                 continue

@@ -52,6 +52,8 @@ def _suffix(head: bytes) -> str:
         return ".zst"
     if head.startswith(_PARQUET):
         return ".parquet"
+    if head.startswith(b"PK\x03\x04"):  # a zip file: an Excel workbook is one
+        return ".xlsx"
     return "" if head else ".jsonl"
 
 
