@@ -46,7 +46,7 @@ from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
 from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_range, store_rows, write_rows
 from assay.ingest._stdin import STDIN, Spool
 from assay.ingest._stdin import remove_orphans as remove_spool_orphans
-from assay.ingest._within import SCAN_ROWS, find_within, split_within
+from assay.ingest._within import SCAN_ROWS, find_within, holds_call, split_within
 from assay.ingest._shapes import detect_shape, get_shape, mapping_hint, parse_mapping, shapes
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
@@ -373,6 +373,7 @@ def _resolve_shape(
     head: list[tuple[int, Any]] = []
     found = "generic"
     hint = None
+    first = None
     for pos, payload in rows:
         head.append((pos, payload))
         if isinstance(payload, _BadRow):
@@ -384,6 +385,7 @@ def _resolve_shape(
                 continue
             break
         if isinstance(obj, dict):
+            first = obj
             found = detect_shape(obj, file=str(path), line=pos).name
             if found == "generic":
                 hint = mapping_hint(obj)
@@ -391,11 +393,50 @@ def _resolve_shape(
         if len(head) >= 50:
             break
     within = None
+    if found == "generic" and first is not None and holds_call(first):
+        # a call no shape claims, such as a failed one (an error body, no response): the
+        # shape of the rows after it, when most of them have one
+        later = _later_shape(path, head, rows)
+        if later is not None:
+            return later, itertools.chain(head, rows), None, None
     if hint is not None:  # an app's log lines, some holding a model call?
         found_within = _scan_within(path, head, rows)
         if found_within is not None:
             (found, within), hint = found_within, None
     return found, itertools.chain(head, rows), hint, within
+
+
+HEAD_ROWS = 50
+"""How many first rows are looked at for the shape of a file whose first row no shape claims."""
+
+
+def _later_shape(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[int, Any]]) -> str | None:
+    """The shape that claims most of the first :data:`HEAD_ROWS` rows after the first object
+    (reading them into ``head``), if one claims at least half of them; else None."""
+    for row in itertools.islice(rows, max(0, HEAD_ROWS - len(head))):
+        head.append(row)
+    votes: Counter[str] = Counter()
+    seen = 0
+    for pos, payload in head[1:]:
+        if isinstance(payload, _BadRow):
+            continue
+        try:
+            obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(obj, dict):
+            continue
+        seen += 1
+        try:
+            name = detect_shape(obj, file=str(path), line=pos).name
+        except InputError:  # claimed by several shapes: no vote
+            continue
+        if name != "generic":
+            votes[name] += 1
+    if not votes:
+        return None
+    name, n = votes.most_common(1)[0]
+    return name if n * 2 >= seen else None
 
 
 def _scan_within(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[int, Any]]) -> tuple[str, str] | None:

@@ -104,7 +104,36 @@ def _tool_result_text(result: Any, where: str) -> str:
 
 
 _TOOL_OUTPUTS = ("text", "json", "error-text", "error-json", "content")
-_THOUGHTS = ("thinking", "reasoning", "redacted_thinking", "redacted-reasoning")
+_THOUGHTS = ("thinking", "reasoning", "redacted_thinking", "redacted-reasoning", "reasoningContent")
+
+
+def _converse_block(part: dict[str, Any], where: str) -> str | None:
+    """The text of a content block in Bedrock's Converse form (a type-less object keyed by
+    its kind), as Strands Agents and other Bedrock apps log them; None for no such block."""
+    if isinstance(part.get("toolUse"), dict):
+        return tool_call_text(part["toolUse"].get("name"), part["toolUse"].get("input"))
+    if isinstance(part.get("toolResult"), dict):
+        result = part["toolResult"]
+        text = content_text(result.get("content"), where)
+        return f"[error] {text}" if result.get("status") == "error" else text
+    if "json" in part:
+        return part["json"] if isinstance(part["json"], str) else dumps(part["json"])
+    if "reasoningContent" in part:  # the model's reasoning is no part of the conversation
+        return ""
+    for media in ("image", "document", "video", "audio"):
+        if media in part:
+            return f"[{media}]"
+    return None
+
+
+def _media(part: dict[str, Any]) -> str | None:
+    """``image``, ``audio`` or ``video`` for a media part that says which (``modality``, or a
+    MIME type), else None."""
+    kind = part.get("modality")
+    if kind is None:
+        mime = part.get("mediaType", part.get("mime_type", part.get("mimeType")))
+        kind = mime.split("/", 1)[0] if isinstance(mime, str) else None
+    return kind if kind in ("image", "audio", "video") else None
 
 
 def content_text(content: Any, where: str) -> str:
@@ -124,17 +153,26 @@ def content_text(content: Any, where: str) -> str:
             continue
         if not isinstance(part, dict):
             raise RowError(f"{where}: content part must be an object, got {type(part).__name__}")
+        if "type" not in part and "text" not in part and part:  # Bedrock Converse blocks: {"toolUse": {...}}, {"json": ...}
+            block = _converse_block(part, where)
+            if block is not None:
+                if block:
+                    out.append(block)
+                continue
         kind = part.get("type", "text")
         if kind in _THOUGHTS:  # the model's reasoning is no part of the conversation
             continue
         if kind in ("text", "input_text", "output_text") or (kind not in _PLACEHOLDERS and isinstance(part.get("text"), str)):
             out.append(str(part.get("text", part.get("content", ""))))
+        elif kind in ("blob", "uri", "file") and _media(part) is not None:  # GenAI semconv / AI SDK parts with their modality
+            out.append(f"[{_media(part)}]")
         elif kind in _PLACEHOLDERS:
             out.append(_PLACEHOLDERS[kind])
         elif kind in ("tool_use", "tool_call", "function_call", "server_tool_use"):
             out.append(tool_call_text(part.get("name"), part.get("input", part.get("arguments"))))
         elif kind in ("tool_result", "tool_call_response", "function_call_output"):
-            out.append(content_text(part.get("content", part.get("response", part.get("output"))), where))
+            result = part.get("content", part.get("response", part.get("output", part.get("result"))))
+            out.append(content_text(result, where) if result is None or isinstance(result, (str, list)) else dumps(result))
         elif kind == "tool-call":  # the Vercel AI SDK's parts: ``args`` up to v4, ``input`` since v5
             out.append(tool_call_text(part.get("toolName"), part.get("input", part.get("args"))))
         elif kind == "tool-result":

@@ -290,7 +290,10 @@ class Processor:
                         continue
                     try:
                         f = shape.normalise(item)
-                    except RowError as exc:
+                    except (RowError, AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+                        # one bad record of a row that holds many (a batch of spans): only it is quarantined
+                        if not isinstance(exc, RowError):
+                            exc = RowError(f"unexpected structure: {type(exc).__name__}: {exc}")
                         prefix = (f"span {n_items}: " if shape.explode and isinstance(row, dict)
                                   and ("resourceSpans" in row or "spans" in row) else "")
                         # the raw text kept is the item's (the span), not the whole export's

@@ -279,6 +279,22 @@ def _logged_fields(
     )
 
 
+def _error_text(err: Any) -> str:
+    """A provider's error object as one line: ``rate_limit_exceeded: Rate limit reached``."""
+    if isinstance(err, dict):
+        code = err.get("code") or err.get("type") or err.get("status")
+        msg = err.get("message")
+        parts = [str(code)] if code not in (None, "") else []
+        if msg:
+            parts.append(first_line(msg, ""))
+        return ": ".join(parts) or first_line(orjson.dumps(err).decode(), "error")
+    return first_line(err, "error")
+
+
+def _failed(error: Any) -> RowError:
+    return RowError(f"the call failed: {_error_text(error)}")
+
+
 def _body(text: str) -> Any:
     """A request or response body saved as JSON text (an HTTP proxy's log, a CSV cell)."""
     if text[:1] == "{":
@@ -350,9 +366,19 @@ def normalise_openai(row: Any) -> Fields:
                 output = str(ch["text"])
             else:
                 output = content_text(msg.get("content"), "response.choices.0.message.content")
-                for call in msg.get("tool_calls") or []:
-                    fn = call.get("function", call) if isinstance(call, dict) else {}
-                    output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), fn.get("arguments"))) if s)
+                if not output and isinstance(msg.get("refusal"), str):  # what the user saw
+                    output = msg["refusal"]
+                if not output and isinstance(msg.get("audio"), dict) and isinstance(msg["audio"].get("transcript"), str):
+                    output = msg["audio"]["transcript"]  # an audio answer, as its transcript
+                calls = list(msg.get("tool_calls") or [])
+                if isinstance(msg.get("function_call"), dict):  # the legacy functions API
+                    calls.append({"function": msg["function_call"]})
+                for call in calls:
+                    fn = call.get("function") or call.get("custom") or call if isinstance(call, dict) else {}
+                    args = fn.get("arguments", fn.get("input")) if isinstance(fn, dict) else None
+                    output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), args)) if s)
+    if choices is None and resp.get("error"):  # the provider's error body: no answer
+        raise _failed(resp["error"])
     if output is None and row.get("status") == "failure":  # LiteLLM's log of a call that failed
         info = row.get("error_information") if isinstance(row.get("error_information"), dict) else {}
         raise RowError(f"the call failed: {first_line(row.get('error_str') or info.get('error_message'), 'status failure')}")
@@ -372,7 +398,8 @@ def normalise_openai(row: Any) -> Fields:
         latency_ms=pick(row, "latency_ms", "duration_ms") or _span_ms(row),
         tokens_in=usage.get("prompt_tokens", usage.get("input_tokens")),
         tokens_out=usage.get("completion_tokens", usage.get("output_tokens")),
-        cost_usd=pick(row, "cost_usd", "response_cost", "spend"),  # (spend: LiteLLM's SpendLogs table)
+        # (spend: LiteLLM's SpendLogs table; usage.cost: OpenRouter's usage accounting)
+        cost_usd=pick(row, "cost_usd", "response_cost", "spend") or (usage.get("cost") if isinstance(usage, dict) else None),
     )
 
 
@@ -402,8 +429,10 @@ def normalise_anthropic(row: Any) -> Fields:
     system = req.get("system")
     if system:
         messages.append(message("system", content_text(system, "request.system")))
-    messages += chat_messages(req["messages"], "request.messages")
-    output = content_text(resp.get("content"), "response.content") if resp.get("content") is not None else None
+    messages += anthropic_messages(req["messages"], "request.messages")
+    if resp.get("type") == "error" or resp.get("error"):  # an error body, or a stream that broke off with one
+        raise _failed(resp.get("error") or resp)
+    output = content_text(_cited_runs(resp.get("content")), "response.content") if resp.get("content") is not None else None
     usage = resp.get("usage") or {}
     meta = extra_meta(row, _ANTHROPIC_USED)
     meta.update(request_meta(req))
@@ -416,6 +445,44 @@ def normalise_anthropic(row: Any) -> Fields:
         tokens_in=usage.get("input_tokens"),
         tokens_out=usage.get("output_tokens"),
     )
+
+
+def _cited_runs(content: Any) -> Any:
+    """An answer with citations comes as several text blocks, cut where a citation starts or
+    ends: consecutive text blocks are one text again (joined as they are, not by lines)."""
+    if not (isinstance(content, list) and any(isinstance(b, dict) and b.get("citations") for b in content)):
+        return content
+    out: list[Any] = []
+    for b in content:
+        if isinstance(b, dict) and b.get("type") == "text" and out and isinstance(out[-1], dict) and out[-1].get("type") == "text":
+            out[-1] = {"type": "text", "text": str(out[-1].get("text", "")) + str(b.get("text", ""))}
+        else:
+            out.append(b)
+    return out
+
+
+def anthropic_messages(value: Any, where: str) -> list[Message]:
+    """Anthropic's messages: a user turn's ``tool_result`` blocks are the tools' answers, so
+    each is a ``tool`` message (``[error] ...`` when ``is_error``), and the turn's other
+    blocks a ``user`` message after them."""
+    if not isinstance(value, list):
+        return chat_messages(value, where)
+    out: list[Message] = []
+    for i, m in enumerate(value):
+        content = m.get("content") if isinstance(m, dict) else None
+        if not (isinstance(content, list) and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content)):
+            out.append(chat_message(m, f"{where}.{i}"))
+            continue
+        rest = []
+        for j, b in enumerate(content):
+            if isinstance(b, dict) and b.get("type") == "tool_result":
+                text = content_text(b.get("content"), f"{where}.{i}.content.{j}.content")
+                out.append(message("tool", f"[error] {text}" if b.get("is_error") else text))
+            else:
+                rest.append(b)
+        if rest:
+            out.append(chat_message({**m, "content": rest}, f"{where}.{i}"))
+    return out
 
 
 # ---------------------------------------------------------------- OpenAI Responses API
@@ -507,8 +574,12 @@ def normalise_responses(row: Any) -> Fields:
         messages.append(message("system", content_text(instructions, "instructions")))
     source = req if "input" in req else resp
     if "input" not in source:
-        raise RowError("missing required field: input")
+        raise RowError("missing required field: input" + (
+            " (a response fetched with GET /v1/responses/{id} holds no input: fetch its /input_items and put them in "
+            "input)" if resp.get("object") == "response" else ""))
     messages += _responses_input(source["input"], "input")
+    if resp.get("status") == "failed" or (resp.get("error") and not resp.get("output")):
+        raise _failed(resp.get("error") or "status failed")
     output = _responses_output(resp.get("output"), "output")
     if output is None and isinstance(resp.get("output_text"), str):
         output = resp["output_text"]
@@ -597,14 +668,24 @@ def _gemini_contents(contents: Any, where: str) -> list[Message]:
         role = ROLE_ALIASES.get(str(c.get("role", "user")).lower())
         if role is None:
             raise RowError(f"{where}.{i}.role: unknown role {c.get('role')!r} (use user, model or function)")
-        out.append(message(role, _gemini_parts(c.get("parts", []), f"{where}.{i}.parts")))
+        parts = c.get("parts", [])
+        results = [p for p in parts if isinstance(p, dict) and ("functionResponse" in p or "function_response" in p)] \
+            if role == "user" and isinstance(parts, list) else []
+        if results:  # function results sent in a user turn: a tool message, and the turn's other parts after it
+            out.append(message("tool", _gemini_parts(results, f"{where}.{i}.parts")))
+            rest = [p for p in parts if p not in results]
+            if rest:
+                out.append(message("user", _gemini_parts(rest, f"{where}.{i}.parts")))
+            continue
+        out.append(message(role, _gemini_parts(parts, f"{where}.{i}.parts")))
     return out
 
 
 _GEMINI_USED = frozenset({"request", "response", "contents", "candidates", "systemInstruction", "system_instruction",
                           "usageMetadata", "modelVersion", "model", "createTime", "responseId", "generationConfig", "tools",
                           "latency_ms", "duration_ms", "ts", "timestamp", "feedback", "labels", "cost_usd", "promptFeedback",
-                          "full_request", "full_response", "logging_time"})
+                          "full_request", "full_response", "logging_time", "usage_metadata", "model_version", "create_time",
+                          "response_id", "prompt_feedback"})
 
 
 @shape("gemini", detect=_is_gemini, json_fields=("contents", "candidates", "usageMetadata", "systemInstruction", "generationConfig", "tools"))
@@ -624,26 +705,36 @@ def normalise_gemini(row: Any) -> Fields:
                                                         "systemInstruction.parts")))
     messages += _gemini_contents(req["contents"], "contents")
     candidates = resp.get("candidates") or []
+    if resp.get("error") and not candidates:
+        raise _failed(resp["error"])
     first = candidates[0] if candidates and isinstance(candidates[0], dict) else {}
     output = _gemini_parts((first.get("content") or {}).get("parts", []), "candidates.0.content.parts") if first else None
-    usage = resp.get("usageMetadata") or {}
+    # the Python SDK's saved responses (``to_json_dict``) spell the keys in snake_case
+    usage = resp.get("usageMetadata") or resp.get("usage_metadata") or {}
+    if "prompt_token_count" in usage:
+        usage = {"promptTokenCount": usage.get("prompt_token_count"), "candidatesTokenCount": usage.get("candidates_token_count")}
     meta = extra_meta(row, _GEMINI_USED)
     config = req.get("generationConfig")
     if isinstance(config, dict) and config:
         meta["params"] = config
     if req.get("tools"):
         meta["tools"] = req["tools"]
-    if first.get("finishReason"):
-        meta["finish_reason"] = first["finishReason"]
+    finish = first.get("finishReason") or first.get("finish_reason")
+    if finish:
+        meta["finish_reason"] = finish
+    feedback = resp.get("promptFeedback") or resp.get("prompt_feedback")
+    block = feedback.get("blockReason") or feedback.get("block_reason") if isinstance(feedback, dict) else None
+    if block and not candidates:  # the prompt was blocked: no answer, the reason is the outcome
+        meta["finish_reason"] = f"PROMPT_BLOCKED:{block}"
     if len(candidates) > 1:
         meta["n_choices"] = len(candidates)
-    if resp.get("responseId"):
-        meta.setdefault("response_id", resp["responseId"])
+    if resp.get("responseId") or resp.get("response_id"):
+        meta.setdefault("response_id", resp.get("responseId") or resp.get("response_id"))
     return _logged_fields(
         row, req, resp, messages, meta,
         output=output,
-        ts=pick(row, "ts", "timestamp", "logging_time") or resp.get("createTime"),
-        model=resp.get("modelVersion") or req.get("model") or row.get("model"),
+        ts=pick(row, "ts", "timestamp", "logging_time") or resp.get("createTime") or resp.get("create_time"),
+        model=resp.get("modelVersion") or resp.get("model_version") or req.get("model") or row.get("model"),
         tokens_in=usage.get("promptTokenCount"),
         tokens_out=usage.get("candidatesTokenCount"),
     )

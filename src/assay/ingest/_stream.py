@@ -35,7 +35,8 @@ def assembled(value: Any) -> dict[str, Any] | None:
         return None
     first = value[0]
     kind = first.get("type")
-    if first.get("object") == "chat.completion.chunk" or _has_delta(first):
+    # (Azure OpenAI's first chunk has no choices: only its prompt filter results)
+    if first.get("object") == "chat.completion.chunk" or any(_has_delta(c) for c in value[:3]):
         return _openai_chat(value)
     if isinstance(kind, str) and kind in _ANTHROPIC_EVENTS:
         return _anthropic(value)
@@ -92,7 +93,8 @@ def _openai_chat(chunks: list[dict[str, Any]]) -> dict[str, Any]:
             if not isinstance(ch, dict):
                 continue
             i = _idx(ch.get("index"), 0)
-            acc = choices.setdefault(i, {"role": None, "content": [], "refusal": [], "tools": {}, "finish_reason": None})
+            acc = choices.setdefault(i, {"role": None, "content": [], "refusal": [], "tools": {}, "finish_reason": None,
+                                         "transcript": [], "function": None})
             delta = ch.get("delta") or {}
             if isinstance(delta, dict):
                 acc["role"] = acc["role"] or delta.get("role")
@@ -100,6 +102,16 @@ def _openai_chat(chunks: list[dict[str, Any]]) -> dict[str, Any]:
                     acc["content"].append(delta["content"])
                 if isinstance(delta.get("refusal"), str):
                     acc["refusal"].append(delta["refusal"])
+                audio = delta.get("audio")
+                if isinstance(audio, dict) and isinstance(audio.get("transcript"), str):  # an audio answer's transcript
+                    acc["transcript"].append(audio["transcript"])
+                fc = delta.get("function_call")
+                if isinstance(fc, dict):  # the legacy functions API
+                    f = acc["function"] = acc["function"] or {"name": "", "arguments": []}
+                    if isinstance(fc.get("name"), str):
+                        f["name"] += fc["name"]
+                    if isinstance(fc.get("arguments"), str):
+                        f["arguments"].append(fc["arguments"])
                 for call in _list(delta.get("tool_calls")):
                     if not isinstance(call, dict):
                         continue
@@ -120,6 +132,10 @@ def _openai_chat(chunks: list[dict[str, Any]]) -> dict[str, Any]:
                                "content": "".join(acc["content"]) if acc["content"] or not acc["tools"] else None}
         if acc["refusal"]:
             msg["refusal"] = "".join(acc["refusal"])
+        if acc["transcript"]:
+            msg["audio"] = {"transcript": "".join(acc["transcript"])}
+        if acc["function"] is not None:
+            msg["function_call"] = {"name": acc["function"]["name"], "arguments": "".join(acc["function"]["arguments"])}
         if acc["tools"]:
             msg["tool_calls"] = [{"id": t["id"], "type": "function", "function": {"name": t["name"], "arguments": "".join(t["arguments"])}}
                                  for _, t in sorted(acc["tools"].items())]

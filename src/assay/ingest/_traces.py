@@ -100,6 +100,11 @@ a call is not counted twice."""
 
 
 def _is_genai(attrs: dict[str, Any]) -> bool:
+    kind = attrs.get("openinference.span.kind")
+    if isinstance(kind, str):  # OpenInference (Arize, Phoenix) sent over OTLP: only its LLM spans are model calls
+        return kind.upper() == "LLM"
+    if attrs.get("llm.request.type") in ("embedding", "rerank"):  # OpenLLMetry's embedding calls
+        return False
     ai_op = attrs.get("ai.operationId")
     if isinstance(ai_op, str):  # the Vercel AI SDK: only its provider calls are model calls
         return ai_op.endswith(_AI_SDK_CALLS)
@@ -155,6 +160,44 @@ def _indexed(attrs: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
     return [items[i] for i in sorted(items)]
 
 
+def _llmetry_items(items: list[dict[str, Any]], role: str | None = None) -> list[dict[str, Any]]:
+    """OpenLLMetry's indexed messages as chat messages: ``tool_calls.M.name`` /
+    ``tool_calls.M.arguments`` keys as tool calls, list content written as JSON text read as
+    its parts, a ``refusal`` as the text, a legacy completion's ``user`` prompt as the user's."""
+    out = []
+    for item in items:
+        m = dict(item)
+        if role is not None:
+            m["role"] = role
+        elif "role" not in m and isinstance(m.get("user"), str):
+            m = {"role": "user", "content": m["user"]}
+        calls: dict[int, dict[str, Any]] = {}
+        for k in [k for k in m if k.startswith("tool_calls.")]:
+            idx, _, field = k[len("tool_calls."):].partition(".")
+            if idx.isdigit() and field:
+                calls.setdefault(int(idx), {})[field] = m.pop(k)
+        if calls:
+            m["tool_calls"] = [{"function": {"name": c.get("name"), "arguments": c.get("arguments")}} for _, c in sorted(calls.items())]
+        content = m.get("content")
+        if isinstance(content, str) and content.startswith("[{"):
+            parts = _maybe_json(content)
+            if isinstance(parts, list) and all(isinstance(p, dict) and "type" in p for p in parts):
+                m["content"] = parts
+        if not m.get("content") and isinstance(m.get("refusal"), str):
+            m["content"] = m["refusal"]
+        out.append(m)
+    return out
+
+
+def _error_status(span: dict[str, Any], a: dict[str, Any]) -> str | None:
+    """The message of a span whose status is an error (OTLP code 2), else None."""
+    status = span.get("status") if isinstance(span.get("status"), dict) else {}
+    code = status.get("code", span.get("status_code"))
+    if code in (2, "2", "STATUS_CODE_ERROR", "ERROR", "Error"):
+        return str(status.get("message") or span.get("status_message") or a.get("error.type") or "error status")
+    return None
+
+
 def _otel_event_messages(events: list[dict[str, Any]]) -> tuple[list[Message], str | None]:
     msgs: list[Message] = []
     output: str | None = None
@@ -164,11 +207,17 @@ def _otel_event_messages(events: list[dict[str, Any]]) -> tuple[list[Message], s
         body = _maybe_json(a.get("gen_ai.event.content", a.get("body", a.get("event.body"))))
         if name in ("gen_ai.system.message", "gen_ai.user.message", "gen_ai.assistant.message", "gen_ai.tool.message"):
             role = name.split(".")[1]
-            payload = body if isinstance(body, dict) else {"content": a.get("content", body)}
-            msgs.append(message(role, content_text(payload.get("content"), f"events.{i}.content")))
+            payload = body if isinstance(body, dict) else (
+                {k: a[k] for k in ("content", "tool_calls", "tool_call_id") if k in a} or {"content": body})
+            # (an assistant message's tool calls, and content sent as JSON text, are read as in any message)
+            msgs.append(chat_message({**payload, "role": role, "content": _maybe_json(payload.get("content"))}, f"events.{i}"))
         elif name == "gen_ai.choice":
             payload = body if isinstance(body, dict) else a
-            choice = payload.get("message") or {"content": payload.get("content")}
+            choice = _maybe_json(payload.get("message")) or {"content": payload.get("content")}
+            if isinstance(choice, list):  # the message as its content blocks (Strands)
+                choice = {"content": choice}
+            if isinstance(choice, dict):
+                choice = {**choice, "content": _maybe_json(choice.get("content"))}
             output = chat_messages([{"role": "assistant", **choice}], f"events.{i}")[0].content
         elif name == "gen_ai.content.prompt":
             msgs += chat_messages(_maybe_json(a.get("gen_ai.prompt")), f"events.{i}.gen_ai.prompt")
@@ -198,13 +247,24 @@ def normalise_otel(span: Any) -> Fields:
         msgs += chat_messages(_maybe_json(a["gen_ai.input.messages"]), "gen_ai.input.messages")
     if a.get("gen_ai.output.messages") is not None:
         output = "\n".join(m.content for m in chat_messages(_maybe_json(a["gen_ai.output.messages"]), "gen_ai.output.messages"))
+    if isinstance(a.get("openinference.span.kind"), str):  # OpenInference sent over OTLP: read as Phoenix's spans
+        return _openinference_span(span, a)
     if not msgs and _indexed(a, "gen_ai.prompt"):
-        msgs = chat_messages(_indexed(a, "gen_ai.prompt"), "gen_ai.prompt")
+        msgs = chat_messages(_llmetry_items(_indexed(a, "gen_ai.prompt")), "gen_ai.prompt")
     if output is None and _indexed(a, "gen_ai.completion"):
         output = "\n".join(m.content for m in chat_messages(
-            [{"role": "assistant", **c} for c in _indexed(a, "gen_ai.completion")], "gen_ai.completion"))
+            _llmetry_items(_indexed(a, "gen_ai.completion"), role="assistant"), "gen_ai.completion"))
     if not msgs or output is None:
-        ev_msgs, ev_out = _otel_event_messages([e for e in span.get("events") or [] if isinstance(e, dict)])
+        events = [e for e in span.get("events") or [] if isinstance(e, dict)]
+        logged = _maybe_json(a.get("events"))
+        from_attr = not events and isinstance(logged, list)
+        if from_attr:  # Logfire's events as one attribute: [{"event.name": ..., ...}]
+            events = [{"name": e.get("event.name"), "attributes": e} for e in logged if isinstance(e, dict)]
+        ev_msgs, ev_out = _otel_event_messages(events)
+        if from_attr and ev_out is None and len(ev_msgs) > 1 and ev_msgs[-1].role == "assistant":
+            ev_msgs, ev_out = ev_msgs[:-1], ev_msgs[-1].content  # the conversation's last answer is the call's
+        if from_attr:
+            a = {k: v for k, v in a.items() if k != "events"}
         msgs = msgs or ev_msgs
         output = output if output is not None else ev_out
     logfire = _logfire_request(a) if not msgs else None
@@ -223,6 +283,9 @@ def normalise_otel(span: Any) -> Fields:
         msgs = chat_messages(_maybe_json(a["ai.prompt.messages"]), "ai.prompt.messages")
     if ai_sdk and output is None:
         output = _ai_sdk_output(a)
+    failed = _error_status(span, a)
+    if failed is not None and not output:
+        raise RowError(f"the call failed: {first_line(failed, 'error status')}")
     if not msgs:
         if ai_sdk:
             raise RowError("Vercel AI SDK span without its prompt (ai.prompt.messages): the app records it unless "
@@ -259,6 +322,20 @@ def normalise_otel(span: Any) -> Fields:
         cost_usd=a.get("gen_ai.usage.cost"),
         metadata=meta,
     )
+
+
+def _openinference_span(span: dict[str, Any], a: dict[str, Any]) -> Fields:
+    """An OpenInference LLM span in an OTLP export, read as the ``phoenix`` shape reads its
+    spans, with the span's own times, status and resource."""
+    failed = _error_status(span, a)
+    row = {"name": span.get("name"), "span_kind": "LLM", "attributes": a,
+           "start_time": span.get("startTimeUnixNano"), "end_time": span.get("endTimeUnixNano"),
+           "context": {"trace_id": span.get("traceId"), "span_id": span.get("spanId")},
+           "status_code": "ERROR" if failed is not None else None, "status_message": failed}
+    f = normalise_phoenix(row)
+    for k, v in (span.get("_resource") or {}).items():
+        f["metadata"].setdefault(k, v)
+    return f
 
 
 _NOT_META = ("gen_ai.prompt.", "gen_ai.completion.", "gen_ai.input.messages", "gen_ai.output.messages",
@@ -459,10 +536,10 @@ def _oi_messages(attrs: dict[str, Any], key: str) -> list[dict[str, Any]]:
         if content is None:
             parts = [v for k, v in sorted(flat.items()) if k.endswith("message_content.text")]
             content = "\n".join(map(str, parts)) if parts else None
-        calls = [v for k, v in sorted(flat.items()) if k.endswith("tool_call.function.name")]
+        calls = [(k[:-len("function.name")], v) for k, v in sorted(flat.items()) if k.endswith("tool_call.function.name")]
         text = content_text(content, key) if content is not None else ""
-        for name in calls:
-            text = "\n".join(s for s in (text, f"[tool_call {name}]") if s)
+        for prefix, name in calls:
+            text = "\n".join(s for s in (text, tool_call_text(name, flat.get(prefix + "function.arguments", {}))) if s)
         out.append({"role": role, "content": text})
     return out
 

@@ -56,6 +56,30 @@ def split_within(shape_name: str) -> tuple[str, str | None]:
     return name, path
 
 
+_CALL_KEYS = ("messages", "contents", "input", "prompt", "conversations")
+_BODY_KEYS = ("request", "body", "full_request", "request_body")
+
+
+def holds_call(row: Any) -> bool:
+    """Whether ``row`` holds a model call's input (its messages, contents, input or prompt,
+    at the top or in its request): a call whose answer may be missing or broken (a failed
+    call, a blocked prompt), not another log line."""
+    if not isinstance(row, dict):
+        return False
+    if any(k in row for k in _CALL_KEYS):
+        return True
+    for k in _BODY_KEYS:
+        body = row.get(k)
+        if isinstance(body, str) and body.lstrip()[:1] == "{":
+            try:
+                body = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                continue
+        if isinstance(body, dict) and any(c in body for c in _CALL_KEYS):
+            return True
+    return False
+
+
 def _steps(path: str) -> tuple[str, ...]:
     return () if path == TOP else tuple(path.split("."))
 
@@ -73,7 +97,9 @@ class Within:
     def unwrap(self, row: Any) -> Any:
         """The call in ``row``, or None when the row holds none (another log line). JSON
         text on the way is decoded; text that starts as an object but is not valid JSON
-        raises :class:`RowError` (a call cut short), other text is no call."""
+        raises :class:`RowError` (a call cut short), other text is no call. A call the shape
+        does not claim but that holds a call's input (a failed call) is returned too: the
+        shape then reads it or says why it cannot."""
         value = row
         for i, step in enumerate(self._steps):
             if not isinstance(value, dict):
@@ -87,7 +113,7 @@ class Within:
                     value = orjson.loads(text)
                 except orjson.JSONDecodeError as exc:
                     raise RowError(f"{'.'.join(self._steps[:i + 1])}: not valid JSON: {exc}") from None
-        if not isinstance(value, dict) or (self.claims is not None and not self.claims(value)):
+        if not isinstance(value, dict) or (self.claims is not None and not self.claims(value) and not holds_call(value)):
             return None
         return value
 

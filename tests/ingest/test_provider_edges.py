@@ -1,0 +1,133 @@
+"""Provider logs at their edges: failed calls, refusals, tool results, streams (rows written
+by this test in each provider's documented request/response layout)."""
+
+import json
+
+from assay.ingest import ingest
+from tests.ingest.conftest import stored
+
+ASK = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
+OK = {"id": "c1", "object": "chat.completion", "created": 1793520000, "model": "gpt-4o",
+      "choices": [{"index": 0, "message": {"role": "assistant", "content": "hello"}, "finish_reason": "stop"}],
+      "usage": {"prompt_tokens": 3, "completion_tokens": 1}}
+
+
+def _ingest(project, tmp_path, rows, name="log.jsonl"):
+    f = tmp_path / name
+    f.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
+    s = ingest(project, [str(f)])
+    recs, quar = stored(project)
+    return s, s.formats[str(f)], recs, {q["line"]: q["reason"] for q in quar}
+
+
+def test_a_failed_call_first_does_not_decide_the_files_shape(project, tmp_path):
+    """The first row is a call that failed (an error body, no choices): the file is still read
+    as the shape of the rows after it, and the failed call is quarantined with the error."""
+    rows = [{"request": ASK, "response": {"error": {"message": "Rate limit reached for gpt-4o", "type": "requests",
+                                                    "code": "rate_limit_exceeded"}}},
+            {"request": ASK, "response": OK}, {"request": {**ASK, "messages": [{"role": "user", "content": "again"}]}, "response": OK}]
+    s, fmt, recs, quar = _ingest(project, tmp_path, rows)
+    assert fmt == "jsonl:openai" and (s.kept, s.quarantined) == (2, 1)
+    assert quar == {1: "the call failed: rate_limit_exceeded: Rate limit reached for gpt-4o"}
+    assert {r["output"] for r in recs} == {"hello"} and all(r["tokens_in"] == 3 for r in recs)
+
+
+def test_provider_error_bodies_are_quarantined_with_their_message(project, tmp_path):
+    anth_ask = {"model": "claude-haiku-4-5", "max_tokens": 100, "messages": [{"role": "user", "content": "hi"}]}
+    stream = ("event: message_start\ndata: " + json.dumps({"type": "message_start", "message": {
+        "id": "m", "type": "message", "role": "assistant", "model": "claude-haiku-4-5", "content": [], "usage": {"input_tokens": 3}}})
+        + "\n\nevent: content_block_delta\ndata: " + json.dumps({"type": "content_block_delta", "index": 0,
+                                                                  "delta": {"type": "text_delta", "text": "Part"}})
+        + "\n\nevent: error\ndata: " + json.dumps({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}) + "\n\n")
+    anth = [{"request": anth_ask, "response": {"id": "m1", "type": "message", "role": "assistant", "content": [{"type": "text", "text": "ok"}],
+                                               "stop_reason": "end_turn", "usage": {"input_tokens": 3, "output_tokens": 1}}},
+            {"request": anth_ask, "response": {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}},
+            {"request": anth_ask, "response": stream}]
+    s, fmt, _, quar = _ingest(project, tmp_path, anth, "anthropic.jsonl")
+    assert fmt == "jsonl:anthropic" and quar == {2: "the call failed: overloaded_error: Overloaded",
+                                                  3: "the call failed: overloaded_error: Overloaded"}
+    gem_ask = {"contents": [{"role": "user", "parts": [{"text": "hi"}]}]}
+    gem = [{"request": gem_ask, "response": {"candidates": [{"content": {"role": "model", "parts": [{"text": "hello"}]}, "finishReason": "STOP"}]}},
+           {"request": gem_ask, "response": {"error": {"code": 429, "message": "Resource has been exhausted (e.g. check quota).",
+                                                       "status": "RESOURCE_EXHAUSTED"}}}]
+    _, fmt, _, quar = _ingest(project, tmp_path, gem, "gemini.jsonl")
+    assert fmt == "jsonl:gemini" and quar[2] == "the call failed: 429: Resource has been exhausted (e.g. check quota)."
+    resp = [{"id": "r1", "object": "response", "status": "completed", "model": "gpt-4.1", "input": "Hello",
+             "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Hi"}]}]},
+            {"id": "r2", "object": "response", "status": "failed", "model": "gpt-4.1", "input": "Hello", "output": [],
+             "error": {"code": "server_error", "message": "The model failed to generate a response."}},
+            {"id": "r3", "object": "response", "status": "completed", "model": "gpt-4.1", "output": []}]
+    _, fmt, _, quar = _ingest(project, tmp_path, resp, "responses.jsonl")
+    assert fmt == "jsonl:responses" and quar[2] == "the call failed: server_error: The model failed to generate a response."
+    assert "fetch its /input_items" in quar[3]
+
+
+def test_anthropic_tool_results_are_tool_messages_and_gemini_function_responses_too(project, tmp_path):
+    msgs = [{"role": "user", "content": "Where is A-7?"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "get_order", "input": {"id": "A-7"}},
+                                              {"type": "tool_use", "id": "t2", "name": "get_eta", "input": {"id": "A-7"}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "shipped"},
+                                         {"type": "tool_result", "tool_use_id": "t2", "content": [{"type": "text", "text": "DB timeout"}],
+                                          "is_error": True},
+                                         {"type": "text", "text": "Also, when will it arrive?"}]}]
+    row = {"request": {"model": "claude-haiku-4-5", "max_tokens": 100, "messages": msgs},
+           "response": {"id": "m", "type": "message", "role": "assistant", "stop_reason": "end_turn",
+                        "content": [{"type": "text", "text": "It shipped", "citations": [{"type": "web_search_result_location"}]},
+                                    {"type": "text", "text": "; the arrival time is not known yet."}]}}
+    _, _, (r,), _ = _ingest(project, tmp_path, [row], "anthropic.jsonl")
+    assert [(m["role"], m["content"]) for m in r["messages"]] == [
+        ("user", "Where is A-7?"), ("assistant", '[tool_call get_order {"id":"A-7"}]\n[tool_call get_eta {"id":"A-7"}]'),
+        ("tool", "shipped"), ("tool", "[error] DB timeout"), ("user", "Also, when will it arrive?")]
+    assert r["output"] == "It shipped; the arrival time is not known yet."  # cited text blocks are one text again
+    gem = {"request": {"contents": [{"role": "user", "parts": [{"text": "Weather in Rome?"}]},
+                                    {"role": "model", "parts": [{"functionCall": {"name": "weather", "args": {"city": "Rome"}}}]},
+                                    {"role": "user", "parts": [{"functionResponse": {"name": "weather", "response": {"temp": 22}}}]}]},
+           "response": {"candidates": [{"content": {"role": "model", "parts": [{"text": "22C in Rome."}]}, "finishReason": "STOP"}]}}
+    _, _, recs, _ = _ingest(project, tmp_path, [gem], "gemini.jsonl")
+    g = [r for r in recs if r["output"] == "22C in Rome."][0]
+    assert [m["role"] for m in g["messages"]] == ["user", "assistant", "tool"]
+
+
+def test_answers_that_are_not_in_content(project, tmp_path):
+    def choice(msg, finish="stop"):
+        return {"request": ASK, "response": {**OK, "choices": [{"index": 0, "message": {"role": "assistant", **msg}, "finish_reason": finish}]}}
+
+    def chunks(*deltas):
+        return "".join("data: " + json.dumps({"id": "s", "object": "chat.completion.chunk", "model": "gpt-4o",
+                                             "choices": [{"index": 0, "delta": d}]}) + "\n\n" for d in deltas) + "data: [DONE]\n\n"
+
+    azure_first = "data: " + json.dumps({"choices": [], "object": "", "prompt_filter_results": [{"prompt_index": 0}]}) + "\n\n"
+    rows = [choice({"content": None, "refusal": "I can't help with that."}),
+            choice({"content": None, "audio": {"id": "a1", "data": "AAA=", "transcript": "It is a dog barking."}}),
+            choice({"content": None, "function_call": {"name": "get_forecast", "arguments": "{\"city\":\"Oslo\"}"}}, "function_call"),
+            choice({"content": None, "tool_calls": [{"id": "c1", "type": "custom", "custom": {"name": "code_exec", "input": "print('hi')"}}]}),
+            {"request": {**ASK, "stream": True}, "response": chunks({"role": "assistant", "audio": {"transcript": "Hi "}},
+                                                                     {"audio": {"transcript": "there!"}})},
+            {"request": {**ASK, "stream": True}, "response": chunks({"function_call": {"name": "f", "arguments": ""}},
+                                                                     {"function_call": {"arguments": "{\"a\":1}"}})},
+            {"request": {**ASK, "stream": True}, "response": azure_first + chunks({"role": "assistant", "content": "Hel"}, {"content": "lo"})},
+            {"request": ASK, "response": {**OK, "usage": {"prompt_tokens": 3, "completion_tokens": 1, "cost": 0.00042}}}]
+    s, fmt, recs, _ = _ingest(project, tmp_path, rows)
+    outs = sorted(r["output"] for r in recs)
+    assert fmt == "jsonl:openai" and s.kept == 8
+    assert outs == sorted(["I can't help with that.", "It is a dog barking.", '[tool_call get_forecast {"city":"Oslo"}]',
+                           "[tool_call code_exec print('hi')]", "Hi there!", '[tool_call f {"a":1}]', "Hello", "hello"])
+    assert [r["cost_usd"] for r in recs if r["output"] == "hello"] == [0.00042]  # OpenRouter's usage.cost
+
+
+def test_gemini_blocked_prompts_and_sdk_saved_responses(project, tmp_path):
+    ask = {"contents": [{"role": "user", "parts": [{"text": "something blocked"}]}]}
+    rows = [{"request": ask, "response": {"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": {"promptTokenCount": 5},
+                                          "modelVersion": "gemini-2.5-flash"}},
+            {"request": {"contents": [{"role": "user", "parts": [{"text": "hi"}]}]},  # google-genai's to_json_dict(): snake_case
+             "response": {"candidates": [{"content": {"role": "model", "parts": [{"text": "hello"}]}, "finish_reason": "STOP"}],
+                          "usage_metadata": {"prompt_token_count": 2, "candidates_token_count": 1}, "model_version": "gemini-2.5-flash",
+                          "create_time": "2026-11-01T09:00:00Z", "response_id": "resp-9"}}]
+    s, fmt, recs, _ = _ingest(project, tmp_path, rows, "gemini.jsonl")
+    assert fmt == "jsonl:gemini" and s.kept == 2
+    blocked = [r for r in recs if r["output"] is None][0]
+    assert blocked["meta"]["finish_reason"] == "PROMPT_BLOCKED:SAFETY" and blocked["tokens_in"] == 5
+    sdk = [r for r in recs if r["output"] == "hello"][0]
+    assert (sdk["model"], sdk["tokens_in"], sdk["tokens_out"], sdk["meta"]["finish_reason"], sdk["meta"]["response_id"]) == (
+        "gemini-2.5-flash", 2, 1, "STOP", "resp-9")
+    assert sdk["ts"].isoformat().startswith("2026-11-01T09:00:00")
