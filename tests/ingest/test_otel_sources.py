@@ -125,3 +125,26 @@ def test_strands_bedrock_blocks_logfire_events_and_semconv_tool_results(project,
     assert [m["role"] for m in lf["messages"]] == ["system", "user"] and "events" not in lf["meta"]
     sc = by_out["12C."]
     assert [m["content"] for m in sc["messages"]] == ["Weather?\n[image]", '[tool_call weather {"city":"Paris"}]', '{"temp_c":12}']
+
+
+def test_google_adk_call_llm_spans(project, tmp_path):
+    req = {"model": "gemini-2.0-flash", "config": {"system_instruction": "You are a weather agent.", "tools": [
+        {"function_declarations": [{"name": "get_weather"}]}]}, "contents": [
+        {"role": "user", "parts": [{"text": "Weather in Rome?"}]},
+        {"role": "model", "parts": [{"function_call": {"name": "get_weather", "args": {"city": "Rome"}}}]},
+        {"role": "user", "parts": [{"function_response": {"name": "get_weather", "response": {"report": "Sunny"}}}]}]}
+    resp = {"content": {"role": "model", "parts": [{"text": "Sunny in Rome."}]}, "finish_reason": "STOP",
+            "usage_metadata": {"prompt_token_count": 210, "candidates_token_count": 12}}
+    f = _export(tmp_path, [
+        _span(1, "invoke_agent weather_agent", {"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "weather_agent"}),
+        _span(2, "call_llm", {"gen_ai.system": "gcp.vertex.agent", "gen_ai.request.model": "gemini-2.0-flash",
+                              "gcp.vertex.agent.session_id": "sess-7", "gcp.vertex.agent.llm_request": req,
+                              "gcp.vertex.agent.llm_response": resp}),
+        _span(3, "execute_tool get_weather", {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "get_weather"})])
+    s, (r,), _ = _run(project, f)
+    assert (s.kept, s.skipped) == (1, 2)
+    assert [(m["role"], m["content"]) for m in r["messages"]] == [
+        ("system", "You are a weather agent."), ("user", "Weather in Rome?"),
+        ("assistant", '[tool_call get_weather {"city":"Rome"}]'), ("tool", '{"report":"Sunny"}')]
+    assert (r["output"], r["model"], r["tokens_in"], r["tokens_out"], r["latency_ms"]) == ("Sunny in Rome.", "gemini-2.0-flash", 210, 12, 500.0)
+    assert r["meta"]["session_id"] == "sess-7" and r["meta"]["finish_reason"] == "STOP"

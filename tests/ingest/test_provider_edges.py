@@ -131,3 +131,29 @@ def test_gemini_blocked_prompts_and_sdk_saved_responses(project, tmp_path):
     assert (sdk["model"], sdk["tokens_in"], sdk["tokens_out"], sdk["meta"]["finish_reason"], sdk["meta"]["response_id"]) == (
         "gemini-2.5-flash", 2, 1, "STOP", "resp-9")
     assert sdk["ts"].isoformat().startswith("2026-11-01T09:00:00")
+
+
+def test_token_counts_mean_the_same_across_providers(project, tmp_path):
+    """Anthropic counts cached prompt tokens apart from input_tokens and Gemini the thinking
+    apart from the answer: the record's counts hold them, as OpenAI's do, and say their part."""
+    anth = {"request": {"model": "claude-sonnet-4-5", "max_tokens": 100, "messages": [{"role": "user", "content": "hi"}]},
+            "response": {"id": "m", "type": "message", "role": "assistant", "content": [{"type": "text", "text": "hello"}],
+                         "stop_reason": "end_turn", "usage": {"input_tokens": 20, "cache_creation_input_tokens": 1500,
+                                                              "cache_read_input_tokens": 300, "output_tokens": 9}}}
+    gem = {"request": {"contents": [{"role": "user", "parts": [{"text": "think"}]}]},
+           "response": {"candidates": [{"content": {"role": "model", "parts": [{"text": "done"}]}, "finishReason": "STOP"}],
+                        "usageMetadata": {"promptTokenCount": 4, "candidatesTokenCount": 10, "thoughtsTokenCount": 120}}}
+    oai = {"request": ASK, "response": {**OK, "usage": {"prompt_tokens": 50, "completion_tokens": 110,
+                                                        "prompt_tokens_details": {"cached_tokens": 40},
+                                                        "completion_tokens_details": {"reasoning_tokens": 100}}}}
+    litellm_embed = {"id": "e1", "call_type": "aembedding", "model": "text-embedding-3-small", "messages": "chair",
+                     "response": {"data": [{"embedding": [0.1]}]}, "startTime": 1793520000, "endTime": 1793520001}
+    _ingest(project, tmp_path, [anth], "anthropic.jsonl")
+    _ingest(project, tmp_path, [gem], "gemini.jsonl")
+    s, _, recs, _ = _ingest(project, tmp_path, [oai, litellm_embed], "openai.jsonl")
+    by_model = {r["model"]: r for r in recs}
+    a, g, o = by_model["claude-sonnet-4-5"], by_model[None], by_model["gpt-4o"]
+    assert (a["tokens_in"], a["tokens_out"], a["meta"]["cache_write_tokens"], a["meta"]["cache_read_tokens"]) == (1820, 9, 1500, 300)
+    assert (g["tokens_in"], g["tokens_out"], g["meta"]["reasoning_tokens"]) == (4, 130, 120)
+    assert (o["tokens_in"], o["tokens_out"], o["meta"]["cache_read_tokens"], o["meta"]["reasoning_tokens"]) == (50, 110, 40, 100)
+    assert s.skipped == 1 and s.quarantined == 0  # the embedding call is no chat: skipped

@@ -48,6 +48,11 @@ class RowError(ValueError):
     """The row cannot become a record; the message is the quarantine reason."""
 
 
+class NoModelCall(Exception):
+    """The row is a logged call that is no chat with a model (an embedding, a moderation):
+    counted as skipped, as a trace's other spans are, not quarantined."""
+
+
 def _slot_setter(name: str) -> Any:
     """The setter of the pydantic instance slot ``name`` of :class:`Message`."""
     owner = next(c for c in Message.__mro__ if name in vars(c))

@@ -20,7 +20,7 @@ import orjson
 
 from assay.ingest._batch import JOINED_OUTPUT, BatchIndex
 from assay.ingest._formats import MAX_EXPORT_ROW_BYTES, MAX_ROW_BYTES, RAW_KEEP, _BadRow, too_big
-from assay.ingest._normalise import RowError, set_ts_format
+from assay.ingest._normalise import NoModelCall, RowError, set_ts_format
 from assay.ingest._otel_logs import INDEX_PREFIX as EVENTS_INDEX_PREFIX
 from assay.ingest._otel_logs import EventsIndex
 from assay.ingest._pii import Scrubber, ScrubSettings
@@ -290,6 +290,9 @@ class Processor:
                         continue
                     try:
                         f = shape.normalise(item)
+                    except NoModelCall:
+                        out.skipped += 1
+                        continue
                     except (RowError, AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
                         # one bad record of a row that holds many (a batch of spans): only it is quarantined
                         if not isinstance(exc, RowError):

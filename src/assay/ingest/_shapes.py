@@ -18,6 +18,7 @@ import orjson
 from assay.errors import InputError
 from assay.ingest._normalise import (
     ROLE_ALIASES,
+    NoModelCall,
     RowError,
     answer_from,
     chat_message,
@@ -338,6 +339,8 @@ def _is_openai(row: dict[str, Any]) -> bool:
     return isinstance(req, dict) and "messages" in req and isinstance(resp, dict) and "choices" in resp
 
 
+_NOT_CHAT_CALLS = frozenset({"embedding", "aembedding", "image_generation", "aimage_generation", "moderation", "amoderation",
+                             "transcription", "atranscription", "speech", "aspeech", "rerank", "arerank"})
 _OPENAI_USED = frozenset({"request", "response", "messages", "choices", "usage", "model", "created", "latency_ms", "ts",
                           "timestamp", "feedback", "labels", "cost_usd", "tools", "response_format", *_REQ_PARAMS})
 
@@ -348,6 +351,8 @@ def normalise_openai(row: Any) -> Fields:
     response: {choices, usage, created}}`` (or one flat object with ``messages`` and ``choices``)."""
     if not isinstance(row, dict):
         raise RowError(f"expected a JSON object, got {type(row).__name__}")
+    if row.get("call_type") in _NOT_CHAT_CALLS:  # a LiteLLM log of an embedding, image, audio or moderation call
+        raise NoModelCall(row["call_type"])
     req, resp = _split(row)
     if "messages" not in req:
         raise RowError("missing required field: request.messages")
@@ -385,19 +390,29 @@ def normalise_openai(row: Any) -> Fields:
     usage = resp.get("usage") or {}
     meta = extra_meta(row, _OPENAI_USED)
     meta.update(request_meta(req))
+    if isinstance(row.get("model_parameters"), dict) and row["model_parameters"] and "params" not in meta:
+        meta["params"] = row["model_parameters"]  # LiteLLM's logged sampling parameters
+        meta.pop("model_parameters", None)
     if len(choices or []) > 1:
         meta["n_choices"] = len(choices)
     if choices and isinstance(choices[0], dict) and choices[0].get("finish_reason"):
         meta["finish_reason"] = choices[0]["finish_reason"]
     if resp is not row and resp.get("id"):
         meta.setdefault("response_id", resp["id"])
+    if isinstance(usage, dict):  # what the counts hold: cached prompt tokens, reasoning tokens
+        for details, key, name in (("prompt_tokens_details", "cached_tokens", "cache_read_tokens"),
+                                   ("completion_tokens_details", "reasoning_tokens", "reasoning_tokens")):
+            d = usage.get(details)
+            if isinstance(d, dict) and type(d.get(key)) is int and d[key]:
+                meta[name] = d[key]
     return _logged_fields(
         row, req, resp, messages, meta,
         output=output,
         ts=pick(row, "ts", "timestamp", "created_at", "startTime", "start_time") or resp.get("created"),
         latency_ms=pick(row, "latency_ms", "duration_ms") or _span_ms(row),
-        tokens_in=usage.get("prompt_tokens", usage.get("input_tokens")),
-        tokens_out=usage.get("completion_tokens", usage.get("output_tokens")),
+        # (LiteLLM logs the counts beside the response too)
+        tokens_in=usage.get("prompt_tokens", usage.get("input_tokens", row.get("prompt_tokens") if resp is not row else None)),
+        tokens_out=usage.get("completion_tokens", usage.get("output_tokens", row.get("completion_tokens") if resp is not row else None)),
         # (spend: LiteLLM's SpendLogs table; usage.cost: OpenRouter's usage accounting)
         cost_usd=pick(row, "cost_usd", "response_cost", "spend") or (usage.get("cost") if isinstance(usage, dict) else None),
     )
@@ -438,11 +453,18 @@ def normalise_anthropic(row: Any) -> Fields:
     meta.update(request_meta(req))
     if resp.get("stop_reason"):
         meta["finish_reason"] = resp["stop_reason"]
+    # Anthropic counts cached prompt tokens apart from input_tokens: the prompt is all three
+    # (as OpenAI's prompt_tokens and assay's own runs count it); the cache's part is kept
+    tokens_in = usage.get("input_tokens")
+    cached = {k: usage[k] for k in ("cache_read_input_tokens", "cache_creation_input_tokens") if type(usage.get(k)) is int and usage[k]}
+    if cached and type(tokens_in) is int:
+        tokens_in += sum(cached.values())
+        meta.update({"cache_read_tokens" if k.startswith("cache_read") else "cache_write_tokens": v for k, v in cached.items()})
     return _logged_fields(
         row, req, resp, messages, meta,
         output=output,
         ts=pick(row, "ts", "timestamp", "created_at"),
-        tokens_in=usage.get("input_tokens"),
+        tokens_in=tokens_in,
         tokens_out=usage.get("output_tokens"),
     )
 
@@ -681,6 +703,16 @@ def _gemini_contents(contents: Any, where: str) -> list[Message]:
     return out
 
 
+def _gemini_out_tokens(usage: dict[str, Any], meta: dict[str, Any]) -> Any:
+    """The answer's tokens with the model's thinking (``thoughtsTokenCount``), as OpenAI's
+    completion_tokens count reasoning; the thinking's part is kept as ``reasoning_tokens``."""
+    out, thoughts = usage.get("candidatesTokenCount"), usage.get("thoughtsTokenCount")
+    if type(thoughts) is int and thoughts:
+        meta["reasoning_tokens"] = thoughts
+        return (out if type(out) is int else 0) + thoughts
+    return out
+
+
 _GEMINI_USED = frozenset({"request", "response", "contents", "candidates", "systemInstruction", "system_instruction",
                           "usageMetadata", "modelVersion", "model", "createTime", "responseId", "generationConfig", "tools",
                           "latency_ms", "duration_ms", "ts", "timestamp", "feedback", "labels", "cost_usd", "promptFeedback",
@@ -712,7 +744,8 @@ def normalise_gemini(row: Any) -> Fields:
     # the Python SDK's saved responses (``to_json_dict``) spell the keys in snake_case
     usage = resp.get("usageMetadata") or resp.get("usage_metadata") or {}
     if "prompt_token_count" in usage:
-        usage = {"promptTokenCount": usage.get("prompt_token_count"), "candidatesTokenCount": usage.get("candidates_token_count")}
+        usage = {"promptTokenCount": usage.get("prompt_token_count"), "candidatesTokenCount": usage.get("candidates_token_count"),
+                 "thoughtsTokenCount": usage.get("thoughts_token_count")}
     meta = extra_meta(row, _GEMINI_USED)
     config = req.get("generationConfig")
     if isinstance(config, dict) and config:
@@ -736,7 +769,7 @@ def normalise_gemini(row: Any) -> Fields:
         ts=pick(row, "ts", "timestamp", "logging_time") or resp.get("createTime") or resp.get("create_time"),
         model=resp.get("modelVersion") or resp.get("model_version") or req.get("model") or row.get("model"),
         tokens_in=usage.get("promptTokenCount"),
-        tokens_out=usage.get("candidatesTokenCount"),
+        tokens_out=_gemini_out_tokens(usage, meta),
     )
 
 

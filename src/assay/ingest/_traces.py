@@ -249,6 +249,9 @@ def normalise_otel(span: Any) -> Fields:
         output = "\n".join(m.content for m in chat_messages(_maybe_json(a["gen_ai.output.messages"]), "gen_ai.output.messages"))
     if isinstance(a.get("openinference.span.kind"), str):  # OpenInference sent over OTLP: read as Phoenix's spans
         return _openinference_span(span, a)
+    adk = _maybe_json(a.get("gcp.vertex.agent.llm_request"))
+    if isinstance(adk, dict) and adk.get("contents"):  # Google ADK's call_llm spans: the Gemini request and response
+        return _adk_span(span, a, adk)
     if not msgs and _indexed(a, "gen_ai.prompt"):
         msgs = chat_messages(_llmetry_items(_indexed(a, "gen_ai.prompt")), "gen_ai.prompt")
     if output is None and _indexed(a, "gen_ai.completion"):
@@ -322,6 +325,38 @@ def normalise_otel(span: Any) -> Fields:
         cost_usd=a.get("gen_ai.usage.cost"),
         metadata=meta,
     )
+
+
+def _adk_span(span: dict[str, Any], a: dict[str, Any], req: dict[str, Any]) -> Fields:
+    """A Google ADK ``call_llm`` span: ``gcp.vertex.agent.llm_request`` (model, config with the
+    system instruction and tools, contents) and ``gcp.vertex.agent.llm_response`` (content,
+    finish_reason, usage_metadata), read as the ``gemini`` shape reads a request and response."""
+    config = req.get("config") if isinstance(req.get("config"), dict) else {}
+    resp = _maybe_json(a.get("gcp.vertex.agent.llm_response"))
+    resp = resp if isinstance(resp, dict) else {}
+    failed = _error_status(span, a)
+    if failed is not None and not resp.get("content"):
+        raise RowError(f"the call failed: {first_line(failed, 'error status')}")
+    request: dict[str, Any] = {"contents": req["contents"], "model": req.get("model")}
+    system = config.get("system_instruction")
+    if system:
+        request["systemInstruction"] = {"parts": [{"text": system}]} if isinstance(system, str) else system
+    if config.get("tools"):
+        request["tools"] = config["tools"]
+    response: dict[str, Any] = {"usageMetadata": resp.get("usage_metadata") or resp.get("usageMetadata") or {}}
+    if resp.get("content"):
+        response["candidates"] = [{"content": resp["content"], "finishReason": resp.get("finish_reason")}]
+    f = get_shape("gemini").normalise({"request": request, "response": response})
+    meta = f["metadata"]
+    for k, v in a.items():
+        if k.startswith("gcp.vertex.agent.") and k not in ("gcp.vertex.agent.llm_request", "gcp.vertex.agent.llm_response"):
+            meta.setdefault(k[len("gcp.vertex.agent."):], v)
+    meta.update({k: v for k, v in (span.get("_resource") or {}).items()})
+    meta.update({"trace_id": span.get("traceId"), "span_id": span.get("spanId"), "span_name": span.get("name")})
+    f["ts"] = parse_ts(span.get("startTimeUnixNano"), "startTimeUnixNano") if span.get("startTimeUnixNano") else f["ts"]
+    f["latency_ms"] = _latency(span.get("startTimeUnixNano"), span.get("endTimeUnixNano")) if span.get("endTimeUnixNano") else None
+    f["model"] = f["model"] or a.get("gen_ai.request.model")
+    return f
 
 
 def _openinference_span(span: dict[str, Any], a: dict[str, Any]) -> Fields:
