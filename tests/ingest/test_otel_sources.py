@@ -148,3 +148,14 @@ def test_google_adk_call_llm_spans(project, tmp_path):
         ("assistant", '[tool_call get_weather {"city":"Rome"}]'), ("tool", '{"report":"Sunny"}')]
     assert (r["output"], r["model"], r["tokens_in"], r["tokens_out"], r["latency_ms"]) == ("Sunny in Rome.", "gemini-2.0-flash", 210, 12, 500.0)
     assert r["meta"]["session_id"] == "sess-7" and r["meta"]["finish_reason"] == "STOP"
+
+
+def test_the_system_instructions_of_an_operation_details_event(project, tmp_path):
+    details = {"name": "gen_ai.client.inference.operation.details", "attributes": [
+        {"key": "gen_ai.system_instructions", "value": _v([{"type": "text", "content": "Answer only in German."}])},
+        {"key": "gen_ai.input.messages", "value": _v([{"role": "user", "parts": [{"type": "text", "content": "Chair?"}]}])},
+        {"key": "gen_ai.output.messages", "value": _v([{"role": "assistant", "parts": [{"type": "text", "content": "Stuhl"}]}])}]}
+    f = _export(tmp_path, [_span(1, "chat gpt-4.1", {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4.1"}, events=[details])])
+    _, (r,), _ = _run(project, f)
+    assert [(m["role"], m["content"]) for m in r["messages"]] == [("system", "Answer only in German."), ("user", "Chair?")]
+    assert r["output"] == "Stuhl"

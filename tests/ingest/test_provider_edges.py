@@ -157,3 +157,15 @@ def test_token_counts_mean_the_same_across_providers(project, tmp_path):
     assert (g["tokens_in"], g["tokens_out"], g["meta"]["reasoning_tokens"]) == (4, 130, 120)
     assert (o["tokens_in"], o["tokens_out"], o["meta"]["cache_read_tokens"], o["meta"]["reasoning_tokens"]) == (50, 110, 40, 100)
     assert s.skipped == 1 and s.quarantined == 0  # the embedding call is no chat: skipped
+
+
+def test_who_asked_and_mcp_calls_are_kept(project, tmp_path):
+    pair = {"request": {**ASK, "user": "cust-42", "service_tier": "flex", "functions": [{"name": "f"}]}, "response": OK}
+    resp = {"id": "r1", "object": "response", "status": "completed", "model": "gpt-4.1", "input": "Ask the wiki",
+            "output": [{"type": "mcp_list_tools", "server_label": "wiki", "tools": [{"name": "ask_question"}]},
+                       {"type": "mcp_call", "name": "ask_question", "arguments": "{\"q\":\"x\"}", "server_label": "wiki"},
+                       {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Done."}]}]}
+    _, _, (r,), _ = _ingest(project, tmp_path, [pair])
+    assert (r["meta"]["user"], r["meta"]["service_tier"], r["meta"]["tools"]) == ("cust-42", "flex", [{"name": "f"}])
+    _, _, recs, _ = _ingest(project, tmp_path, [resp], "responses.jsonl")
+    assert [x["output"] for x in recs if x["model"] == "gpt-4.1"] == ['[tool_call ask_question {"q":"x"}]\nDone.']

@@ -247,11 +247,19 @@ def request_meta(req: dict[str, Any]) -> dict[str, Any]:
         meta["params"] = {k: req[k] for k in _REQ_PARAMS if k in present}
     if req.get("tools"):
         meta["tools"] = req["tools"]
+    elif isinstance(req.get("functions"), list) and req["functions"]:  # the legacy functions API
+        meta["tools"] = req["functions"]
     if req.get("response_format") is not None:
         meta["response_format"] = req["response_format"]
+    for k in _REQ_KEPT:  # who asked (the end user's id) and how the call was served
+        if req.get(k) not in (None, ""):
+            meta[k] = req[k]
     if isinstance(req.get("metadata"), dict):
         meta.update(req["metadata"])
     return meta
+
+
+_REQ_KEPT = ("user", "service_tier", "safety_identifier", "prompt_cache_key", "store")
 
 
 _FROM_ROW: Any = object()
@@ -569,9 +577,9 @@ def _responses_output(value: Any, where: str) -> str | None:
         kind = item.get("type")
         if kind == "message":
             parts.append(content_text(item.get("content"), f"{where}.{i}.content"))
-        elif kind in ("function_call", "custom_tool_call"):
+        elif kind in ("function_call", "custom_tool_call", "mcp_call", "mcp_approval_request"):
             parts.append(tool_call_text(item.get("name"), item.get("arguments", item.get("input"))))
-        elif kind != "reasoning":
+        elif kind not in ("reasoning", "mcp_list_tools"):  # (the tools an MCP server lists are no answer)
             parts.append(f"[{kind}]")
     return "\n".join(p for p in parts if p)
 

@@ -225,6 +225,9 @@ def _otel_event_messages(events: list[dict[str, Any]]) -> tuple[list[Message], s
             comp = _maybe_json(a.get("gen_ai.completion"))
             output = comp if isinstance(comp, str) else "\n".join(m.content for m in chat_messages(comp, f"events.{i}"))
         elif name == "gen_ai.client.inference.operation.details":
+            if a.get("gen_ai.system_instructions") is not None:
+                msgs.append(message("system", content_text(_maybe_json(a["gen_ai.system_instructions"]),
+                                                           f"events.{i}.gen_ai.system_instructions")))
             if a.get("gen_ai.input.messages") is not None:
                 msgs += chat_messages(_maybe_json(a["gen_ai.input.messages"]), f"events.{i}.gen_ai.input.messages")
             if a.get("gen_ai.output.messages") is not None:
