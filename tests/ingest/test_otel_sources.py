@@ -159,3 +159,21 @@ def test_the_system_instructions_of_an_operation_details_event(project, tmp_path
     _, (r,), _ = _run(project, f)
     assert [(m["role"], m["content"]) for m in r["messages"]] == [("system", "Answer only in German."), ("user", "Chair?")]
     assert r["output"] == "Stuhl"
+
+
+def test_spans_as_the_console_exporter_writes_them(project, tmp_path):
+    """``OTEL_TRACES_EXPORTER=console``: ``ReadableSpan.to_json()``, pretty-printed one after another."""
+    def span(n, attrs):
+        return {"name": "chat gpt-4o", "context": {"trace_id": "0x5b8e", "span_id": f"0x{n:016x}", "trace_state": "[]"},
+                "kind": "SpanKind.CLIENT", "parent_id": None, "start_time": "2026-11-02T06:13:20.000000Z",
+                "end_time": "2026-11-02T06:13:21.250000Z", "status": {"status_code": "UNSET"}, "attributes": attrs,
+                "events": [], "links": [], "resource": {"attributes": {"service.name": "demo-bot"}, "schema_url": ""}}
+    chat = {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 10,
+            "gen_ai.input.messages": json.dumps([{"role": "user", "parts": [{"type": "text", "content": "Weather in Paris?"}]}]),
+            "gen_ai.output.messages": json.dumps([{"role": "assistant", "parts": [{"type": "text", "content": "Rainy."}]}])}
+    f = tmp_path / "console.json"
+    f.write_text("\n".join(json.dumps(x, indent=4) for x in (span(1, chat), span(2, {"gen_ai.operation.name": "execute_tool"}))))
+    s, (r,), _ = _run(project, f)
+    assert s.formats[str(f)] == "json:otel" and (s.kept, s.skipped) == (1, 1)
+    assert (r["output"], r["latency_ms"], r["tokens_in"], r["meta"]["service.name"], r["meta"]["span_id"]) == (
+        "Rainy.", 1250.0, 10, "demo-bot", "0x0000000000000001")

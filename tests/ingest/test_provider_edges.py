@@ -169,3 +169,17 @@ def test_who_asked_and_mcp_calls_are_kept(project, tmp_path):
     assert (r["meta"]["user"], r["meta"]["service_tier"], r["meta"]["tools"]) == ("cust-42", "flex", [{"name": "f"}])
     _, _, recs, _ = _ingest(project, tmp_path, [resp], "responses.jsonl")
     assert [x["output"] for x in recs if x["model"] == "gpt-4.1"] == ['[tool_call ask_question {"q":"x"}]\nDone.']
+
+
+def test_cloudflare_ai_gateway_logpush_events(project, tmp_path):
+    base = {"Cached": False, "Endpoint": "chat/completions", "Gateway": "my-gw", "Metadata": {"user": "u-9"},
+            "Metrics": {"cost": 1.23e-05, "durationMs": 640}, "Model": "gpt-4o-mini", "Provider": "openai",
+            "RequestedModel": "gpt-4o-mini", "StatusCode": 200, "Timestamp": 1793520000}
+    rows = [{**base, "RequestBody": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "What is 2+2?"}]}, "ResponseBody": OK},
+            {**base, "RequestBody": {"type": "encrypted", "data": "aGVsbG8="}, "ResponseBody": {"type": "encrypted", "data": "aGVsbG8="}},
+            {**base, "StatusCode": 429, "RequestBody": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}]},
+             "ResponseBody": {"error": {"message": "Rate limit reached"}}}]
+    s, fmt, (r,), quar = _ingest(project, tmp_path, rows, "gateway.jsonl")
+    assert fmt == "jsonl:cloudflare" and (s.kept, s.quarantined) == (1, 2)
+    assert (r["output"], r["latency_ms"], r["cost_usd"], r["meta"]["user"], r["meta"]["gateway"]) == ("hello", 640.0, 1.23e-05, "u-9", "my-gw")
+    assert "decrypt them" in quar[2] and quar[3] == "the call failed with HTTP 429: Rate limit reached"

@@ -77,7 +77,7 @@ def ingest(
         typer.Option(
             "--format",
             help="auto, a file format (jsonl/json/csv/tsv/parquet), a shape (openai/responses/gemini/anthropic/"
-            "openai-batch/anthropic-batch/otel/langfuse/phoenix/langsmith/braintrust/weave/helicone/bedrock/mlflow/posthog/opik/generic), or file:shape; "
+            "openai-batch/anthropic-batch/otel/langfuse/phoenix/langsmith/braintrust/weave/helicone/bedrock/mlflow/posthog/opik/cloudflare/generic), or file:shape; "
             "shape@key for calls inside an app's log lines (openai@llm)",
         ),
     ] = "auto",

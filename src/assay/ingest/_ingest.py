@@ -788,7 +788,7 @@ def ingest(
 
     ``format`` is ``auto``, a file format (``jsonl``, ``json``, ``csv``, ``tsv``, ``parquet``),
     a row shape (``generic``, ``openai``, ``responses``, ``gemini``, ``anthropic``, ``openai-batch``, ``anthropic-batch``,
-    ``otel``, ``langfuse``, ``phoenix``, ``langsmith``, ``braintrust``, ``weave``, ``helicone``, ``bedrock``, ``mlflow``, ``posthog``, ``opik``) or both as ``jsonl:openai``. A Batch API results file is joined
+    ``otel``, ``langfuse``, ``phoenix``, ``langsmith``, ``braintrust``, ``weave``, ``helicone``, ``bedrock``, ``mlflow``, ``posthog``, ``opik``, ``cloudflare``) or both as ``jsonl:openai``. A Batch API results file is joined
     with its batch's requests file, which must be among the files of the same call (:mod:`assay.ingest._batch`). ``mapping`` (``"input=request.messages,
     output=response.text,ts=started_at"``) reads each record field from a dotted path instead.
     With no ``paths``, every source in ``assay.yaml`` is read.

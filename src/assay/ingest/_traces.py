@@ -1,7 +1,7 @@
 """Trace exports as row shapes: OpenTelemetry GenAI spans (OTLP JSON), Langfuse
 observations and traces, Arize Phoenix (OpenInference) spans, LangSmith runs, Braintrust
 project logs, W&B Weave calls, Helicone request exports, Amazon Bedrock invocation logs,
-MLflow traces, PostHog LLM analytics events, Opik traces.
+MLflow traces, PostHog LLM analytics events, Opik traces, Cloudflare AI Gateway logs.
 
 Only spans/runs that are a model call become records; the rest of a trace (HTTP spans,
 tool executions, chains) is counted as skipped, not quarantined.
@@ -129,7 +129,7 @@ def explode_otel(row: Any) -> Iterator[Any]:
     if not isinstance(row, dict) or "resourceSpans" not in row:
         # one span a row: a span that is no model call is skipped, as inside an export (a row
         # that is no span at all goes on, to be quarantined)
-        is_span = isinstance(row, dict) and "spanId" in row and "traceId" in row
+        is_span = isinstance(row, dict) and ("spanId" in row and "traceId" in row or _console_span(row))
         yield SKIP if is_span and not _is_genai(otel_attrs(row.get("attributes"))) else row
         return
     for rs in row.get("resourceSpans") or []:
@@ -145,8 +145,16 @@ def explode_otel(row: Any) -> Iterator[Any]:
                 yield {**span, "_resource": resource}
 
 
+def _console_span(row: dict[str, Any]) -> bool:
+    """A span as the OpenTelemetry Python SDK's console exporter (``ReadableSpan.to_json()``)
+    writes it: ``context.span_id``, ISO times, flat ``attributes`` with ``gen_ai.*`` keys."""
+    ctx, attrs = row.get("context"), row.get("attributes")
+    return (isinstance(ctx, dict) and "span_id" in ctx and isinstance(attrs, dict) and "openinference.span.kind" not in attrs
+            and any(k.startswith(("gen_ai.", "ai.operationId")) for k in attrs))
+
+
 def _is_otel(row: dict[str, Any]) -> bool:
-    return "resourceSpans" in row or ("spanId" in row and "traceId" in row and "attributes" in row)
+    return "resourceSpans" in row or ("spanId" in row and "traceId" in row and "attributes" in row) or _console_span(row)
 
 
 def _indexed(attrs: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
@@ -192,9 +200,10 @@ def _llmetry_items(items: list[dict[str, Any]], role: str | None = None) -> list
 def _error_status(span: dict[str, Any], a: dict[str, Any]) -> str | None:
     """The message of a span whose status is an error (OTLP code 2), else None."""
     status = span.get("status") if isinstance(span.get("status"), dict) else {}
-    code = status.get("code", span.get("status_code"))
+    code = status.get("code", status.get("status_code", span.get("status_code")))
     if code in (2, "2", "STATUS_CODE_ERROR", "ERROR", "Error"):
-        return str(status.get("message") or span.get("status_message") or a.get("error.type") or "error status")
+        return str(status.get("message") or status.get("description") or span.get("status_message") or a.get("error.type")
+                   or "error status")
     return None
 
 
@@ -312,15 +321,19 @@ def normalise_otel(span: Any) -> Fields:
         tools = a.get("ai.prompt.tools")
         if tools:
             meta["tools"] = [_maybe_json(t) for t in tools] if isinstance(tools, list) else _maybe_json(tools)
-    meta.update({k: v for k, v in (span.get("_resource") or {}).items()})
-    meta.update({"trace_id": span.get("traceId"), "span_id": span.get("spanId"), "span_name": span.get("name")})
+    ctx = span.get("context") if isinstance(span.get("context"), dict) else {}
+    resource = span.get("_resource") or otel_attrs((span.get("resource") or {}).get("attributes") if isinstance(span.get("resource"), dict) else None)
+    meta.update({k: v for k, v in resource.items()})
+    meta.update({"trace_id": span.get("traceId", ctx.get("trace_id")), "span_id": span.get("spanId", ctx.get("span_id")),
+                 "span_name": span.get("name")})
+    start, end = span.get("startTimeUnixNano", span.get("start_time")), span.get("endTimeUnixNano", span.get("end_time"))
     return fields(
         msgs,
         output=output,
-        ts=span.get("startTimeUnixNano"),
+        ts=start,
         model=pick(a, "gen_ai.response.model", "gen_ai.request.model", "ai.response.model", "ai.model.id")
         or (logfire or {}).get("model"),
-        latency_ms=_latency(span.get("startTimeUnixNano"), span.get("endTimeUnixNano")),
+        latency_ms=_latency(start, end),
         tokens_in=pick(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "ai.usage.inputTokens", "ai.usage.promptTokens")
         if not usage else pick(usage, "prompt_tokens", "input_tokens"),
         tokens_out=pick(a, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "ai.usage.outputTokens",
@@ -587,7 +600,7 @@ def _is_phoenix(row: dict[str, Any]) -> bool:
         return False
     if "span_kind" in row or "context.span_id" in row:
         return True
-    return isinstance(row.get("context"), dict) and "span_id" in row["context"] and "attributes" in row
+    return isinstance(row.get("context"), dict) and "span_id" in row["context"] and "attributes" in row and not _console_span(row)
 
 
 def _explode_phoenix(row: Any) -> Iterator[Any]:
@@ -1477,4 +1490,53 @@ def normalise_opik(span: Any) -> Fields:
     scores = {**(trace.get("scores") or {}), **(_opik_scores(span.get("feedback_scores")) or {})}
     if scores:
         meta["scores"] = scores
+    return f
+
+
+# ---------------------------------------------------------------- Cloudflare AI Gateway
+
+def _is_cloudflare(row: dict[str, Any]) -> bool:
+    if "RequestBody" in row and ("Gateway" in row or "Endpoint" in row or "Provider" in row):
+        return True  # Logpush's ai_gateway_events dataset
+    return "request_content_type" in row and "provider" in row and ("tokens_in" in row or "path" in row)  # the logs API's list
+
+
+@shape("cloudflare", detect=_is_cloudflare, json_fields=("RequestBody", "ResponseBody", "Metadata", "Metrics"))
+def normalise_cloudflare(row: Any) -> Fields:
+    """Cloudflare AI Gateway logs: Logpush's ``ai_gateway_events`` (``RequestBody`` and
+    ``ResponseBody`` read as the provider's own request and response, ``Metrics.cost`` /
+    ``durationMs``, ``Timestamp``, ``Model``, ``Provider``, ``Metadata``)."""
+    from assay.ingest._shapes import detect_shape
+
+    if not isinstance(row, dict):
+        raise RowError(f"expected an object, got {type(row).__name__}")
+    if "RequestBody" not in row:
+        raise RowError("no request body: the AI Gateway logs API lists each call's metadata only; export the logs with "
+                       "Logpush (dataset ai_gateway_events), or fetch each log's request and response")
+    req, resp = _maybe_json(row.get("RequestBody")), _maybe_json(row.get("ResponseBody"))
+    if not isinstance(req, dict) or req.get("type") == "encrypted":
+        raise RowError("RequestBody: not a JSON object (Logpush encrypts the bodies with the gateway's public key: "
+                       "decrypt them with its private key first)")
+    status = row.get("StatusCode")
+    if isinstance(status, int) and not 200 <= status < 300:
+        err = resp.get("error") if isinstance(resp, dict) else None
+        raise RowError(f"the call failed with HTTP {status}" + (f": {first_line(err.get('message'), '')}" if isinstance(err, dict) else ""))
+    pair = {"request": req, "response": resp if isinstance(resp, dict) else {}}
+    provider = detect_shape(pair, file="", line=0).name
+    f = get_shape(provider if provider in ("openai", "anthropic", "gemini", "responses") else "openai").normalise(pair)
+    metrics = row.get("Metrics") if isinstance(row.get("Metrics"), dict) else {}
+    if row.get("Timestamp") is not None and f["ts"] is None:
+        f["ts"] = parse_ts(row["Timestamp"], "Timestamp")
+    if isinstance(metrics.get("durationMs"), (int, float)):
+        f["latency_ms"] = float(metrics["durationMs"])
+    if isinstance(metrics.get("cost"), (int, float)):
+        f["cost_usd"] = float(metrics["cost"])
+    f["model"] = f["model"] or row.get("Model")
+    meta = f["metadata"]
+    if isinstance(row.get("Metadata"), dict):
+        for k, v in row["Metadata"].items():
+            meta.setdefault(k, v)
+    for k in ("Gateway", "Provider", "Endpoint", "Cached", "RequestedModel"):
+        if row.get(k) not in (None, ""):
+            meta[k[0].lower() + k[1:]] = row[k]
     return f
