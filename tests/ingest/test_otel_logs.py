@@ -89,3 +89,18 @@ def test_join_indexes_left_by_a_killed_ingest_are_removed_by_any_ingest(project,
     mine.write_bytes(b"in use")
     ingest(project, [str(fixtures / "openai.jsonl")])  # no batch or logs files in this one
     assert not any(o.exists() for o in orphans) and mine.exists()
+
+
+def test_a_dry_run_joins_the_spans_with_their_logged_messages(project, fixtures):
+    """``--dry-run`` with the traces and the logs export shows the records an ingest stores
+    (before, every span was shown as quarantined for want of its messages); the join's
+    index is gone afterwards."""
+    from assay.ingest import preview
+
+    traces, logs = fixtures / "otel-traces.json", fixtures / "otel-logs.jsonl"
+    p = preview(project, [str(traces), str(logs)], rows=20)
+    shown = {f.file: f for f in p.files}
+    s = ingest(project, [str(traces), str(logs)])
+    assert len(shown[str(traces)].records) == s.kept > 0 and not shown[str(traces)].quarantined
+    assert shown[str(logs)].note is not None
+    assert not list(project.state_dir.glob("otel-events-*"))

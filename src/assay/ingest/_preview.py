@@ -21,7 +21,7 @@ from assay.errors import InputError
 from assay.ingest._batch import batch_role, first_object
 from assay.ingest._formats import check_encoding, detect_format, get_reader, set_encoding
 from assay.ingest._normalise import RowError, check_ts_format
-from assay.ingest._otel_logs import is_logs_export
+from assay.ingest._otel_logs import is_logs_export, plan_otel_logs
 from assay.ingest._pii import ScrubSettings
 from assay.ingest._process import Processor
 from assay.ingest._shapes import get_shape, parse_mapping
@@ -103,8 +103,12 @@ def preview(
     out = Preview()
     prev = set_encoding(encoding)
     spool = _stdin.Spool(project.state_dir, stdin, limit=_stdin.PREVIEW_BYTES)
+    events = None
     try:
-        for path in _expand(project, paths, spool):
+        files = _expand(project, paths, spool)
+        if not mapping_d:  # spans whose messages are in a logs export given too: joined, as an ingest joins them
+            _, events = plan_otel_logs(project.state_dir, files, file_fmt, shape_name)
+        for path in files:
             ff = detect_format(path) if file_fmt == "auto" else file_fmt
             reader = get_reader(ff)(path)
             head = list(itertools.islice(reader, rows))
@@ -129,7 +133,9 @@ def preview(
                             f"are read, the other lines skipped (--format {sname}@{within} says it)")
             fmt = f"{ff}:{sname}" + (f"@{within}" if within is not None else "")
             fp = FilePreview(spool.name_of(path), fmt, rows=0, hint=hint)
+            joined = events.results.get(str(path)) if events is not None else None
             proc = Processor(project.key, source or "default", spool.name_of(path), sname, mapping_d or None, scrub, settings,
+                             batch_index=events.index[joined] if events is not None and joined is not None else None,
                              ts_format=ts_format, encoding=encoding, within=within)
             it = list(it)
             fp.rows = len(it)
@@ -143,6 +149,8 @@ def preview(
     finally:
         set_encoding(prev)
         spool.cleanup()
+        if events is not None:
+            events.cleanup()
     return out
 
 

@@ -257,8 +257,10 @@ def normalise_otel(span: Any) -> Fields:
         msgs.append(message("system", content_text(_maybe_json(a["gen_ai.system_instructions"]), "gen_ai.system_instructions")))
     if a.get("gen_ai.input.messages") is not None:
         msgs += chat_messages(_maybe_json(a["gen_ai.input.messages"]), "gen_ai.input.messages")
-    if a.get("gen_ai.output.messages") is not None:
-        output = "\n".join(m.content for m in chat_messages(_maybe_json(a["gen_ai.output.messages"]), "gen_ai.output.messages"))
+    choices = 0
+    if a.get("gen_ai.output.messages") is not None:  # one message a choice: the first is the answer, as in every shape
+        outs = chat_messages(_maybe_json(a["gen_ai.output.messages"]), "gen_ai.output.messages")
+        output, choices = (outs[0].content if outs else ""), len(outs)
     if isinstance(a.get("openinference.span.kind"), str):  # OpenInference sent over OTLP: read as Phoenix's spans
         return _openinference_span(span, a)
     adk = _maybe_json(a.get("gcp.vertex.agent.llm_request"))
@@ -308,6 +310,11 @@ def normalise_otel(span: Any) -> Fields:
         raise RowError("span has gen_ai attributes but no prompt: no gen_ai.input.messages, gen_ai.prompt.* or message events "
                        "(instrumentations that send the messages as log records: ingest the logs export in the same command)")
     meta = {k: v for k, v in a.items() if not k.startswith(_NOT_META)}
+    if choices > 1:
+        meta["n_choices"] = choices
+    tools = _maybe_json(meta.pop("gen_ai.tool.definitions", None))
+    if tools:  # the tools offered, as every shape keeps them (stored once)
+        meta["tools"] = tools
     if logfire is not None:
         meta.pop("request_data", None)
         meta.pop("response_data", None)
