@@ -177,3 +177,15 @@ def test_spans_as_the_console_exporter_writes_them(project, tmp_path):
     assert s.formats[str(f)] == "json:otel" and (s.kept, s.skipped) == (1, 1)
     assert (r["output"], r["latency_ms"], r["tokens_in"], r["meta"]["service.name"], r["meta"]["span_id"]) == (
         "Rainy.", 1250.0, 10, "demo-bot", "0x0000000000000001")
+
+
+def test_openinference_content_parts_keep_their_media(project, tmp_path):
+    llm = {"openinference.span.kind": "LLM", "llm.model_name": "gpt-4o",
+           "llm.input_messages.0.message.role": "user",
+           "llm.input_messages.0.message.contents.0.message_content.type": "text",
+           "llm.input_messages.0.message.contents.0.message_content.text": "What is this?",
+           "llm.input_messages.0.message.contents.1.message_content.type": "image",
+           "llm.input_messages.0.message.contents.1.message_content.image.image.url": "data:image/png;base64,AAA",
+           "llm.output_messages.0.message.role": "assistant", "llm.output_messages.0.message.content": "A chair."}
+    _, (r,), _ = _run(project, _export(tmp_path, [_span(1, "ChatCompletion", llm)]))
+    assert r["messages"] == [{"role": "user", "content": "What is this?\n[image]"}] and r["output"] == "A chair."

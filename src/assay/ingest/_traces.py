@@ -591,9 +591,17 @@ def _oi_messages(attrs: dict[str, Any], key: str) -> list[dict[str, Any]]:
         _flatten(m, "", flat)
         role = flat.get("message.role", flat.get("role"))
         content = flat.get("message.content", flat.get("content"))
-        if content is None:
-            parts = [v for k, v in sorted(flat.items()) if k.endswith("message_content.text")]
-            content = "\n".join(map(str, parts)) if parts else None
+        if content is None:  # content parts: ``message.contents.N.message_content.{type,text,image...}``
+            groups: dict[str, dict[str, Any]] = {}
+            for k, v in flat.items():
+                head, sep, field = k.partition("message_content.")
+                if sep and "contents." in head:
+                    groups.setdefault(head, {})[field.split(".", 1)[0]] = v
+            parts = []
+            for _, g in sorted(groups.items(), key=lambda kv: [int(x) if x.isdigit() else 0 for x in kv[0].split(".")]):
+                kind = g.get("type", "text")
+                parts.append(str(g["text"]) if isinstance(g.get("text"), str) else f"[{kind}]")
+            content = "\n".join(parts) if parts else None
         calls = [(k[:-len("function.name")], v) for k, v in sorted(flat.items()) if k.endswith("tool_call.function.name")]
         text = content_text(content, key) if content is not None else ""
         for prefix, name in calls:
