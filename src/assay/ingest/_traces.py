@@ -308,7 +308,9 @@ def normalise_otel(span: Any) -> Fields:
             raise RowError("Vercel AI SDK span without its prompt (ai.prompt.messages): the app records it unless "
                            "experimental_telemetry sets recordInputs: false")
         raise RowError("span has gen_ai attributes but no prompt: no gen_ai.input.messages, gen_ai.prompt.* or message events "
-                       "(instrumentations that send the messages as log records: ingest the logs export in the same command)")
+                       "(the official instrumentations record the messages only with "
+                       "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true, and some send them as log records: then "
+                       "ingest the logs export in the same command)")
     meta = {k: v for k, v in a.items() if not k.startswith(_NOT_META)}
     if choices > 1:
         meta["n_choices"] = choices
