@@ -183,3 +183,15 @@ def test_cloudflare_ai_gateway_logpush_events(project, tmp_path):
     assert fmt == "jsonl:cloudflare" and (s.kept, s.quarantined) == (1, 2)
     assert (r["output"], r["latency_ms"], r["cost_usd"], r["meta"]["user"], r["meta"]["gateway"]) == ("hello", 640.0, 1.23e-05, "u-9", "my-gw")
     assert "decrypt them" in quar[2] and quar[3] == "the call failed with HTTP 429: Rate limit reached"
+
+
+def test_litellm_logs_of_responses_api_calls(project, tmp_path):
+    row = {"id": "resp_ll", "call_type": "aresponses", "status": "success", "startTime": 1793520000.1, "endTime": 1793520001.6,
+           "model": "gpt-4.1", "response_cost": 0.00021, "prompt_tokens": 20, "completion_tokens": 10,
+           "messages": [{"role": "user", "content": "Tell me a bedtime story"}], "model_parameters": {"temperature": 0.2},
+           "response": {"id": "resp_ll", "object": "response", "status": "completed", "model": "gpt-4.1-2025-04-14",
+                        "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Once upon a time..."}]}],
+                        "usage": {"input_tokens": 10, "output_tokens": 5}}}
+    _, fmt, (r,), _ = _ingest(project, tmp_path, [row], "litellm.jsonl")
+    assert fmt == "jsonl:openai" and (r["output"], r["tokens_in"], r["cost_usd"], r["meta"]["params"]) == (
+        "Once upon a time...", 10, 0.00021, {"temperature": 0.2})

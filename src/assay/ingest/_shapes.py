@@ -344,7 +344,10 @@ def _span_ms(row: dict[str, Any]) -> float | None:
 
 def _is_openai(row: dict[str, Any]) -> bool:
     req, resp = _split(row)
-    return isinstance(req, dict) and "messages" in req and isinstance(resp, dict) and "choices" in resp
+    if not (isinstance(req, dict) and "messages" in req and isinstance(resp, dict)):
+        return False
+    # (LiteLLM's logging payload: messages and a response of any kind, with its call_type)
+    return "choices" in resp or (isinstance(row.get("call_type"), str) and resp is not row)
 
 
 _NOT_CHAT_CALLS = frozenset({"embedding", "aembedding", "image_generation", "aimage_generation", "moderation", "amoderation",
@@ -367,6 +370,8 @@ def normalise_openai(row: Any) -> Fields:
     messages = chat_messages(req["messages"], "request.messages")
     output = None
     choices = resp.get("choices")
+    if choices is None and resp.get("object") == "response":  # LiteLLM's log of a Responses API call (call_type aresponses)
+        output = _responses_output(resp.get("output"), "response.output")
     if choices is not None:
         if not isinstance(choices, list):
             raise RowError("response.choices: expected a list")
