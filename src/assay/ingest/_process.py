@@ -276,7 +276,9 @@ class Processor:
                 if row is None:  # another log line
                     out.skipped += 1
                     continue
-            if shape.json_fields:  # nested fields exported as JSON text (CSV, Parquet, a warehouse table)
+            # nested fields exported as JSON text (CSV, Parquet, a warehouse table); in a JSON line a
+            # text that starts an object or a list shows as "{ or "[, so most lines need no look
+            if shape.json_fields and (not isinstance(payload, (bytes, bytearray)) or b'"{' in payload or b'"[' in payload):
                 row = decode_fields(row, shape.json_fields)
             if self._batch is not None:  # a Batch API result joined with its request; spans with their logged events
                 row = self._batch.join(row)

@@ -251,15 +251,16 @@ def request_meta(req: dict[str, Any]) -> dict[str, Any]:
         meta["tools"] = req["functions"]
     if req.get("response_format") is not None:
         meta["response_format"] = req["response_format"]
-    for k in _REQ_KEPT:  # who asked (the end user's id) and how the call was served
-        if req.get(k) not in (None, ""):
-            meta[k] = req[k]
+    if not _REQ_KEPT.isdisjoint(req):  # who asked (the end user's id) and how the call was served
+        for k in _REQ_KEPT.intersection(req):
+            if req[k] not in (None, ""):
+                meta[k] = req[k]
     if isinstance(req.get("metadata"), dict):
         meta.update(req["metadata"])
     return meta
 
 
-_REQ_KEPT = ("user", "service_tier", "safety_identifier", "prompt_cache_key", "store")
+_REQ_KEPT = frozenset({"user", "service_tier", "safety_identifier", "prompt_cache_key", "store"})
 
 
 _FROM_ROW: Any = object()
@@ -350,6 +351,16 @@ def _is_openai(row: dict[str, Any]) -> bool:
     return "choices" in resp or (isinstance(row.get("call_type"), str) and resp is not row)
 
 
+def _count(usage: Any, row: dict[str, Any], resp: dict[str, Any], key: str, other: str) -> Any:
+    """A token count from the response's usage, else beside the response (LiteLLM logs it so)."""
+    v = usage.get(key)
+    if v is None:
+        v = usage.get(other)
+        if v is None and resp is not row:
+            v = row.get(key)
+    return v
+
+
 _NOT_CHAT_CALLS = frozenset({"embedding", "aembedding", "image_generation", "aimage_generation", "moderation", "amoderation",
                              "transcription", "atranscription", "speech", "aspeech", "rerank", "arerank"})
 _OPENAI_USED = frozenset({"request", "response", "messages", "choices", "usage", "model", "created", "latency_ms", "ts",
@@ -388,9 +399,9 @@ def normalise_openai(row: Any) -> Fields:
                     output = msg["refusal"]
                 if not output and isinstance(msg.get("audio"), dict) and isinstance(msg["audio"].get("transcript"), str):
                     output = msg["audio"]["transcript"]  # an audio answer, as its transcript
-                calls = list(msg.get("tool_calls") or [])
+                calls = msg.get("tool_calls") or ()
                 if isinstance(msg.get("function_call"), dict):  # the legacy functions API
-                    calls.append({"function": msg["function_call"]})
+                    calls = [*calls, {"function": msg["function_call"]}]
                 for call in calls:
                     fn = call.get("function") or call.get("custom") or call if isinstance(call, dict) else {}
                     args = fn.get("arguments", fn.get("input")) if isinstance(fn, dict) else None
@@ -403,7 +414,7 @@ def normalise_openai(row: Any) -> Fields:
     usage = resp.get("usage") or {}
     meta = extra_meta(row, _OPENAI_USED)
     meta.update(request_meta(req))
-    if isinstance(row.get("model_parameters"), dict) and row["model_parameters"] and "params" not in meta:
+    if "model_parameters" in row and isinstance(row["model_parameters"], dict) and row["model_parameters"] and "params" not in meta:
         meta["params"] = row["model_parameters"]  # LiteLLM's logged sampling parameters
         meta.pop("model_parameters", None)
     if len(choices or []) > 1:
@@ -412,7 +423,8 @@ def normalise_openai(row: Any) -> Fields:
         meta["finish_reason"] = choices[0]["finish_reason"]
     if resp is not row and resp.get("id"):
         meta.setdefault("response_id", resp["id"])
-    if isinstance(usage, dict):  # what the counts hold: cached prompt tokens, reasoning tokens
+    if isinstance(usage, dict) and ("prompt_tokens_details" in usage or "completion_tokens_details" in usage):
+        # what the counts hold: cached prompt tokens, reasoning tokens
         for details, key, name in (("prompt_tokens_details", "cached_tokens", "cache_read_tokens"),
                                    ("completion_tokens_details", "reasoning_tokens", "reasoning_tokens")):
             d = usage.get(details)
@@ -423,9 +435,9 @@ def normalise_openai(row: Any) -> Fields:
         output=output,
         ts=pick(row, "ts", "timestamp", "created_at", "startTime", "start_time") or resp.get("created"),
         latency_ms=pick(row, "latency_ms", "duration_ms") or _span_ms(row),
-        # (LiteLLM logs the counts beside the response too)
-        tokens_in=usage.get("prompt_tokens", usage.get("input_tokens", row.get("prompt_tokens") if resp is not row else None)),
-        tokens_out=usage.get("completion_tokens", usage.get("output_tokens", row.get("completion_tokens") if resp is not row else None)),
+        tokens_in=tin if (tin := usage.get("prompt_tokens")) is not None else _count(usage, row, resp, "prompt_tokens", "input_tokens"),
+        tokens_out=tout if (tout := usage.get("completion_tokens")) is not None else _count(usage, row, resp, "completion_tokens",
+                                                                                           "output_tokens"),
         # (spend: LiteLLM's SpendLogs table; usage.cost: OpenRouter's usage accounting)
         cost_usd=pick(row, "cost_usd", "response_cost", "spend") or (usage.get("cost") if isinstance(usage, dict) else None),
     )
