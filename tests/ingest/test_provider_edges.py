@@ -195,3 +195,16 @@ def test_litellm_logs_of_responses_api_calls(project, tmp_path):
     _, fmt, (r,), _ = _ingest(project, tmp_path, [row], "litellm.jsonl")
     assert fmt == "jsonl:openai" and (r["output"], r["tokens_in"], r["cost_usd"], r["meta"]["params"]) == (
         "Once upon a time...", 10, 0.00021, {"temperature": 0.2})
+
+
+def test_responses_input_items_of_every_kind(project, tmp_path):
+    row = {"id": "r", "object": "response", "status": "completed", "model": "gpt-4.1",
+           "input": [{"role": "user", "content": "Click the button"},
+                     {"type": "computer_call", "call_id": "c1", "action": {"type": "click"}},
+                     {"type": "computer_call_output", "call_id": "c1", "output": {"type": "computer_screenshot", "image_url": "x"}},
+                     {"type": "mcp_approval_response", "approve": True, "approval_request_id": "a1"},
+                     {"type": "item_reference", "id": "msg_1"}],
+           "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Done."}]}]}
+    _, _, (r,), _ = _ingest(project, tmp_path, [row], "responses.jsonl")
+    assert [m["role"] for m in r["messages"]] == ["user", "assistant", "tool", "user", "user"]
+    assert r["messages"][2]["content"] == '{"image_url":"x","type":"computer_screenshot"}' and r["messages"][3]["content"] == "[mcp_approval_response]"

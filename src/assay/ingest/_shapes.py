@@ -571,11 +571,15 @@ def _responses_input(value: Any, where: str) -> list[Message]:
         kind = item.get("type", "message")
         if kind == "message" or (kind not in _RESPONSE_ITEMS and kind != "function_call_output" and "role" in item):
             out.append(chat_message({k: v for k, v in item.items() if k != "type"}, f"{where}.{i}"))
-        elif kind in ("function_call", "custom_tool_call"):
+        elif kind in ("function_call", "custom_tool_call", "mcp_call"):
             out.append(message("assistant", tool_call_text(item.get("name"), item.get("arguments", item.get("input")))))
-        elif kind in ("function_call_output", "custom_tool_call_output"):
-            out.append(message("tool", content_text(item.get("output"), f"{where}.{i}.output")))
-        elif kind != "reasoning":  # the model's reasoning is not part of the conversation
+        elif kind.endswith("_output"):  # a tool's answer: function, custom, computer, shell and other tool outputs
+            result = item.get("output")
+            out.append(message("tool", content_text(result, f"{where}.{i}.output") if result is None or isinstance(result, (str, list))
+                               else dumps(result)))
+        elif kind in ("mcp_approval_response", "item_reference"):  # the user's approval; a reference to an earlier item
+            out.append(message("user", f"[{kind}]"))
+        elif kind not in ("reasoning", "mcp_list_tools"):  # the model's reasoning is not part of the conversation
             out.append(message("assistant", f"[{kind}]"))
     return out
 
