@@ -240,16 +240,23 @@ def _first_object(path: Path, fmt: str) -> Any:
     return first_object(itertools.islice(get_reader(fmt)(path), 50))
 
 
+def payload_object(payload: Any) -> dict[str, Any] | None:
+    """A reader's payload (a line's bytes, or a decoded row) as a JSON object, or None when it
+    is a bad row, not JSON, or no object."""
+    if isinstance(payload, _BadRow):
+        return None
+    try:
+        obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
+    except orjson.JSONDecodeError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
 def first_object(rows: Iterable[tuple[int, Any]]) -> Any:
     """The first of ``rows`` (a reader's ``(line, payload)``) that decodes to a JSON object, or None."""
     for _, payload in rows:
-        if isinstance(payload, _BadRow):
-            continue
-        try:
-            obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(obj, dict):
+        obj = payload_object(payload)
+        if obj is not None:
             return obj
     return None
 
@@ -313,12 +320,13 @@ def plan_batches(state_dir: Path, files: list[Path], file_fmt: str, shape_name: 
     return [p for p in files if p not in consumed], join
 
 
-def _remove_orphans(state_dir: Path, prefix: str = "batch-requests-") -> None:
-    """Delete the join indexes (``<prefix><pid>-<id>.db``) of ingests whose process is gone
-    (killed before it could): they hold the text of requests or messages unscrubbed."""
+def _remove_orphans(state_dir: Path, prefix: str = "batch-requests-", suffix: str = ".db") -> None:
+    """Delete the files ``<prefix><pid>-<...><suffix>`` (join indexes, copies of standard
+    input) of ingests whose process is gone (killed before it could): they hold the text of
+    requests or messages unscrubbed."""
     if not state_dir.is_dir():
         return
-    for p in state_dir.glob(f"{prefix}*.db"):
+    for p in state_dir.glob(f"{prefix}*{suffix}"):
         try:
             pid = int(p.name[len(prefix):].split("-")[0])
         except (IndexError, ValueError):

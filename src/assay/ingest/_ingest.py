@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select, update
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
-from assay.ingest._batch import BatchJoin, plan_batches
+from assay.ingest._batch import BatchJoin, payload_object, plan_batches
 from assay.ingest._batch import _remove_orphans as remove_batch_orphans
 from assay.ingest._otel_logs import _remove_orphans as remove_events_orphans
 from assay.ingest._otel_logs import plan_otel_logs
@@ -418,13 +418,8 @@ def _later_shape(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[i
     votes: Counter[str] = Counter()
     seen = 0
     for pos, payload in head[1:]:
-        if isinstance(payload, _BadRow):
-            continue
-        try:
-            obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
-        except orjson.JSONDecodeError:
-            continue
-        if not isinstance(obj, dict):
+        obj = payload_object(payload)
+        if obj is None:
             continue
         seen += 1
         try:
@@ -452,13 +447,7 @@ def _scan_within(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[i
             yield row
 
     for pos, payload in objects():
-        if isinstance(payload, _BadRow):
-            continue
-        try:
-            obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
-        except orjson.JSONDecodeError:
-            continue
-        hit = find_within(obj, detect)
+        hit = find_within(payload_object(payload), detect)
         if hit is not None:
             return hit
     return None

@@ -134,16 +134,6 @@ class Spool:
 def remove_orphans(state_dir: Path) -> None:
     """Delete spooled copies of standard input whose ingest process is gone (killed before
     it could): they hold the logs unscrubbed."""
-    if not state_dir.is_dir():
-        return
-    for p in state_dir.glob(f"{PREFIX}*"):
-        try:
-            pid = int(p.name[len(PREFIX):].split("-")[0])
-        except (IndexError, ValueError):
-            continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            p.unlink(missing_ok=True)
-        except PermissionError:  # a process of another user holds that id: not ours to judge
-            pass
+    from assay.ingest._batch import _remove_orphans
+
+    _remove_orphans(state_dir, PREFIX, suffix="")
