@@ -62,3 +62,21 @@ def test_bedrock_converse_stream_and_streamed_anthropic(project, tmp_path):
     assert by_id["s-1"]["output"] == 'Hello\n[tool_call lookup {"q":"x"}]' and by_id["s-1"]["latency_ms"] == 300.0
     assert by_id["s-1"]["meta"]["finish_reason"] == "tool_use"
     assert by_id["s-2"]["output"] == "Hi!"
+
+
+def test_a_failed_tool_result_says_so_as_in_the_other_shapes(project, tmp_path):
+    """Converse's ``toolResult`` with ``status: error`` reads ``[error] ...``, as Anthropic's
+    ``is_error`` and Strands' blocks do (one reader for Converse blocks in every shape)."""
+    row = {"schemaType": "ModelInvocationLog", "timestamp": "2026-11-03T10:00:00Z", "requestId": "e-1", "operation": "Converse",
+           "modelId": "anthropic.claude-3-5-haiku-20241022-v1:0",
+           "input": {"inputBodyJson": {"messages": [
+               {"role": "user", "content": [{"text": "Where is 4417?"}]},
+               {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t", "name": "get_order", "input": {"id": "4417"}}}]},
+               {"role": "user", "content": [{"toolResult": {"toolUseId": "t", "status": "error", "content": [{"text": "DB timeout"}]}}]}]}},
+           "output": {"outputBodyJson": {"output": {"message": {"role": "assistant", "content": [{"text": "Sorry, try later."}]}},
+                                         "stopReason": "end_turn"}}}
+    f = tmp_path / "bedrock.jsonl"
+    f.write_text(json.dumps(row) + "\n")
+    ingest(project, [str(f)])
+    (r,), _ = stored(project)
+    assert [(m["role"], m["content"]) for m in r["messages"]][-1] == ("tool", "[error] DB timeout")

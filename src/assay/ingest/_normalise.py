@@ -122,7 +122,7 @@ def _converse_block(part: dict[str, Any], where: str) -> str | None:
         text = content_text(result.get("content"), where)
         return f"[error] {text}" if result.get("status") == "error" else text
     if "json" in part:
-        return part["json"] if isinstance(part["json"], str) else dumps(part["json"])
+        return dumps(part["json"])
     if "reasoningContent" in part:  # the model's reasoning is no part of the conversation
         return ""
     for media in ("image", "document", "video", "audio"):

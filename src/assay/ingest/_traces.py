@@ -1033,27 +1033,12 @@ def _explode_bedrock(row: Any) -> Iterator[Any]:
 
 
 def _converse_text(blocks: Any, where: str) -> str:
-    """Converse API content blocks as text: text, tool use and results; media named by its kind ([image])."""
+    """Converse API content blocks as text: text, tool use and results; media named by its kind
+    ([image]). The blocks are read by :func:`~assay.ingest._normalise.content_text`, which
+    knows Converse's type-less blocks (Strands Agents logs them too)."""
     if isinstance(blocks, str):
         return blocks
-    parts: list[str] = []
-    for i, b in enumerate(blocks if isinstance(blocks, list) else []):
-        if not isinstance(b, dict):
-            continue
-        if isinstance(b.get("text"), str):
-            parts.append(b["text"])
-        elif isinstance(b.get("toolUse"), dict):
-            parts.append(tool_call_text(b["toolUse"].get("name"), b["toolUse"].get("input")))
-        elif isinstance(b.get("toolResult"), dict):
-            inner = b["toolResult"].get("content")
-            parts.append(_converse_text(inner, f"{where}.{i}.toolResult.content") if isinstance(inner, list) else str(inner))
-        elif "json" in b:
-            parts.append(dumps(b["json"]))
-        else:
-            kind = next((k for k in ("image", "document", "video", "audio") if k in b), None)
-            if kind is not None:
-                parts.append(f"[{kind}]")
-    return "\n".join(parts)
+    return content_text([b for b in blocks if isinstance(b, dict)] if isinstance(blocks, list) else [], where)
 
 
 def _converse_stream(events: list[Any]) -> dict[str, Any]:
