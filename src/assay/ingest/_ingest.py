@@ -42,12 +42,12 @@ from assay.ingest._formats import (
 )
 from assay.ingest._normalise import check_ts_format
 from assay.ingest._pii import ScrubSettings
-from assay.ingest._process import UNFINISHED, ChunkResult, Processor, gc_paused
+from assay.ingest._process import FOLDED, UNFINISHED, ChunkResult, Processor, gc_paused
 from assay.ingest._write import RangeResult, Span, ingest_parquet_slice, ingest_range, store_rows, write_rows
 from assay.ingest._stdin import STDIN, Spool
 from assay.ingest._stdin import remove_orphans as remove_spool_orphans
 from assay.ingest._within import SCAN_ROWS, find_within, holds_call, split_within
-from assay.ingest._shapes import detect_shape, get_shape, mapping_hint, parse_mapping, shapes
+from assay.ingest._shapes import detect_shape, get_shape, lower_keys, mapping_hint, parse_mapping, shapes, upper_keys
 from assay.project import Project, as_project
 from assay.store import Store, utcnow
 from assay.store._schema import ingest_parts, ingests, quarantine
@@ -360,19 +360,14 @@ def _chunks(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[i
 
 def _resolve_shape(
     path: Path, rows: Iterator[tuple[int, Any]], shape_name: str,
-) -> tuple[str, Iterator[tuple[int, Any]], str | None, str | None]:
+) -> tuple[str, Iterator[tuple[int, Any]], str | None, str | None, bool]:
     """Detect the row shape from the first row that decodes to an object: ``(shape, rows,
-    hint, within)``. When no shape claims that row and it has no field the generic shape
+    hint, within, fold)``. When no shape claims that row and it has no field the generic shape
     reads, the first rows are looked through for a model call in an app's log lines
     (``within``: where in them, :mod:`assay.ingest._within`); finding none, ``hint`` says
-    what ``--map`` could say."""
-    if shape_name != "auto":
-        name, within = split_within(shape_name)
-        get_shape(name)
-        return name, rows, None, within
+    what ``--map`` could say. ``fold``: the rows' keys are all upper case (a Snowflake or
+    Oracle export), and are read lower-cased."""
     head: list[tuple[int, Any]] = []
-    found = "generic"
-    hint = None
     first = None
     for pos, payload in rows:
         head.append((pos, payload))
@@ -385,32 +380,43 @@ def _resolve_shape(
                 continue
             break
         if isinstance(obj, dict):
-            first = obj
-            found = detect_shape(obj, file=str(path), line=pos).name
-            if found == "generic":
-                hint = mapping_hint(obj)
+            first = (pos, obj)
             break
         if len(head) >= 50:
             break
+    fold = first is not None and upper_keys(first[1])
+    if shape_name != "auto":
+        name, within = split_within(shape_name)
+        get_shape(name)
+        return name, itertools.chain(head, rows), None, within, fold
+    found = "generic"
+    hint = None
+    if first is not None:
+        pos, obj = first
+        if fold:
+            obj = lower_keys(obj)
+        found = detect_shape(obj, file=str(path), line=pos).name
+        if found == "generic":
+            hint = mapping_hint(obj)
     within = None
-    if found == "generic" and first is not None and holds_call(first):
+    if found == "generic" and first is not None and holds_call(lower_keys(first[1]) if fold else first[1]):
         # a call no shape claims, such as a failed one (an error body, no response): the
         # shape of the rows after it, when most of them have one
-        later = _later_shape(path, head, rows)
+        later = _later_shape(path, head, rows, fold)
         if later is not None:
-            return later, itertools.chain(head, rows), None, None
+            return later, itertools.chain(head, rows), None, None, fold
     if hint is not None:  # an app's log lines, some holding a model call?
-        found_within = _scan_within(path, head, rows)
+        found_within = _scan_within(path, head, rows, fold)
         if found_within is not None:
             (found, within), hint = found_within, None
-    return found, itertools.chain(head, rows), hint, within
+    return found, itertools.chain(head, rows), hint, within, fold
 
 
 HEAD_ROWS = 50
 """How many first rows are looked at for the shape of a file whose first row no shape claims."""
 
 
-def _later_shape(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[int, Any]]) -> str | None:
+def _later_shape(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[int, Any]], fold: bool = False) -> str | None:
     """The shape that claims most of the first :data:`HEAD_ROWS` rows after the first object
     (reading them into ``head``), if one claims at least half of them; else None."""
     for row in itertools.islice(rows, max(0, HEAD_ROWS - len(head))):
@@ -421,6 +427,8 @@ def _later_shape(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[i
         obj = payload_object(payload)
         if obj is None:
             continue
+        if fold:
+            obj = lower_keys(obj)
         seen += 1
         try:
             name = detect_shape(obj, file=str(path), line=pos).name
@@ -434,7 +442,9 @@ def _later_shape(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[i
     return name if n * 2 >= seen else None
 
 
-def _scan_within(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[int, Any]]) -> tuple[str, str] | None:
+def _scan_within(
+    path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[int, Any]], fold: bool = False,
+) -> tuple[str, str] | None:
     """The shape and place of the first model call in the rows of ``head`` and then of
     ``rows`` (each row read is added to ``head``), up to :data:`SCAN_ROWS` rows in all."""
     def detect(obj: Any) -> str:
@@ -447,7 +457,8 @@ def _scan_within(path: Path, head: list[tuple[int, Any]], rows: Iterator[tuple[i
             yield row
 
     for pos, payload in objects():
-        hit = find_within(payload_object(payload), detect)
+        obj = payload_object(payload)
+        hit = find_within(lower_keys(obj) if fold else obj, detect)
         if hit is not None:
             return hit
     return None
@@ -894,10 +905,11 @@ def _ingest_jobs(
                 ff = detect_format(path) if file_fmt == "auto" else file_fmt
                 rows = get_reader(ff)(path)
                 within = None
+                fold = False
                 if mapping_d:
                     sname = "map"
                 else:
-                    sname, rows, hint, within = _resolve_shape(path, rows, shape_name)
+                    sname, rows, hint, within, fold = _resolve_shape(path, rows, shape_name)
                     if hint is not None:
                         summary.hints[name] = hint
                     elif within is not None and shape_name == "auto":
@@ -905,7 +917,10 @@ def _ingest_jobs(
                                                f"{'among them' if within == '.' else f'in their {within!r} field'}, and "
                                                "skipped the other lines (say it with --format "
                                                f"{sname}@{within} if that is wrong, or --map)")
-                fmt_name = f"{ff}:{sname}" + (f"@{within}" if within is not None else "")
+                    elif fold and shape_name == "auto":
+                        summary.hints[name] = (f"the column names are all upper case (a Snowflake or Oracle export): read "
+                                               f"lower-cased, as {sname} rows")
+                fmt_name = f"{ff}:{sname}" + (f"@{within}" if within is not None else "") + (FOLDED if fold else "")
                 # (a file is a Batch API results file or OTLP traces, told by its first row: never both)
                 join = events if events is not None and str(path) in events.results else batch
                 provider = join.results.get(str(path)) if join is not None else None
@@ -955,7 +970,7 @@ def _ingest_jobs(
                 before = (summary.kept, summary.duplicates, summary.quarantined)
                 proc = Processor(project.key, src_name, name, sname, mapping_d or None, scrub, settings, ingest_id,
                                  join.index[provider] if provider is not None else None,  # type: ignore[union-attr]
-                                 job_ts, job_enc if recoding() else None, within)
+                                 job_ts, job_enc if recoding() else None, within, fold)
                 total = float(path.stat().st_size - start) if by_bytes else float(_parquet_meta(path).num_rows) if by_rows else None
 
                 def size_of(p: Any) -> float:

@@ -447,6 +447,19 @@ def feedback(value: Any, meta: dict[str, Any]) -> Feedback | None:
     return fb if (fb.thumb, fb.rating, fb.comment, fb.edit) != (None, None, None, None) else None
 
 
+def labels_object(value: Any, meta: dict[str, Any]) -> dict[str, Any] | None:
+    """Labels that are not an object: a list of ``{key, value}`` pairs (how BigQuery, GCP
+    and many tables hold labels) becomes the object; anything else (a list of tags, a
+    number) is kept as it is in ``meta["labels"]``, and the record has no labels."""
+    if isinstance(value, list) and value and all(
+        isinstance(p, dict) and len(p) == 2 and "value" in p and isinstance(p.get("key", p.get("name")), str) for p in value
+    ):
+        return {p.get("key", p.get("name")): p["value"] for p in value}
+    if value != [] and value != "":
+        meta.setdefault("labels", value)
+    return None
+
+
 def fields(
     messages: list[Message],
     *,
@@ -474,7 +487,7 @@ def fields(
     meta = dict(metadata) if metadata else {}
     fb = feedback(feedback_value, meta) if feedback_value is not None else None
     if labels is not None and not isinstance(labels, dict):
-        raise RowError("labels: expected an object")
+        labels = labels_object(labels, meta)
     return {
         "ts": parse_ts(ts) if ts is not None else None,
         "model": str(model) if model is not None else None,
@@ -527,9 +540,7 @@ def normalise(row: Any) -> dict[str, Any]:
     meta = row.get("metadata") or {}
     if isinstance(meta, str) and meta.startswith("{"):
         meta = decode_cell(meta)
-    if not isinstance(meta, dict):
-        raise RowError("metadata: expected an object")
-    meta = dict(meta)
+    meta = dict(meta) if isinstance(meta, dict) else {"metadata": meta}  # (a list or text: kept as it is)
     for key, value in row.items():
         if key not in _KNOWN and not (system_used and key == "system"):
             meta.setdefault(key, value)

@@ -23,8 +23,8 @@ from assay.ingest._formats import check_encoding, detect_format, get_reader, set
 from assay.ingest._normalise import RowError, check_ts_format
 from assay.ingest._otel_logs import is_logs_export, plan_otel_logs
 from assay.ingest._pii import ScrubSettings
-from assay.ingest._process import Processor
-from assay.ingest._shapes import get_shape, parse_mapping
+from assay.ingest._process import FOLDED, Processor
+from assay.ingest._shapes import get_shape, lower_keys, parse_mapping
 from assay.ingest._within import Within
 from assay.ingest import _stdin
 from assay.project import Project, as_project
@@ -123,20 +123,23 @@ def preview(
                 continue
             it: Any
             if mapping_d:
-                sname, it, hint, within = "map", iter(head), None, None
+                sname, it, hint, within, fold = "map", iter(head), None, None, False
             else:
-                sname, it, hint, within = _resolve_shape(path, itertools.chain(head, reader), shape_name)
+                sname, it, hint, within, fold = _resolve_shape(path, itertools.chain(head, reader), shape_name)
                 # the first rows; of an app's log lines, as many as hold the first ``rows`` model calls
-                it = itertools.islice(it, rows) if within is None else _calls(it, rows, Within(within, get_shape(sname).detect))
+                it = (itertools.islice(it, rows) if within is None else
+                      _calls(it, rows, Within(within, get_shape(sname).detect), fold))
                 if within is not None and shape_name == "auto":
                     hint = (f"an app's log lines: the {sname} model calls {'among them' if within == '.' else f'in their {within!r} field'} "
                             f"are read, the other lines skipped (--format {sname}@{within} says it)")
-            fmt = f"{ff}:{sname}" + (f"@{within}" if within is not None else "")
+            fmt = f"{ff}:{sname}" + (f"@{within}" if within is not None else "") + (FOLDED if fold else "")
+            if fold and hint is None and shape_name == "auto":
+                hint = "the column names are all upper case (a Snowflake or Oracle export): they are read lower-cased"
             fp = FilePreview(spool.name_of(path), fmt, rows=0, hint=hint)
             joined = events.results.get(str(path)) if events is not None else None
             proc = Processor(project.key, source or "default", spool.name_of(path), sname, mapping_d or None, scrub, settings,
                              batch_index=events.index[joined] if events is not None and joined is not None else None,
-                             ts_format=ts_format, encoding=encoding, within=within)
+                             ts_format=ts_format, encoding=encoding, within=within, fold=fold)
             it = list(it)
             fp.rows = len(it)
             res = proc.process(it, utcnow(), "items" if ff == "json" else "lines")
@@ -154,14 +157,14 @@ def preview(
     return out
 
 
-def _calls(it: Any, calls: int, within: Within, limit: int = 10_000) -> Iterator[tuple[int, Any]]:
+def _calls(it: Any, calls: int, within: Within, fold: bool = False, limit: int = 10_000) -> Iterator[tuple[int, Any]]:
     """The rows of ``it`` up to the one holding the ``calls``-th model call (at most ``limit`` rows)."""
     seen = 0
     for pos, payload in itertools.islice(it, limit):
         yield pos, payload
         try:
             obj = orjson.loads(payload) if isinstance(payload, (bytes, bytearray)) else payload
-            seen += within.unwrap(obj) is not None
+            seen += within.unwrap(lower_keys(obj) if fold else obj) is not None
         except (orjson.JSONDecodeError, RowError):
             seen += 1  # a bad row: shown as quarantined, as a call is shown
         if seen >= calls:

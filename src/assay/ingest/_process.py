@@ -24,13 +24,16 @@ from assay.ingest._normalise import NoModelCall, RowError, set_ts_format
 from assay.ingest._otel_logs import INDEX_PREFIX as EVENTS_INDEX_PREFIX
 from assay.ingest._otel_logs import EventsIndex
 from assay.ingest._pii import Scrubber, ScrubSettings
-from assay.ingest._shapes import Shape, decode_fields, get_shape, mapped
+from assay.ingest._shapes import Shape, decode_fields, get_shape, lower_keys, mapped
 from assay.ingest._within import Within
 from assay.store import json_text
 from assay.store._texts import REF, SHARED_META, SHARED_MIN_CHARS, SHARED_ROLES, text_hash
 
 UNFINISHED = "the file's last line has no line break: it may still be being written, and is read again when the file grows"
 """Ends the quarantine reason of a last line that is not valid JSON and has no line break."""
+
+FOLDED = "+lower-keys"
+"""Ends the format name of a file whose rows' keys are all upper case, read lower-cased."""
 
 RECORD_COLUMNS = (
     "id", "source", "ts", "model", "messages", "output", "latency_ms", "tokens_in", "tokens_out", "cost_usd",
@@ -171,6 +174,9 @@ class Processor:
     within: str | None = None
     """Where in each row (an application's log line) the model call is (:mod:`assay.ingest._within`):
     a key path, or ``.`` for the row itself; rows with no call there are skipped."""
+    fold: bool = False
+    """Each row's top-level keys are lower-cased first (a Snowflake or Oracle export's
+    ``REQUEST``, ``CREATED_AT`` columns)."""
     _shape: Shape | None = field(default=None, init=False, repr=False)
     _batch: BatchIndex | None = field(default=None, init=False, repr=False)
     _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
@@ -264,6 +270,8 @@ class Processor:
             if row is None:  # a JSON null is no row (None below is an exploded item that is no model call)
                 self._quarantine(out, pos, "expected a JSON object, got null", b"null", scrubber, now)
                 continue
+            if self.fold and type(row) is dict:
+                row = lower_keys(row)
             line = None
             within = self._within
             if within is not None:  # an app's log line: the call in it, if any
@@ -432,7 +440,7 @@ def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: dateti
     """``proc.process`` in a worker process, reusing one ready Processor (its compiled
     detectors and scrub cache) per file instead of rebuilding it for every chunk."""
     key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings),
-           proc.ingest_id, proc.batch_index, proc.ts_format, proc.encoding, proc.within)
+           proc.ingest_id, proc.batch_index, proc.ts_format, proc.encoding, proc.within, proc.fold)
     cached = _WORKER_CACHE.get(key)
     if cached is None:
         if len(_WORKER_CACHE) > 8:

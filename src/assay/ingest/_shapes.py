@@ -77,6 +77,27 @@ def decode_fields(row: Any, keys: frozenset[str]) -> Any:
     return row if out is None else out
 
 
+def upper_keys(row: Any) -> bool:
+    """Whether every key of ``row`` is upper case (``REQUEST``, ``CREATED_AT``): column names
+    as Snowflake, Oracle and some SQL exports write them, which the shapes read lower-cased."""
+    if type(row) is not dict or not row:
+        return False
+    cased = False
+    for k in row:
+        if type(k) is not str or k != k.upper():
+            return False
+        cased = cased or k != k.lower()
+    return cased
+
+
+def lower_keys(row: Any) -> Any:
+    """``row`` with its top-level keys lower-cased (the keys inside its values are left as
+    they are: a JSON column keeps the case its application wrote)."""
+    if type(row) is not dict:
+        return row
+    return {k.lower() if type(k) is str else k: v for k, v in row.items()}
+
+
 def _decoded_view(row: dict[str, Any]) -> dict[str, Any]:
     """``row`` with every top-level JSON text of an object or a list decoded: to tell the
     shape of a row exported with its nested fields as text."""
@@ -365,6 +386,8 @@ _NOT_CHAT_CALLS = frozenset({"embedding", "aembedding", "image_generation", "aim
                              "transcription", "atranscription", "speech", "aspeech", "rerank", "arerank"})
 _OPENAI_USED = frozenset({"request", "response", "messages", "choices", "usage", "model", "created", "latency_ms", "ts",
                           "timestamp", "feedback", "labels", "cost_usd", "tools", "response_format", *_REQ_PARAMS})
+_OPENAI_USED_NESTED = _OPENAI_USED - _REQ_PARAM_SET
+"""A row with the request nested in it: a top-level ``n`` or ``stream`` is the app's own field."""
 
 
 @shape("openai", detect=_is_openai, json_fields=("choices", "usage", "tools", "response_format", "request_tags"))
@@ -412,7 +435,7 @@ def normalise_openai(row: Any) -> Fields:
         info = row.get("error_information") if isinstance(row.get("error_information"), dict) else {}
         raise RowError(f"the call failed: {first_line(row.get('error_str') or info.get('error_message'), 'status failure')}")
     usage = resp.get("usage") or {}
-    meta = extra_meta(row, _OPENAI_USED)
+    meta = extra_meta(row, _OPENAI_USED if req is row else _OPENAI_USED_NESTED)
     meta.update(request_meta(req))
     if "model_parameters" in row and isinstance(row["model_parameters"], dict) and row["model_parameters"] and "params" not in meta:
         meta["params"] = row["model_parameters"]  # LiteLLM's logged sampling parameters
