@@ -117,3 +117,186 @@ def test_metadata_that_is_not_an_object_is_kept(tmp_path):
     s = ingest(proj, [str(f)])
     assert (s.kept, s.quarantined) == (1, 0)
     assert json.loads(_contents(proj)[0][0][3]) == {"metadata": ["a", "b"]}
+
+
+def _records(proj):
+    from sqlalchemy import select
+
+    from assay.store._schema import records
+    store = proj.open_store()
+    with store.read() as conn:
+        got = list(conn.execute(select(records).order_by(records.c.ts, records.c.id)))
+    store.close()
+    return got
+
+
+def test_postgres_text_copy_tsv_escapes_and_nulls(tmp_path):
+    """PostgreSQL's COPY text format (ClickHouse's TabSeparated, MySQL's dumps): no quoting,
+    escapes for tabs, line breaks and backslashes, \\N for NULL. A stray quote no longer
+    swallows the rows after it."""
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "calls.tsv"
+    f.write_text("prompt\tcompletion\tmodel\tlatency_ms\n"
+                 '"Hi\tthere\tgpt-4o\t\\N\n'
+                 "Where is my order?\\nThanks\tIt ships\\ttomorrow.\tgpt-4o\t120\n"
+                 "q3\ta \\\\ b\t\\N\t\\N\n"
+                 'He said "yes"\tok\tNULL\t5\n')
+    s = ingest(proj, [str(f)])
+    assert (s.kept, s.quarantined) == (4, 0)
+    got = {r.messages[0]["content"]: (r.output, r.model, r.latency_ms) for r in _records(proj)}
+    assert got == {'"Hi': ("there", "gpt-4o", None), "Where is my order?\nThanks": ("It ships\ttomorrow.", "gpt-4o", 120.0),
+                   "q3": ("a \\ b", None, None), 'He said "yes"': ("ok", None, 5.0)}
+
+
+def test_quoted_tsv_is_still_read_with_quoting(tmp_path):
+    """A TSV file as pandas and Excel write it: a value with a tab or line break is quoted."""
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "calls.tsv"
+    f.write_text('prompt\tcompletion\n"line one\nline two"\t"a\tb"\nplain \\n text\tok\n')
+    s = ingest(proj, [str(f)])
+    assert (s.kept, s.quarantined) == (2, 0)
+    got = {r.messages[0]["content"]: r.output for r in _records(proj)}
+    assert got == {"line one\nline two": "a\tb", "plain \\n text": "ok"}
+
+
+def test_csv_null_marker_is_a_missing_value(tmp_path):
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "data_0_0_0.csv"
+    f.write_text('prompt,completion,model,ts,latency_ms\n"Hi","Hello!","gpt-4o-mini",\\N,640\n"Hi","Hello!",\\N,2026-11-01 10:06:00.000 -0800,\\N\n')
+    s = ingest(proj, [str(f)])
+    assert (s.kept, s.quarantined) == (2, 0)
+    got = sorted((str(r.ts), r.model, r.latency_ms) for r in _records(proj))
+    assert got == [("2026-11-01 18:06:00", None, None), ("None", "gpt-4o-mini", 640.0)]
+
+
+def test_table_columns_under_their_usual_names(tmp_path):
+    """A flat table's created_at, prompt_tokens, completion_tokens, cost are the record's
+    time, tokens and cost; a value that does not fit (cost as an object) stays metadata.
+    --map reads the fields it does not name from the same columns."""
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "calls.csv"
+    f.write_text("prompt,completion,model,created_at,latency_ms,user_id,feedback,prompt_tokens,completion_tokens,cost\n"
+                 "Hi,Hello,gpt-4o,2026-11-01 10:00:00.123456 UTC,812,u-42,up,12,3,\"{\"\"a\"\": 1}\"\n")
+    s = ingest(proj, [str(f)])
+    assert s.kept == 1
+    (r,) = _records(proj)
+    assert (str(r.ts), r.model, r.latency_ms, r.tokens_in, r.tokens_out, r.cost_usd) == (
+        "2026-11-01 10:00:00.123456", "gpt-4o", 812.0, 12, 3, None)
+    assert r.meta == {"user_id": "u-42", "cost": '{"a": 1}'} and r.feedback == {"thumb": "up", "rating": None, "comment": None,
+                                                                                 "edit": None}
+    pv = preview(proj, [str(f)], mapping="input=prompt,output=completion,ts=created_at")
+    (rec,) = pv.files[0].records
+    assert (rec.model, rec.latency_ms, rec.tokens_in, rec.feedback.thumb) == ("gpt-4o", 812.0, 12, "up")
+    assert rec.metadata == {"user_id": "u-42", "cost": '{"a": 1}'}
+
+
+def test_map_decodes_a_json_text_feedback_column(tmp_path):
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "mapfb.csv"
+    f.write_text('q,a,fb\nhi,hello,"{""thumb"": ""up"", ""comment"": ""great""}"\n')
+    pv = preview(proj, [str(f)], mapping="input=q,output=a,feedback=fb")
+    (rec,) = pv.files[0].records
+    assert (rec.feedback.thumb, rec.feedback.comment) == ("up", "great")
+
+
+def test_feedback_as_databases_hold_it(tmp_path):
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "fb.jsonl"
+    rows = [("t", "up", None), ("f", "down", None), ("4", None, 4.0), (5, None, 5.0), ({"thumbs_up": True}, "up", None),
+            (-1, "down", None)]
+    f.write_text("".join(json.dumps({"prompt": f"q{i}", "output": "a", "feedback": fb}) + "\n" for i, (fb, _, _) in enumerate(rows)))
+    s = ingest(proj, [str(f)])
+    assert (s.kept, s.quarantined) == (6, 0)
+    got = {r.messages[0]["content"]: (r.feedback["thumb"], r.feedback["rating"]) for r in _records(proj)}
+    assert got == {f"q{i}": (t, rating) for i, (_, t, rating) in enumerate(rows)}
+
+
+def test_metadata_as_key_value_pairs_and_a_parquet_map_column(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "calls.parquet"
+    table = pa.table({"prompt": ["hi"], "output": ["hello"],
+                      "metadata": pa.array([[("locale", "en"), ("tier", "pro")]], type=pa.map_(pa.string(), pa.string()))})
+    pq.write_table(table, f)
+    g = proj.root / "bq.jsonl"
+    g.write_text(json.dumps({"prompt": "q", "output": "a", "metadata": [{"key": "locale", "value": "de"}]}) + "\n")
+    s = ingest(proj, [str(f), str(g)])
+    assert (s.kept, s.quarantined) == (2, 0)
+    assert sorted(json.dumps(r.meta, sort_keys=True) for r in _records(proj)) == [
+        '{"locale": "de"}', '{"locale": "en", "tier": "pro"}']
+
+
+def test_a_serving_endpoints_failed_calls_are_quarantined(tmp_path):
+    """Databricks inference tables log failed calls with the endpoint's error and status."""
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "inference.jsonl"
+    req = {"messages": [{"role": "user", "content": "hi"}], "model": "m"}
+    ok = {"choices": [{"message": {"role": "assistant", "content": "hello"}}]}
+    f.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"request": req, "response": ok, "status_code": 200, "execution_duration_ms": 321, "request_time": "2026-11-01T10:00:00Z"},
+        {"request": req, "response": {"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "Exceeded rate limit"}, "status_code": 429},
+        {"request": req, "response": None, "status_code": 500},
+    )))
+    s = ingest(proj, [str(f)])
+    assert (s.kept, s.quarantined) == (1, 2)
+    (r,) = _records(proj)
+    assert (r.latency_ms, str(r.ts)) == (321.0, "2026-11-01 10:00:00")
+    reasons = sorted(q[1] for q in _contents(proj)[1])
+    assert reasons == ["the call failed: HTTP 500", "the call failed: REQUEST_LIMIT_EXCEEDED: Exceeded rate limit (HTTP 429)"]
+
+
+def test_compressed_files_told_by_their_bytes_bzip2_and_empty_parts(tmp_path):
+    import bz2
+    import gzip
+
+    proj = _new_project(tmp_path / "p")
+    lines = "".join(json.dumps({"prompt": f"q{i}", "output": "a"}) + "\n" for i in range(3))
+    (proj.root / "calls-000000000000").write_bytes(gzip.compress(lines.encode()))  # bq extract --compression GZIP
+    d = proj.root / "spark"
+    d.mkdir()
+    (d / "part-00000-a-c000.json.bz2").write_bytes(bz2.compress(lines.replace("q", "b").encode()))
+    (d / "part-00001-a-c000.json").write_text("")
+    (d / "_SUCCESS").write_text("")
+    s = ingest(proj, [str(proj.root / "calls-000000000000"), str(d)])
+    assert (s.kept, s.quarantined) == (6, 0)
+
+
+def test_a_litellm_spend_log_without_prompts_says_how_to_store_them(tmp_path):
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "spendlogs.csv"
+    f.write_text("request_id,call_type,model,spend,startTime,messages,response\n"
+                 "r1,acompletion,gpt-4o,0.001,2026-11-01T10:00:00Z,{},{}\n")
+    s = ingest(proj, [str(f)])
+    assert (s.kept, s.quarantined) == (0, 1)
+    assert "store_prompts_in_spend_logs" in _contents(proj)[1][0][1]
+
+
+def test_langfuse_tables_synced_to_a_warehouse(tmp_path):
+    """Langfuse's own tables (observations and traces, snake_case columns as in its ClickHouse
+    and PostgreSQL schemas) are read as its API's observations and traces."""
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "observations.jsonl"
+    rows = [
+        {"id": "o1", "trace_id": "t1", "project_id": "p1", "type": "GENERATION", "start_time": "2026-11-01 10:00:00.000",
+         "end_time": "2026-11-01 10:00:01.250", "metadata": {"locale": "en"}, "level": "DEFAULT",
+         "input": json.dumps([{"role": "user", "content": "Where is my order?"}]),
+         "output": json.dumps({"role": "assistant", "content": "On its way."}), "provided_model_name": "gpt-4o",
+         "usage_details": {"input": 12, "output": 5, "total": 17}, "total_cost": 0.0001},
+        {"id": "o2", "trace_id": "t1", "project_id": "p1", "type": "SPAN", "start_time": "2026-11-01 10:00:00.000",
+         "input": "x", "output": "y"},
+        {"id": "o3", "trace_id": "t2", "project_id": "p1", "type": "GENERATION", "start_time": "2026-11-01T11:00:00Z",
+         "end_time": "2026-11-01T11:00:02Z", "input": [{"role": "user", "content": "hi"}], "output": "hello",
+         "model": "gpt-4o-mini", "prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4, "calculated_total_cost": 2e-05},
+    ]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    t = proj.root / "traces.jsonl"
+    t.write_text(json.dumps({"id": "t1", "timestamp": "2026-11-01 10:00:00", "name": "support", "user_id": "u1",
+                             "session_id": "s1", "project_id": "p1", "input": "Where is my order?", "output": "On its way."}) + "\n")
+    s = ingest(proj, [str(f), str(t)])
+    assert s.formats == {str(f): "jsonl:langfuse", str(t): "jsonl:langfuse"}
+    assert (s.kept, s.skipped, s.quarantined) == (3, 1, 0)
+    got = {r.meta["source_id"]: (r.model, r.latency_ms, r.tokens_in, r.tokens_out, r.cost_usd, r.output) for r in _records(proj)}
+    assert got["o1"] == ("gpt-4o", 1250.0, 12, 5, 0.0001, "On its way.")
+    assert got["o3"] == ("gpt-4o-mini", 2000.0, 3, 1, 2e-05, "hello")
+    assert got["t1"][5] == "On its way."

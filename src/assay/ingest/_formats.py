@@ -12,6 +12,7 @@ record batch.
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import csv
 import datetime as _dt
@@ -65,13 +66,35 @@ def get_reader(name: str) -> Reader:
 
 
 def _strip_compression(name: str) -> tuple[str, str | None]:
-    for suffix in (".gz", ".zst", ".zstd"):
+    for suffix in (".gz", ".zst", ".zstd", ".bz2"):
         if name.endswith(suffix):
             return name.removesuffix(suffix), suffix
     return name, None
 
 
-_MAGIC = {".gz": (b"\x1f\x8b", "gzip"), ".zst": (b"\x28\xb5\x2f\xfd", "zstd"), ".zstd": (b"\x28\xb5\x2f\xfd", "zstd")}
+_MAGIC = {".gz": (b"\x1f\x8b", "gzip"), ".zst": (b"\x28\xb5\x2f\xfd", "zstd"), ".zstd": (b"\x28\xb5\x2f\xfd", "zstd"),
+          ".bz2": (b"BZh", "bzip2")}
+
+
+def compression(path: Path) -> str | None:
+    """How ``path`` is compressed (``.gz``, ``.zst``, ``.bz2``), by its name's suffix or, for
+    a name without one, by its first bytes (``bq extract --compression GZIP`` names its
+    files ``calls-000000000000``); None for an uncompressed file."""
+    _, comp = _strip_compression(path.name.lower())
+    if comp is not None:
+        return comp
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return None
+    if head[:2] == b"\x1f\x8b":
+        return ".gz"
+    if head == b"\x28\xb5\x2f\xfd":
+        return ".zst"
+    if head[:3] == b"BZh" and head[3:4].isdigit() and head[3:4] != b"0":
+        return ".bz2"
+    return None
 
 
 class BrokenStream(Exception):
@@ -136,9 +159,10 @@ class _ZstdReader(io.RawIOBase):
 
 
 def open_maybe_compressed(path: Path) -> BinaryIO:
-    """Open ``path`` for binary reading, decompressing ``.gz`` and ``.zst`` on the fly. A
-    compressed file's first bytes must say it is one (else an :class:`InputError`)."""
-    _, comp = _strip_compression(path.name.lower())
+    """Open ``path`` for binary reading, decompressing ``.gz``, ``.zst`` and ``.bz2`` on the fly
+    (a file named without a suffix by its first bytes). A file whose name says it is
+    compressed must start as one (else an :class:`InputError`)."""
+    comp = compression(path)
     if comp is not None:
         magic, kind = _MAGIC[comp]
         with path.open("rb") as fh:
@@ -148,6 +172,8 @@ def open_maybe_compressed(path: Path) -> BinaryIO:
                              hint="rename it to what it holds (e.g. drop the suffix), or compress it")
     if comp == ".gz":
         fh: Any = gzip.open(path, "rb")
+    elif comp == ".bz2":
+        fh = bz2.open(path, "rb")
     elif comp in (".zst", ".zstd"):
         try:
             import zstandard  # noqa: F401
@@ -672,7 +698,10 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
     (each item a row, cut from the bytes and parsed like a JSONL line; an OTLP export's
     ``resourceSpans`` items keep their envelope), a stream of objects one after the other
     (``jq`` output; each object a row), or one object (one row, read with ijson)."""
-    if _object_stream(_head(path)):
+    head = _head(path)
+    if not head.strip():  # an empty file (a Spark or Snowflake job's empty part file): no rows
+        return
+    if _object_stream(head):
         prefix, key, stream = "", None, True
     else:
         prefix, stream = _json_prefix(path), False
@@ -741,13 +770,45 @@ def _csv_delimiter(raw: Any, delimiter: str) -> str:
     return delimiter
 
 
+_QUOTED_FIELD = re.compile(rb'(?:^|\t)"(?:[^"]|"")*"(?:\t|\r?\n|$)')
+_BACKSLASH_ESCAPE = re.compile(r"\\([\\ntrbfv0])")
+_UNESCAPED = {"\\": "\\", "n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+def _escaped_tsv(raw: Any) -> bool:
+    """Whether tab-separated ``raw`` is in the text format of database dumps (PostgreSQL's
+    ``COPY``, ClickHouse's ``TabSeparated``, MySQL's ``INTO OUTFILE`` and ``mysql -B``):
+    no quoting, a tab, line break or backslash in a value written as ``\\t``, ``\\n``,
+    ``\\\\``, NULL as ``\\N``. A file whose first 64 KB hold a value wrapped in double quotes (as
+    Excel and pandas write a value with a tab, a line break or a quote in it) is read with
+    quoting, as CSV is."""
+    peek = getattr(raw, "peek", None)
+    if peek is None:
+        return False
+    try:
+        head = peek(65536)
+    except _STREAM_ERRORS:
+        return False
+    return _QUOTED_FIELD.search(head) is None
+
+
+def _unescape(value: str) -> Any:
+    """A value of an escaped TSV file: ``\\N`` and ``NULL`` are missing, escapes undone."""
+    if value == "\\N" or value == "NULL":
+        return None
+    if "\\" not in value:
+        return value
+    return _BACKSLASH_ESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], value)
+
+
 def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with open_maybe_compressed(path) as raw:
         delimiter = _csv_delimiter(raw, delimiter)
+        escaped = delimiter == "\t" and _escaped_tsv(raw)
         errors_before = _DECODE_ERRORS[0]
         text = io.TextIOWrapper(raw, encoding="utf-8", errors="assay-count", newline="")
-        rows = csv.reader(text, delimiter=delimiter)
+        rows = csv.reader(text, delimiter=delimiter, quoting=csv.QUOTE_NONE) if escaped else csv.reader(text, delimiter=delimiter)
         try:
             header = next(rows)
         except StopIteration:
@@ -790,7 +851,11 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
                 if size > MAX_ROW_BYTES:
                     yield start, _BadRow(too_big(size), delimiter.join(values)[:RAW_KEEP])
                     continue
-            yield start, {k: (v if v != "" else None) for k, v in zip(header, values)}
+            if escaped:
+                yield start, {k: (_unescape(v) if v != "" else None) for k, v in zip(header, values)}
+            else:
+                # (a cell of just \N is a missing value: Snowflake's CSV files write NULL so)
+                yield start, {k: (v if v != "" and v != "\\N" else None) for k, v in zip(header, values)}
 
 
 class _BadRow:

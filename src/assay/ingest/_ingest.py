@@ -29,6 +29,7 @@ from assay.ingest._formats import (
     _JSON_SUFFIXES,
     _BadRow,
     _strip_compression,
+    compression,
     check_encoding,
     detect_format,
     get_reader,
@@ -159,7 +160,7 @@ def _expand(project: Project, paths: list[str], spool: Spool | None = None) -> l
                 inside = _log_files(Path(m))
                 if not inside and os.path.isdir(full):
                     raise InputError(f"no log files in the directory {p!r}",
-                                     hint=f"assay reads files named {', '.join(f'*{x}' for x in _JSON_SUFFIXES)} (also .gz/.zst)")
+                                     hint=f"assay reads files named {', '.join(f'*{x}' for x in _JSON_SUFFIXES)} (also .gz/.zst/.bz2)")
                 matches.extend(inside)
         if not matches:
             raise InputError(f"no file matches {p!r}", hint="check the path; globs like logs/*.jsonl are allowed")
@@ -182,7 +183,7 @@ def data_bytes(path: Path) -> int:
 
             meta = pq.ParquetFile(path).metadata
             return max(size, sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)))
-        if name.endswith(".gz") and size >= 18:
+        if compression(path) == ".gz" and size >= 18:
             with path.open("rb") as fh:
                 fh.seek(-4, os.SEEK_END)
                 return max(size, int.from_bytes(fh.read(4), "little"))
@@ -932,7 +933,7 @@ def _ingest_jobs(
                     fp_fmt = f"{fp_fmt}+ts={job_ts}"
                 if recoding():  # ... and on the encoding it is read in
                     fp_fmt = f"{fp_fmt}+enc={check_encoding(job_enc)}"  # type: ignore[arg-type]
-                by_bytes = ff == "jsonl" and not path.name.lower().endswith((".gz", ".zst", ".zstd")) and not recoding()
+                by_bytes = ff == "jsonl" and compression(path) is None and not recoding()
                 ranged = pool is not None and by_bytes
                 by_rows = pool is not None and ff == "parquet" and get_reader("parquet") is read_parquet
                 if replace:

@@ -407,8 +407,9 @@ def number(value: Any, where: str, kind: type = float) -> Any:
     return kind(value)
 
 
-_UP = {"up", "thumbs_up", "thumbsup", "+1", "1", "true", "yes", "good", "positive", "like", "👍"}
-_DOWN = {"down", "thumbs_down", "thumbsdown", "-1", "0", "false", "no", "bad", "negative", "dislike", "👎"}
+_UP = {"up", "thumbs_up", "thumbsup", "+1", "1", "true", "t", "yes", "y", "good", "positive", "like", "helpful", "👍"}
+_DOWN = {"down", "thumbs_down", "thumbsdown", "-1", "0", "false", "f", "no", "n", "bad", "negative", "dislike", "unhelpful", "👎"}
+"""(``t``/``f``: a boolean column as PostgreSQL and Redshift export it)"""
 
 
 def thumb(value: Any) -> str | None:
@@ -426,16 +427,33 @@ def thumb(value: Any) -> str | None:
     raise RowError(f"feedback.thumb: expected up/down (or true/false, 1/-1), got {value!r}"[:200])
 
 
+def _stars(value: Any) -> float | None:
+    """``value`` as a rating when it is a number (or a number's text) other than -1, 0, 1."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, (int, float)) and value == value and value not in (-1, 0, 1) and 0 < value <= 100:
+        return float(value)
+    return None
+
+
 def feedback(value: Any, meta: dict[str, Any]) -> Feedback | None:
     """User feedback: ``{thumb, rating, comment, edit}`` in common spellings; an answer the
     user corrected (``edit``/``correction``) becomes ``Feedback.edit``."""
     if value is None:
         return None
     if isinstance(value, (bool, int, float, str)):
-        value = {"thumb": value}
+        # a star rating (a number other than -1, 0 and 1, as a table's column holds it) or a thumb
+        stars = _stars(value)
+        value = {"rating": stars} if stars is not None else {"thumb": value}
     if not isinstance(value, dict):
         raise RowError(f"feedback: expected an object, got {type(value).__name__}")
-    t = next((value[k] for k in ("thumb", "thumbs", "score", "vote", "liked") if k in value and value[k] is not None), None)
+    t = next((value[k] for k in ("thumb", "thumbs", "score", "vote", "liked", "thumbs_up", "thumb_up", "is_positive", "helpful")
+              if k in value and value[k] is not None), None)
     rating = value.get("rating", value.get("stars"))
     comment = value.get("comment", value.get("text", value.get("note")))
     edit = next((value[k] for k in ("edit", "edited", "edited_output", "correction", "corrected_output") if value.get(k)), None)
@@ -447,14 +465,26 @@ def feedback(value: Any, meta: dict[str, Any]) -> Feedback | None:
     return fb if (fb.thumb, fb.rating, fb.comment, fb.edit) != (None, None, None, None) else None
 
 
-def labels_object(value: Any, meta: dict[str, Any]) -> dict[str, Any] | None:
-    """Labels that are not an object: a list of ``{key, value}`` pairs (how BigQuery, GCP
-    and many tables hold labels) becomes the object; anything else (a list of tags, a
-    number) is kept as it is in ``meta["labels"]``, and the record has no labels."""
-    if isinstance(value, list) and value and all(
-        isinstance(p, dict) and len(p) == 2 and "value" in p and isinstance(p.get("key", p.get("name")), str) for p in value
-    ):
+def pairs_object(value: Any) -> dict[str, Any] | None:
+    """A list of ``{key, value}`` pairs (how BigQuery and GCP hold labels and metadata, an
+    ARRAY<STRUCT<key, value>>) or of ``[key, value]`` pairs (a Parquet or Spark MAP column)
+    as the object it stands for; None for anything else."""
+    if not isinstance(value, list) or not value:
+        return None
+    if all(isinstance(p, dict) and len(p) == 2 and "value" in p and isinstance(p.get("key", p.get("name")), str) for p in value):
         return {p.get("key", p.get("name")): p["value"] for p in value}
+    if all(isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], str) for p in value):
+        return {p[0]: p[1] for p in value}
+    return None
+
+
+def labels_object(value: Any, meta: dict[str, Any]) -> dict[str, Any] | None:
+    """Labels that are not an object: key/value pairs become the object (:func:`pairs_object`);
+    anything else (a list of tags, a number) is kept as it is in ``meta["labels"]``, and
+    the record has no labels."""
+    obj = pairs_object(value)
+    if obj is not None:
+        return obj
     if value != [] and value != "":
         meta.setdefault("labels", value)
     return None
@@ -503,6 +533,54 @@ def fields(
     }
 
 
+_ALIASES = {
+    "ts": ("created_at", "createdAt", "start_time", "started_at", "request_time"),
+    "model": ("model_name",),
+    "latency_ms": ("duration_ms", "execution_time_ms"),
+    "tokens_in": ("prompt_tokens", "input_tokens"),
+    "tokens_out": ("completion_tokens", "output_tokens"),
+    "cost_usd": ("cost",),
+}
+"""Other names tables give a record field (a warehouse table's ``created_at``,
+``prompt_tokens``): read when the field's own name is missing and the value fits."""
+
+
+def _fits(target: str, value: Any) -> bool:
+    if target == "model":
+        return isinstance(value, str) and bool(value)
+    if target == "ts":
+        try:
+            return parse_ts(value, target) is not None
+        except RowError:
+            return False
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return value == value
+    if isinstance(value, str):
+        try:
+            return float(value) == float(value)
+        except ValueError:
+            return False
+    return False
+
+
+def aliased(row: dict[str, Any], targets: Any) -> tuple[dict[str, Any], set[str]]:
+    """For each of ``targets`` (record fields the row has not given by name), the value of
+    the first of its :data:`_ALIASES` in ``row`` that fits it (a number, a time, a model's
+    name), and the keys so used; a key whose value does not fit stays metadata."""
+    got: dict[str, Any] = {}
+    used: set[str] = set()
+    for target in targets:
+        for k in _ALIASES.get(target, ()):
+            v = row.get(k)
+            if v is not None and _fits(target, v):
+                got[target] = v
+                used.add(k)
+                break
+    return got, used
+
+
 def first_line(text: Any, default: str) -> str:
     """An error as a quarantine reason: the first line of ``text`` (a traceback's message),
     at most 300 characters; ``default`` when it is empty."""
@@ -540,9 +618,16 @@ def normalise(row: Any) -> dict[str, Any]:
     meta = row.get("metadata") or {}
     if isinstance(meta, str) and meta.startswith("{"):
         meta = decode_cell(meta)
-    meta = dict(meta) if isinstance(meta, dict) else {"metadata": meta}  # (a list or text: kept as it is)
+    if not isinstance(meta, dict):  # key/value pairs, else kept as it is
+        meta = pairs_object(meta) or {"metadata": meta}
+    meta = dict(meta)
+    ts = row.get("ts", row.get("timestamp"))
+    plain = {"ts": ts, "model": row.get("model"), "latency_ms": row.get("latency_ms"), "tokens_in": row.get("tokens_in"),
+             "tokens_out": row.get("tokens_out"), "cost_usd": row.get("cost_usd")}
+    alias, used = aliased(row, [t for t, v in plain.items() if v is None])
+    plain.update(alias)
     for key, value in row.items():
-        if key not in _KNOWN and not (system_used and key == "system"):
+        if key not in _KNOWN and key not in used and not (system_used and key == "system"):
             meta.setdefault(key, value)
     if row.get("id") is not None:
         meta.setdefault("source_id", row["id"])
@@ -552,16 +637,4 @@ def normalise(row: Any) -> dict[str, Any]:
     labels = row.get("labels")
     if isinstance(labels, str) and labels.startswith("{"):
         labels = decode_cell(labels)
-    return fields(
-        messages,
-        output=output,
-        ts=row.get("ts", row.get("timestamp")),
-        model=row.get("model"),
-        latency_ms=row.get("latency_ms"),
-        tokens_in=row.get("tokens_in"),
-        tokens_out=row.get("tokens_out"),
-        cost_usd=row.get("cost_usd"),
-        metadata=meta,
-        feedback_value=fb,
-        labels=labels,
-    )
+    return fields(messages, output=output, metadata=meta, feedback_value=fb, labels=labels, **plain)

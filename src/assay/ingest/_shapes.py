@@ -20,15 +20,18 @@ from assay.ingest._normalise import (
     ROLE_ALIASES,
     NoModelCall,
     RowError,
+    aliased,
     answer_from,
     chat_message,
     chat_messages,
     content_text,
+    decode_cell,
     dumps,
     fields,
     first_line,
     message,
     normalise,
+    pairs_object,
     parse_ts,
     tool_call_text,
 )
@@ -241,8 +244,8 @@ def extra_meta(row: dict[str, Any], used: set[str] | frozenset[str]) -> dict[str
         meta = _body(meta)
     if isinstance(meta, dict):
         meta = dict(meta)
-    else:  # not an object: kept as it is, under its name
-        meta = {} if meta is None else {"metadata": meta}
+    else:  # key/value pairs (BigQuery, a MAP column) as the object; anything else kept as it is, under its name
+        meta = {} if meta is None else pairs_object(meta) or {"metadata": meta}
     for k, v in row.items():
         if k not in used and k != "metadata":
             meta.setdefault(k, v)
@@ -401,6 +404,9 @@ def normalise_openai(row: Any) -> Fields:
     req, resp = _split(row)
     if "messages" not in req:
         raise RowError("missing required field: request.messages")
+    if req["messages"] in ({}, "{}", [], "[]", None, "") and "spend" in row and "call_type" in row:
+        raise RowError("the spend log holds no prompt: the LiteLLM proxy stores prompts and responses in its spend logs only "
+                       "with store_prompts_in_spend_logs: true (general_settings in its config)")
     messages = chat_messages(req["messages"], "request.messages")
     output = None
     choices = resp.get("choices")
@@ -431,6 +437,12 @@ def normalise_openai(row: Any) -> Fields:
                     output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), args)) if s)
     if choices is None and resp.get("error"):  # the provider's error body: no answer
         raise _failed(resp["error"])
+    if choices is None and output is None:  # a serving endpoint's failed call (Databricks inference tables)
+        status = row.get("status_code")
+        if resp.get("error_code") or (type(status) is int and status >= 400) or (type(status) is str and status[:1] in "45"
+                                                                                   and status.isdigit()):
+            why = ": ".join(str(x) for x in (resp.get("error_code"), first_line(resp.get("message"), "")) if x)
+            raise RowError(f"the call failed: {why or f'HTTP {status}'}" + (f" (HTTP {status})" if why and status else ""))
     if output is None and row.get("status") == "failure":  # LiteLLM's log of a call that failed
         info = row.get("error_information") if isinstance(row.get("error_information"), dict) else {}
         raise RowError(f"the call failed: {first_line(row.get('error_str') or info.get('error_message'), 'status failure')}")
@@ -456,8 +468,9 @@ def normalise_openai(row: Any) -> Fields:
     return _logged_fields(
         row, req, resp, messages, meta,
         output=output,
-        ts=pick(row, "ts", "timestamp", "created_at", "startTime", "start_time") or resp.get("created"),
-        latency_ms=pick(row, "latency_ms", "duration_ms") or _span_ms(row),
+        ts=pick(row, "ts", "timestamp", "created_at", "startTime", "start_time", "request_time") or resp.get("created"),
+        # (execution_duration_ms, execution_time_ms: Databricks inference tables)
+        latency_ms=pick(row, "latency_ms", "duration_ms", "execution_duration_ms", "execution_time_ms") or _span_ms(row),
         tokens_in=tin if (tin := usage.get("prompt_tokens")) is not None else _count(usage, row, resp, "prompt_tokens", "input_tokens"),
         tokens_out=tout if (tout := usage.get("completion_tokens")) is not None else _count(usage, row, resp, "completion_tokens",
                                                                                            "output_tokens"),
@@ -890,6 +903,11 @@ def get_path(row: Any, path: str) -> Any:
     return get_path(value, rest) if rest else value
 
 
+_PLAIN_TARGETS = ("ts", "model", "latency_ms", "tokens_in", "tokens_out", "cost_usd", "feedback", "labels")
+_ALIAS_TARGETS = frozenset({"ts", "model", "latency_ms", "tokens_in", "tokens_out", "cost_usd"})
+"""Of those, the ones other names can give (:func:`~assay.ingest._normalise.aliased`)."""
+
+
 def mapped(mapping: dict[str, str]) -> Callable[[Any], Fields]:
     """A normaliser that reads each record field from the dotted path the user gave."""
     roots = {p.split(".", 1)[0] for p in mapping.values()}
@@ -905,7 +923,18 @@ def mapped(mapping: dict[str, str]) -> Callable[[Any], Fields]:
                     raise RowError(f"missing required field: {path} (mapped to {target})")
                 continue
             got[target] = value
-        meta = {k: v for k, v in row.items() if k not in roots}
+        # the record fields the mapping does not name, read from the row's own columns of those names
+        free = [t for t in _PLAIN_TARGETS if t not in mapping]
+        rest = {k: v for k, v in row.items() if k not in roots}
+        plain = {t: rest[t] for t in free if rest.get(t) is not None}
+        alias, used = aliased(rest, [t for t in free if t not in plain and t in _ALIAS_TARGETS])
+        used.update(plain)
+        got.update(plain)
+        got.update(alias)
+        for t in ("feedback", "labels"):  # a JSON column exported as text (Snowflake's VARIANT)
+            if type(got.get(t)) is str and got[t].lstrip()[:1] in ("{", "["):
+                got[t] = decode_cell(got[t])
+        meta = {k: v for k, v in rest.items() if k not in used}
         for t, v in got.items():
             if t.startswith("metadata."):
                 meta[t.removeprefix("metadata.")] = v

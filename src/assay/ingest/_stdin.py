@@ -50,6 +50,8 @@ def _suffix(head: bytes) -> str:
         return ".gz"
     if head.startswith(_ZSTD):
         return ".zst"
+    if head[:3] == b"BZh" and head[3:4].isdigit() and head[3:4] != b"0":
+        return ".bz2"
     if head.startswith(_PARQUET):
         return ".parquet"
     if head.startswith(b"PK\x03\x04"):  # a zip file: an Excel workbook is one

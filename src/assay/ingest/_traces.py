@@ -440,7 +440,38 @@ _LF_TEXT_KEYS = ("prompt", "input", "query", "question", "text", "completion", "
 def _is_langfuse(row: dict[str, Any]) -> bool:
     if "traceId" in row and row.get("type") in _LF_TYPES and "startTime" in row:
         return True
+    if "trace_id" in row and row.get("type") in _LF_TYPES and "start_time" in row:  # its tables, synced to a warehouse
+        return True
+    if "input" in row and "timestamp" in row and "session_id" in row and "project_id" in row:
+        return True
     return "input" in row and "timestamp" in row and ("sessionId" in row or "htmlPath" in row or "observations" in row)
+
+
+_LF_COLUMNS = {
+    "trace_id": "traceId", "start_time": "startTime", "end_time": "endTime", "status_message": "statusMessage",
+    "usage_details": "usageDetails", "cost_details": "costDetails", "total_cost": "totalCost",
+    "calculated_total_cost": "calculatedTotalCost", "model_parameters": "modelParameters",
+    "parent_observation_id": "parentObservationId", "completion_start_time": "completionStartTime",
+    "session_id": "sessionId", "user_id": "userId", "provided_usage_details": "providedUsageDetails",
+    "provided_cost_details": "providedCostDetails", "internal_model_id": "internalModelId",
+}
+"""Langfuse's own table columns (ClickHouse in v3, PostgreSQL before; what a sync of them to
+a warehouse or its blob storage export holds) under the names its API gives them."""
+
+
+def _lf_camel(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of Langfuse's tables with the API's names: ``provided_model_name`` as the model,
+    PostgreSQL's ``prompt_tokens`` / ``completion_tokens`` columns as the usage."""
+    if "traceId" in row or ("trace_id" not in row and "session_id" not in row):
+        return row
+    out = {_LF_COLUMNS.get(k, k): v for k, v in row.items()}
+    if out.get("model") is None and out.get("provided_model_name"):
+        out["model"] = out.pop("provided_model_name")
+    if not out.get("usageDetails") and not out.get("usage") and (out.get("prompt_tokens") is not None
+                                                                 or out.get("completion_tokens") is not None):
+        out["usage"] = {"input": out.pop("prompt_tokens", None), "output": out.pop("completion_tokens", None)}
+        out.pop("total_tokens", None)
+    return out
 
 
 _LF_TRACE_KEYS = ("userId", "sessionId", "release", "version", "environment")
@@ -455,8 +486,9 @@ def _explode_langfuse(row: Any) -> Iterator[Any]:
         yield row
         return
     if row.get("type") in _LF_TYPES:
-        yield row if row["type"] == "GENERATION" else SKIP
+        yield _lf_camel(row) if row["type"] == "GENERATION" else SKIP
         return
+    row = _lf_camel(row)
     obs = row.get("observations")
     if not (isinstance(obs, list) and any(isinstance(o, dict) and o.get("type") == "GENERATION" for o in obs)):
         yield row  # a trace (its observations as ids, if any): one record of its own input and output
@@ -494,7 +526,8 @@ def _langfuse_feedback(scores: Any) -> dict[str, Any] | None:
 
 
 @shape("langfuse", detect=_is_langfuse, explode=_explode_langfuse,
-       json_fields=("usage", "usageDetails", "costDetails", "scores", "modelParameters"))
+       json_fields=("usage", "usageDetails", "costDetails", "scores", "modelParameters", "usage_details", "cost_details",
+                    "model_parameters", "provided_usage_details"))
 def normalise_langfuse(row: Any) -> Fields:
     """Langfuse exports: a GENERATION observation (``input``, ``output``, ``model``,
     ``usage``/``usageDetails``, ``calculatedTotalCost``) or a trace (``input``, ``output``, ``scores``)."""
@@ -1381,7 +1414,9 @@ _OPIK_DROP_META = frozenset({"usage", "object", "created", "system_fingerprint",
 def _is_opik(row: dict[str, Any]) -> bool:
     if isinstance(row.get("trace"), dict) and isinstance(row.get("spans"), list):  # ``opik export``: a file per trace
         return True
-    return all(k in row for k in _OPIK_SPAN_KEYS) and "type" in row and ("project_id" in row or "parent_span_id" in row)
+    # (its span types are lower case: Langfuse's observations, with the same columns, are GENERATION, SPAN, ...)
+    return (all(k in row for k in _OPIK_SPAN_KEYS) and "type" in row and row["type"] not in _LF_TYPES
+            and ("project_id" in row or "parent_span_id" in row))
 
 
 def _opik_scores(scores: Any) -> dict[str, Any] | None:
