@@ -300,3 +300,44 @@ def test_langfuse_tables_synced_to_a_warehouse(tmp_path):
     assert got["o1"] == ("gpt-4o", 1250.0, 12, 5, 0.0001, "On its way.")
     assert got["o3"] == ("gpt-4o-mini", 2000.0, 3, 1, 2e-05, "hello")
     assert got["t1"][5] == "On its way."
+
+
+def test_a_csv_file_without_a_header_row(tmp_path):
+    """Snowflake's COPY INTO and Redshift's UNLOAD write no header by default: the first row
+    is data (a number, a time or JSON in it), the columns are column_1..N, and the hint
+    says how to map them."""
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "data_0_0_0.csv"
+    f.write_text('"Where is my order 1234?","It ships tomorrow.","gpt-4o",2026-11-01 10:00:00.000 -0800,640\n'
+                 '"Hi there","Hello!","gpt-4o-mini",2026-11-01 10:06:00.000 -0800,12\n')
+    pv = preview(proj, [str(f)])
+    (fp,) = pv.files
+    assert [q[0] for q in fp.quarantined] == [1, 2]
+    assert "no header row" in fp.hint and "--map input=column_1,output=column_2,ts=column_4" in fp.hint
+    s = ingest(proj, [str(f)], mapping="input=column_1,output=column_2,ts=column_4,model=column_3,latency_ms=column_5")
+    assert (s.kept, s.quarantined) == (2, 0)
+    got = sorted((r.messages[0]["content"], r.output, r.model, r.latency_ms, str(r.ts)) for r in _records(proj))
+    assert got[1] == ("Where is my order 1234?", "It ships tomorrow.", "gpt-4o", 640.0, "2026-11-01 18:00:00")
+
+
+def test_a_header_of_names_is_still_a_header(tmp_path):
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "survey.csv"
+    f.write_text("How was the answer?,prompt,output\n5,hi,hello\n")
+    s = ingest(proj, [str(f)])
+    assert s.kept == 1 and _records(proj)[0].meta == {"How was the answer?": "5"}
+
+
+def test_spark_csv_with_backslash_escaped_quotes_and_a_psql_footer(tmp_path):
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "part-00000-x-c000.csv"
+    f.write_text('prompt,completion,model\n'
+                 '"Reply with \\"yes\\" or \\"no\\"","\\"yes\\"",gpt-4o\n'
+                 '"a path C:\\\\",ok,gpt-4o\n'
+                 'hi,"say \\"hi\\" back",gpt-4o\n')
+    g = proj.root / "psql.csv"
+    g.write_text("prompt,completion\nhello,there\n(1 row)\n")
+    s = ingest(proj, [str(f), str(g)])
+    assert (s.kept, s.quarantined) == (4, 0)
+    got = {r.messages[0]["content"]: r.output for r in _records(proj)}
+    assert got == {'Reply with "yes" or "no"': '"yes"', "a path C:\\": "ok", "hi": 'say "hi" back', "hello": "there"}

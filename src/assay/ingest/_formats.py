@@ -792,6 +792,40 @@ def _escaped_tsv(raw: Any) -> bool:
     return _QUOTED_FIELD.search(head) is None
 
 
+_BACKSLASH_QUOTE = re.compile(rb'\\"[^",\r\n]')
+_ROW_COUNT = re.compile(r"\(\d+ rows?\)")
+_DATA_CELL = re.compile(r'\s*(?:[{\[]|[+-]?\d+(?:\.\d+)?\s*$|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2})')
+
+
+def _backslash_quotes(raw: Any) -> bool:
+    """Whether the first 64 KB of CSV ``raw`` escape quotes with a backslash (``\\"yes\\"``),
+    as Spark writes CSV by default, instead of doubling them."""
+    peek = getattr(raw, "peek", None)
+    try:
+        return peek is not None and _BACKSLASH_QUOTE.search(peek(65536)) is not None
+    except _STREAM_ERRORS:
+        return False
+
+
+_SPARK_ESCAPE = re.compile(r'\\\\(?=")|\\"')
+
+
+def _doubled_quotes(line: str) -> str:
+    """A line of a CSV file that escapes quotes with a backslash (Spark's default: ``\\"``
+    for a quote, ``\\\\`` for a backslash before one) as RFC 4180 writes it (``""``). Other
+    backslashes are the text's own (JSON text's ``\\n`` stays as it is)."""
+    if "\\" not in line:
+        return line
+    return _SPARK_ESCAPE.sub(lambda m: '""' if m.group() == '\\"' else "\\", line)
+
+
+def _headerless(header: list[str]) -> bool:
+    """Whether a CSV file's first row is data, not a header (Snowflake's ``COPY INTO`` and
+    Redshift's ``UNLOAD`` write none by default): a cell is a number, a timestamp or JSON,
+    which no column name is."""
+    return any(_DATA_CELL.match(h) for h in header if h.strip())
+
+
 def _unescape(value: str) -> Any:
     """A value of an escaped TSV file: ``\\N`` and ``NULL`` are missing, escapes undone."""
     if value == "\\N" or value == "NULL":
@@ -806,9 +840,13 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
     with open_maybe_compressed(path) as raw:
         delimiter = _csv_delimiter(raw, delimiter)
         escaped = delimiter == "\t" and _escaped_tsv(raw)
+        backslashed = not escaped and _backslash_quotes(raw)
         errors_before = _DECODE_ERRORS[0]
         text = io.TextIOWrapper(raw, encoding="utf-8", errors="assay-count", newline="")
-        rows = csv.reader(text, delimiter=delimiter, quoting=csv.QUOTE_NONE) if escaped else csv.reader(text, delimiter=delimiter)
+        if escaped:
+            rows = csv.reader(text, delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        else:
+            rows = csv.reader(map(_doubled_quotes, text) if backslashed else text, delimiter=delimiter)
         try:
             header = next(rows)
         except StopIteration:
@@ -820,11 +858,18 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
             raise InputError(f"the header is not {_ENCODING[0] or 'UTF-8'} text", file=str(path), line=1,
                              hint="say the file's encoding with --encoding, e.g. --encoding cp1252 (Excel on Windows), "
                                   "or re-encode it as UTF-8 (in Excel: save as 'CSV UTF-8')")
+        held = None
+        if _headerless(header):  # an export without a header row: its first row is data
+            held = [header[0].lstrip("\ufeff"), *header[1:]]
+            header = [f"column_{i + 1}" for i in range(len(header))]
         header = [h.strip().lstrip("\ufeff") for h in header]
         while True:
             start = rows.line_num + 1
             try:
-                values = next(rows)
+                if held is not None:
+                    values, held, start = held, None, 1
+                else:
+                    values = next(rows)
             except StopIteration:
                 return
             except _STREAM_ERRORS as exc:
@@ -844,6 +889,8 @@ def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, Payload]]:
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
+                if len(values) == 1 and _ROW_COUNT.fullmatch(values[0].strip()):  # psql's footer: "(2 rows)"
+                    continue
                 yield start, _BadRow(f"row has {len(values)} fields, the header has {len(header)}")
                 continue
             if sum(map(len, values)) * 4 > MAX_ROW_BYTES:  # could be over the limit in UTF-8: measure

@@ -321,6 +321,30 @@ _SPACED_OFFSET = re.compile(r"\s+([+-]\d{2}(?::?\d{2})?)$")
 _OFFSET_END = re.compile(r"[+-]\d{2}(?::?\d{2})?$")
 
 
+_REGION = re.compile(r"(?:\s+|\[)([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)\]?$")
+
+
+def _in_region(text: str) -> datetime | None:
+    """``2026-11-01 10:00:00.123 America/Los_Angeles`` (Trino, Presto, Athena) or
+    ``2026-11-01T10:00:00[Europe/Paris]``: the local time in that time zone (the tz database's
+    offset on that day), or None when the text ends in no such name or the name is unknown."""
+    m = _REGION.search(text)
+    if m is None:
+        return None
+    try:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        zone = ZoneInfo(m.group(1))
+    except (ImportError, ValueError, ZoneInfoNotFoundError):  # (ValueError: a malformed key)
+        return None
+    local = text[:m.start()].strip().replace(" ", "T", 1)
+    try:
+        ts = datetime.fromisoformat(local)
+    except ValueError:
+        return None
+    return ts.replace(tzinfo=zone) if ts.tzinfo is None else ts
+
+
 def _loose_iso(text: str) -> datetime | None:
     """ISO 8601 as exports write it beside the standard: ``2026-11-01 10:00:00 UTC``
     (BigQuery), an offset after a space (``10:00:00.123 +01:00``), a zone name after the
@@ -370,7 +394,9 @@ def parse_ts(value: Any, where: str = "ts") -> datetime | None:
         try:
             ts = datetime.fromisoformat(text)
         except ValueError:
-            ts = _loose_iso(text)
+            ts = _in_region(value.strip()) if "/" in value else None
+            if ts is None:
+                ts = _loose_iso(text)
         if ts is None:
             try:  # an HTTP date (RFC 2822): "Sat, 01 Nov 2026 10:00:00 GMT"
                 ts = parsedate_to_datetime(value)

@@ -175,12 +175,25 @@ def _shell_word(text: str) -> str:
     return text if re.fullmatch(r"[\w.,=@%+:/-]+", text) else "'" + text.replace("'", "'\\''") + "'"
 
 
+_COLUMN_N = re.compile(r"column_\d+")
+_TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+
+
 def mapping_hint(row: Any) -> str | None:
     """For a row that no shape claims and that has none of ``messages``/``input``/``prompt``:
     what ``--map`` could say, guessed from its field names (``q`` -> input, ``answer`` ->
     output, ``created_at`` -> ts), one level into nested objects. ``None`` for any other row."""
     if not isinstance(row, dict) or any(k in row for k in ("messages", "input", "prompt", "conversations")):
         return None
+    if row and all(type(k) is str and _COLUMN_N.fullmatch(k) for k in row):  # a CSV file with no header row
+        texts = [k for k, v in row.items() if isinstance(v, str) and " " in v.strip()]
+        times = [k for k, v in row.items() if isinstance(v, str) and _TIME_TEXT.match(v)]
+        guess = ",".join(f"{t}={k}" for t, k in zip(("input", "output"), texts))
+        if times:
+            guess += f",ts={times[0]}"
+        return (f"the file has no header row: its columns are read as column_1 to column_{len(row)}; say which holds "
+                f"what with --map{f', e.g. --map {_shell_word(guess)}' if texts else ''}, or export it with a header row "
+                "(Snowflake: HEADER = TRUE; PostgreSQL: COPY ... WITH (FORMAT csv, HEADER); Redshift: UNLOAD ... HEADER)")
     fields: list[tuple[str, Any]] = []
     for k, v in row.items():
         fields.append((str(k), v))
