@@ -45,6 +45,31 @@ def test_ranges_read_exactly_the_rows_of_the_whole_file(tmp_path_factory, lines,
     assert [row for part in parts for row in part] == got and all(0 < len(part) <= chunk for part in parts)
 
 
+@settings(max_examples=100, deadline=None)
+@given(lines=lines, final_newline=st.booleans(), target=st.sampled_from([1, 5, 64, 700]), tail=st.sampled_from([1, 50, 300]))
+def test_ranges_of_varying_sizes_read_exactly_the_rows_of_the_whole_file(tmp_path_factory, lines, final_newline, target, tail):
+    """What ingest cuts for its workers: a first range half as big, and last ones shrinking."""
+    from assay.ingest._ingest import _range_sizes
+
+    path = tmp_path_factory.mktemp("r") / "f.jsonl"
+    data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    path.write_bytes(data)
+    ranges = list(jsonl_ranges(path, target, sizes=_range_sizes(target, 2, tail)))
+    assert sum(length for _, length, _ in ranges) == len(data)
+    assert all(o1 + n1 == o2 for (o1, n1, _), (o2, _, _) in zip(ranges, ranges[1:]))
+    assert [row for r in ranges for row in read_jsonl_range(path, *r)] == list(read_jsonl(path))
+
+
+def test_the_first_range_is_half_and_the_last_ones_shrink(tmp_path):
+    from assay.ingest._ingest import _range_sizes
+
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b'{"a": 1}\n' * 10_000)  # 9 bytes a line, 90,000 bytes
+    lengths = [n for _, n, _ in jsonl_ranges(path, 10_000, sizes=_range_sizes(10_000, 2, 1_000))]
+    assert lengths[0] == 5004 and max(lengths) == 10_008 and lengths[-1] < 1_010 and sum(lengths) == 90_000
+    assert lengths[-6:] == sorted(lengths[-6:], reverse=True)
+
+
 def test_a_line_longer_than_the_range_size_stays_whole(tmp_path):
     path = tmp_path / "f.jsonl"
     path.write_bytes(b'{"a": 1}\n' + b'{"long": "' + b"x" * 5000 + b'"}\n{"c": 3}\n')

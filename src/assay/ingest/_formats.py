@@ -308,22 +308,24 @@ READ_PIECE = 4 * 2**20
 
 
 def jsonl_ranges(
-    path: Path, target: int, digest: Any = None, start: int = 0, first_line: int = 1,
+    path: Path, target: int, digest: Any = None, start: int = 0, first_line: int = 1, sizes: Any = None,
 ) -> Iterator[tuple[int, int, int]]:
     """Cut a plain JSONL file into ``(offset, length, first_line)`` ranges of about ``target``
     bytes that end on a line break, so workers can each read and ingest one range. Only
     line breaks are counted here (into one reused buffer of at most :data:`READ_PIECE`
     bytes); a line longer than ``target`` makes its range longer, never splits.
     ``digest`` (a ``hashlib`` object) is fed every byte of the ranges, in order. The first
-    range begins at byte ``start``, the beginning of line ``first_line``."""
+    range begins at byte ``start``, the beginning of line ``first_line``. ``sizes``, if
+    given, says each range's target instead: ``sizes(i, bytes_left)`` for the ``i``-th."""
     size = path.stat().st_size
     buf = bytearray(max(1, min(target, size, READ_PIECE)))
     fd = os.open(path, os.O_RDONLY)
     try:
-        offset, line = start, first_line
+        offset, line, i = start, first_line, 0
         while offset < size:
             end, newlines, last = offset, 0, 0x0A
-            want = min(offset + target, size)
+            want = min(offset + (target if sizes is None else max(1, sizes(i, size - offset))), size)
+            i += 1
             while end < want:
                 n = os.preadv(fd, [memoryview(buf)[:min(len(buf), want - end)]], end)
                 if not n:  # the file got shorter while being read

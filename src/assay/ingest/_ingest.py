@@ -61,6 +61,8 @@ one write transaction each. Record ids are random, so a transaction rewrites pag
 over the id index; once the index outgrows the cache, bigger transactions rewrite each
 page for more rows (measured on 5 GB: 25.8k records/s with 24 MB ranges, 31.5k with 96
 MB read 4 MB at a time, peak memory unchanged; within noise on 1 GB)."""
+TAIL_BYTES = 8 * 2**20
+"""The smallest range the last ones of a file shrink to."""
 RANGES_PER_WORKER = 4
 """A smaller file is cut into at least this many ranges per worker, so all keep busy."""
 TASK_ROWS = 10_000
@@ -663,6 +665,20 @@ def _lines_in(path: Path, offset: int, length: int) -> int:
     return n + (last != b"\n")
 
 
+def _range_sizes(target: int, workers: int, tail: int = TAIL_BYTES) -> Any:
+    """The size of each range a file is cut into for ``workers`` (see :func:`jsonl_ranges`).
+    The first is half as big, so that the workers finish their ranges, and write them, at
+    different times instead of one waiting for the other's write lock (measured on 1 GB:
+    1.87 cores busy instead of 1.82, 5% more records a second); the last ones shrink to half
+    of what is left (not below ``tail``), so that the workers end together."""
+    def sizes(i: int, left: int) -> int:
+        if i == 0 and workers > 1:
+            return max(1, target // 2)
+        return min(target, max(left // workers, min(target, tail)))
+
+    return sizes
+
+
 def _run_ranges(
     store: Store, proc: Processor, path: Path, task: Any, summary: IngestSummary, pool: ProcessPoolExecutor,
     digest: Any = None, start: int = 0, first_line: int = 1, parts: _Parts | None = None,
@@ -674,6 +690,7 @@ def _run_ranges(
     interrupted ingest stored is not read again. Returns the bytes the ranges cover."""
     workers = pool._max_workers or 1
     target = max(1, min(RANGE_BYTES, (path.stat().st_size - start) // (RANGES_PER_WORKER * workers)))
+    sizes = _range_sizes(target, workers)
     covered = 0
     tee = _Tee(digest)
 
@@ -691,7 +708,7 @@ def _run_ranges(
                 return
             yield ingest_range, (proc, store.url, str(path), offset, length, line, last_line, utcnow(), BATCH, key), length
 
-        for offset, length, line in jsonl_ranges(path, target, tee, start, first_line):
+        for offset, length, line in jsonl_ranges(path, target, tee, start, first_line, sizes):
             covered += length
             content = tee.take()
             key = parts.key(f"range:{offset}:{length}:{line}", content) if parts is not None else None
