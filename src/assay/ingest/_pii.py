@@ -94,24 +94,77 @@ def dni_ok(value: str) -> bool:
     return v[:-1].isdigit() and _DNI_LETTERS[int(v[:-1]) % 23] == v[-1]
 
 
-_LABEL = r"(?:password|passwd|pwd|passcode|passwort|mot de passe|contraseña|secret|api[_ -]?key|apikey|access[_ -]?token|auth[_ -]?token|client[_ -]?secret|private[_ -]?key)"
+_LABEL = r"(?:password|passwd|pwd|pw|passcode|passwort|kennwort|mot de passe|contraseña|senha|secret|api[_ -]?key|apikey|access[_ -]?token|auth[_ -]?token|client[_ -]?secret|private[_ -]?key)"
 _SECRET = re.compile(
-    r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z ]+ )?PRIVATE KEY-----"
-    r"|\b(?:sk-(?:proj-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{20,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"
+    r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z ]+ )?PRIVATE KEY(?: BLOCK)?-----"
+    r"|-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY(?: BLOCK)?-----(?:\s*[A-Za-z0-9+/=:-]{16,})+"  # a key pasted without its end
+    r"|(?i:authorization[\"']?\s*[:=]\s*[\"']?(?:basic|token|digest)\s+)[A-Za-z0-9+/=._~-]{16,}"
+    r"|\bAccountKey=[A-Za-z0-9+/]{40,}={0,2}|https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,}"
+    r"|\b(?:npm_[A-Za-z0-9]{36}|whsec_[A-Za-z0-9+/=]{24,}|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})"
+    r"|\b(?:sk-(?=[A-Za-z0-9_-]*\d)(?:proj-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{20,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"
     r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|glpat-[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}"
     r"|AIza[0-9A-Za-z_-]{35}|xox[baprs]-[A-Za-z0-9-]{10,}|hf_[A-Za-z0-9]{30,}"
     r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
     r"|(?i:bearer\s+)[A-Za-z0-9._~+/-]{16,}=*"
-    r"|(?<=://)[^/\s:@]{1,64}:[^/\s@]{1,128}(?=@)"
+    r"|(?<=://)[^/\s:@]{0,64}:[^\s@]{1,128}(?=@)"
 )
+# A label, alone or inside an identifier (DB_PASSWORD, AWS_SECRET_ACCESS_KEY, "token"), then
+# a word (is, ist, es, ...) or an assignment (=, :), then the value: quoted (a passphrase with
+# spaces) or up to the next space or quote.
 _LABELLED_SECRET = re.compile(
-    r"(?i)(\b" + _LABEL + r"\b[\"']?\s*(?:is|was|ist|est|es|era|è|é|=|:|：|=>)\s*[\"']?)([^\s\"',;)}\]]{4,})"
+    r"(?i)((?<![A-Za-z])(?:[A-Za-z0-9]+[_.-])*(?P<label>" + _LABEL + r"|token|key)(?:[_.-][A-Za-z0-9]+)*[\"']?\s*"
+    r"(?:(?P<word>is|was|ist|est|es|era|è|é|lautet)\s*:?|=|:|：|=>|->)\s*)"
+    r"(?:\"(?P<dq>[^\"\n]{4,200})\"|'(?P<sq>[^'\n]{4,200})'|(?P<bare>[^\s\"',;)}\]]{4,}))"
 )
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
-_CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){11,18}\d(?![\w-])")
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
+_STRONG_LABEL = re.compile(r"(?i)" + _LABEL)
+_PLACEHOLDER = re.compile(r"(?i)[*x•.#_-]+|<.*|\[.*|\{\{.*|\$\{.*|%\(.*|(?:os|sys|env|process|config|settings|self)\.\S*|.*\(.*"
+                          r"|none|null|nil|undefined|true|false|required|optional|string|str|redacted|hidden|masked|secret|password"
+                          r"|your[_-]\S*|changeme|placeholder|todo|tbd|n/?a")
+# Words that follow "the password is" in support chats and docs: what the value is like, not the value
+_NOT_A_SECRET = frozenset("""
+incorrect invalid wrong expired required missing correct valid not too empty set needed optional revoked rejected
+disabled enabled active inactive the a an my your his her our their this that these those still being now also always
+never only used stored saved hidden sent shown changed reset weak strong blank ok fine same different unchanged new old
+encrypted hashed protected secure insecure sensitive case-sensitive incorrectly working broken compromised leaked exposed
+visible available unavailable correctly accepted generated created updated deleted removed locked unlocked forgotten lost
+stolen known unknown mandatory wrongly supposed going probably definitely usually generally at in on of for to from with
+without under there here what which where how why when who asked requested provided given included attached below above
+following something anything nothing very quite really just already right good bad long short simple complex important
+falsch ungültig abgelaufen korrekt richtig erforderlich leer nicht zu das der die ein eine mein dein noch jetzt gesperrt
+invalide expiré expirée requis correcte vide pas trop le la les un une mon ton votre faux fausse erroné erronée
+obligatoire bloqué incorrecta incorrecto inválida inválido caducada caducado requerida correcta vacía vacío no muy el mi
+tu su obligatoria errónea bloqueada sbagliata scaduta corretta errata forgotten vergessen oublié oubliée olvidada
+olvidado dimenticata
+""".split())
+
+
+def _plausible_secret(value: str, label: str, word: bool) -> bool:
+    """Whether ``value``, after a secret's label, can be the secret: not a placeholder or a
+    reference to where it is kept (``None``, ``****``, ``os.getenv(...)``, ``${API_KEY}``), not
+    a word of prose after "is" ("the password is incorrect"); after a bare ``token`` or ``key``,
+    only what looks generated (16 characters or more, letters and digits)."""
+    if _PLACEHOLDER.fullmatch(value):
+        return False
+    if value.lower() in _NOT_A_SECRET and (word or not value[:1].isupper() and value.isalpha()):
+        return False
+    if label in ("token", "key"):
+        return len(value) >= 16 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+    return True
+# A value starts after a character that cannot be part of it, or right after a JSON escape
+# (\n, \t, \r in JSON text: a tool call's arguments), and ends before one. Of the word
+# characters, only Latin letters, digits and "_" count: Japanese, Chinese and Korean are
+# written without spaces, so "メールはyamada@example.jpです" holds an address.
+_ESC = r"(?<=\\[ntr])"
+_LATIN = r"A-Za-z0-9_\u00C0-\u024F"
+_EMAIL = re.compile(rf"(?:{_ESC}|(?<![{_LATIN}.+\\-]))[A-Za-z0-9._%+-]+@(?![1-4]x\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,}}"
+                    rf"(?![{_LATIN}-]|:[A-Za-z0-9/~])")  # (not image@2x.png, nor git@github.com:org/repo)
+_CARD = re.compile(rf"(?:{_ESC}|(?<![{_LATIN}\\-]))(?:\d[ -]?){{11,18}}\d(?![{_LATIN}-])")
+_IBAN = re.compile(rf"(?:{_ESC}|(?<![A-Za-z0-9\\]))[A-Za-z]{{2}}\d{{2}}(?:[ -]?[A-Za-z0-9]{{4}}){{2,7}}(?:[ -]?[A-Za-z0-9]{{1,4}})?"
+                   r"(?![A-Za-z0-9])")
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
-_SSN_CONTEXT = re.compile(r"(?i)(?<=ssn)(?:[:#]? ?)((?!000|666|9\d\d)\d{9})(?!\d)|(?<=security number )((?!000|666|9\d\d)\d{9})(?!\d)")
+_SSN_CONTEXT = re.compile(
+    r"(?i)(?:ssn|social security (?:number|no\.?|#))[\"']?\s*(?:#|no\.?)?\s*(?:is|was|:|=|-)?\s*[\"']?((?!000|666|9\d\d)\d{9})(?!\d)"
+)
 _NATIONAL = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D])(?![A-Za-z0-9])"  # UK NINO
     r"|(?<![A-Za-z0-9])(?:\d{8}-?[A-Z]|[XYZ]-?\d{7}-?[A-Z])(?![A-Za-z0-9])"  # Spanish DNI / NIE
@@ -120,12 +173,32 @@ _IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2
 _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:){1,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,7}|[0-9A-Fa-f]{1,4})(?:%\w+)?(?![\w:])"
                    r"|(?<![\w:])::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}(?![\w:])")
 _PHONE = re.compile(
-    r"(?<![\w+/.,-])(?P<num>(?:\+\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?|00\d{2,3}[ .-])\d{1,12}(?:[ .-]\d{1,8}){0,5}"
+    r"(?:" + _ESC + r"|(?<![" + _LATIN + r"+/.,\\-]))"
+    r"(?P<num>(?:\+\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?|00\d{2,3}[ .-])\d{1,12}(?:[ .-]\d{1,8}){0,5}"
     r"|\(\d{2,5}\)[ .-]?\d{2,8}(?:[ .-]\d{2,8}){0,5}"
-    r"|\d{2,8}(?:[ .-]\d{2,8}){1,5})"
-    r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\w-]|[.,]\d)"  # an extension stays with its number
-    r"|(?<![\w+])\+\d{8,14}(?!\w)"
+    r"|\d{2,8}(?:[ .-]\d{2,8}){1,5}|1[ .-]\d{3}[ .-]\d{3}[ .-]\d{4})"
+    r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![" + _LATIN + r"-]|[.,]\d)"  # an extension stays with its number
+    r"|(?<![" + _LATIN + r"+])\+\d{8,14}(?![" + _LATIN + r"])"
 )
+_NOT_AN_IP = re.compile(r"(?:v|version|versión|versione|release|build|ver\.?|firmware|fw|section|§|oid|chapter|rule|step)"
+                        r"[\s:#=]{0,3}(?:is\s+|ist\s+|es\s+|è\s+)?$")
+_OTHER_NUMBER = re.compile(
+    r"(?i)\b(?:order|tracking|meeting|sku|invoice|ticket|case|ref|reference|booking|confirmation|transaction|serial|part"
+    r"|shipment|parcel|package|policy|claim|pedido|commande|bestellung|auftrag|rechnung|ordine)"
+    r"\s*(?:#|no\.?|nr\.?|number|num\.?|id|code|nummer|número|numéro|numero)?\s*(?:is|was|ist|es|est|:)?\s*#?\s*$"
+)
+_PHONE_WORD = re.compile(r"(?i)phone|tel\b|tél|call|mobile|cell|fax|whatsapp|sms|text me|ring|handy|telefon|teléfono|móvil|portable")
+_CURRENCY = re.compile(r"\s?(?:€|\$|£|¥|EUR\b|USD\b|GBP\b|euros?\b|dollars?\b)")
+_DIGIT_RUN = re.compile(r"(?<![\w+])\+?\(?\d[\d ./()-]{6,18}\d(?![\d/])")
+_PHONE_WORDS = ("phone", "tel", "mobile", "cell", "call me", "whatsapp", "my number", "numéro", "número", "numero", "handy",
+                "móvil", "movil", "fijo", "portable", "llám", "llam")
+_PHONE_SAID = re.compile(
+    r"(?i)\b(?:phone|tel|mobile|cell|call me|whatsapp|my number|numéro|número|numero|telefono|teléfono|telefon|handy|móvil|movil"
+    r"|fijo|portable|cellulare|llámame|llamame)\b\.?\s*(?:is|es|est|ist|è|é|at|on|al|au|:|#)?\s*[:.]?\s*$"
+)
+"""A number after a word that says it is a phone number ("Tel. 089/1234567", "my number is
+9876543210", "llámame al 612 34 56 78"): read with the national formats the plain pattern
+leaves alone (nine digits, a slash, no separators at all)."""
 _INTL_00 = re.compile(r"00\d{2,3}[ .-]")
 _SEPARATOR = re.compile(r"[ -]")
 _NON_DIGIT = re.compile(r"\D")
@@ -208,41 +281,59 @@ def _sub(rx: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str, r
 # Every e-mail holds an "@"; every card number the 12 digits its pattern starts with; every
 # phone number with the 8 digits a replacement needs has 8 digits at most two separators
 # apart ("+44 (0)20"), and may end in an extension ("x", "ext.", "extension").
-_EMAIL_RUNS = _Runs(r"A-Za-z0-9._%+@-", r"@", 1)
+_EMAIL_RUNS = _Runs(r"A-Za-z0-9._%+@-", r"@", 2)
 _CARD_RUNS = _Runs(r"\p{Nd} -", r"\p{Nd}(?:[ -]?\p{Nd}){11}", 1)
+_SAID_RUNS = _Runs(r"\p{Nd} ./()+-", r"\p{Nd}(?:[ ./()-]{0,2}\p{Nd}){8}", 1)
 _PHONE_RUNS = _Runs(r"\p{Nd}\s\p{Z}\x0b\x1c-\x1f\x85+().xtensio-", r"\p{Nd}(?:[ .()-]{0,2}\p{Nd}){7}", 2)
 
 # Street suffixes of USPS Publication 28 (appendix C1) and UK usage, then common abbreviations
 _US_SUFFIXES = (
-    "Alley Annex Arcade Avenue Bayou Beach Bend Bluffs? Bottom Boulevard Branch Bridge Brooks? Burgs? "
-    "Bypass Camp Canyon Cape Causeway Centers? Circles? Cliffs? Close Club Commons? Corners? Course Courts? "
-    "Coves? Creek Crescent Crest Crossing Crossroad Curve Dale Dam Divide Drives? Estates? Expressway Extensions? "
-    "Falls? Ferry Fields? Flats? Fords? Forest Forges? Forks? Fort Freeway Gardens? Gateway Glens? Greens? "
-    "Groves? Harbors? Haven Heights Highway Hills? Hollow Inlet Islands? Isle Junctions? Keys? Knolls? Lakes? "
-    "Land Landing Lane Lights? Loaf Locks? Lodge Loop Mall Manors? Meadows? Mews Mills? Mission "
-    "Motorway Mount Mountains? Neck Orchard Oval Overpass Parks? Parkways? Pass Passage Path Pike Pines? "
-    "Place Plains? Plaza Points? Ports? Prairie Radial Ramp Ranch Rapids? Rest Ridges? Rise River "
-    "Roads? Route Row Rue Run Shoals? Shores? Skyway Springs? Spurs? Squares? Station Stravenue Stream "
-    "Streets? Summit Terrace Throughway Trace Track Trafficway Trail Trailer Tunnel Turnpike Underpass Unions? Valleys? "
-    "Viaduct Views? Villages? Ville Vista Walks? Wall Ways? Wells? "
+    "Alley Annex Arcade Avenue Bayou Beach Bend Bluff Bottom Boulevard Branch Bridge Brook Burg "
+    "Bypass Camp Canyon Cape Causeway Center Circle Cliff Close Club Commons? Corner Court "
+    "Cove Creek Crescent Crest Crossing Crossroad Curve Dale Dam Divide Drive Estates? Expressway Extension "
+    "Falls? Ferry Field Flat Ford Forest Forge Fork Fort Freeway Gardens? Gateway Glen Green "
+    "Grove Harbor Haven Heights Highway Hill Hollow Inlet Island Isle Junction Key Knoll Lake "
+    "Land Landing Lane Light Loaf Lock Lodge Loop Mall Manor Meadows? Mews Mill Mission "
+    "Motorway Mount Mountain Neck Orchard Oval Overpass Park Parkway Pass Passage Path Pike Pine "
+    "Place Plain Plaza Point Port Prairie Radial Ramp Ranch Rapid Rest Ridge Rise River "
+    "Road Route Row Rue Run Shoal Shore Skyway Springs? Spur Square Station Stravenue Stream "
+    "Street Summit Terrace Throughway Trace Track Trafficway Trail Trailer Tunnel Turnpike Underpass Union Valley "
+    "Viaduct View Village Ville Vista Walk Wall Way Well "
 ).split()
+_US_PLURALS = "Bluffs Brooks Burgs Centers Circles Cliffs Corners Courts Coves Drives Extensions Fields Flats Fords Forges Forks Glens Greens Groves Harbors Hills Islands Junctions Keys Knolls Lakes Lights Locks Manors Mills Mountains Parks Parkways Pines Plains Points Ports Rapids Ridges Roads Shoals Shores Spurs Squares Streets Unions Valleys Views Villages Walks Ways Wells Course".split()
+"""Plural suffixes (and Course), which headings end in too ("5 Key Points", "3 Data Centers"): only after a house number of 3 digits or more."""
 _US_ABBREVIATIONS = "St Ave Rd Blvd Ln Dr Ct Pl Sq Hwy Pkwy Cir Trl Ter".split()
-_US_SUFFIX = "|".join(_US_SUFFIXES + [a + r"\.?" for a in _US_ABBREVIATIONS])
-_US_SUFFIX_WORD = "|".join(_US_SUFFIXES + _US_ABBREVIATIONS)  # for the trigger
+# ("Dr" before a name is a doctor: "at 3 PM Dr Jones")
+_US_SUFFIX = "|".join(_US_SUFFIXES + [a + (r"\.?(?!\s+[A-Z][a-z])" if a == "Dr" else r"\.?") for a in _US_ABBREVIATIONS])
+_US_SUFFIX_WORD = "|".join(_US_SUFFIXES + _US_PLURALS + _US_ABBREVIATIONS)  # for the trigger
 # German and Dutch street names end in a suffix, lower case in one word ("Hauptstraße") and
 # capitalised after a hyphen ("Karl-Marx-Straße")
 _NL_DE_SUFFIX = "|".join(
     f"[{w[0].upper()}{w[0]}]{w[1:]}"
-    for w in "straße strasse str\\. weg gasse platz allee ring damm ufer straat laan plein gracht kade dijk singel steeg baan".split()
+    for w in "straße strasse str\\. weg gasse platz allee damm ufer straat laan plein gracht kade dijk singel steeg baan".split()
 )
-_ROMANCE_STREET = ("Calle|C/|Avenida|Avda\\.|Plaza|Paseo|Rambla|Camino|Carretera|Ronda|Travesía|Urbanización|Pasaje|Via|Viale|Piazza"
-                   "|Corso|Largo|Vicolo|Strada|Contrada|Rua|Travessa|Praça|Alameda|Estrada|Rodovia|Vila|Jardim|Ladeira|Viela")
-_UPPER = r"[A-ZÄÖÜÉÈÁÍÓÚÑÇ][\w'’.-]*"
+# "-ring" (Kaiserring, Altstadtring, Karl-Marx-Ring), not an English word in -ing: Spring, String, Engineering, Monitoring
+_RING = r"(?:(?<=[^\W\d_]{3})(?<![aeiouy])ring|(?<=-)Ring)"
+_DE_STREET_WORD = r"(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer)"
+_ROMANCE_STREET = ("Calle|calle|C/|Avenida|avenida|Avda\\.|Plaza|Paseo|Rambla|Camino|Carretera|Ronda|Travesía|Urbanización|Pasaje"
+                   "|Via(?!\\s+(?:Email|E-mail|Mail|Phone|Chat|Web|SMS|Text|Slack|Zoom|Teams|Google|Apple|Amazon|API|App|Twitter"
+                   "|WhatsApp|Telegram|Discord|LinkedIn|GitHub|Facebook|Instagram|Live|Video|Post|Fax|Stripe|PayPal|Uber)\\b)"
+                   "|Viale|viale|Piazza|piazza|Corso|Largo|Vicolo|Strada|Contrada|Rua|rua|Travessa|Praça|praça|Alameda|Estrada|Rodovia"
+                   "|Vila|Jardim|Ladeira|Viela")
+_ROMANCE_TRIGGER = ("Calle|calle|C/|Avenida|avenida|Avda\\.|Plaza|Paseo|Rambla|Camino|Carretera|Ronda|Travesía|Urbanización|Pasaje"
+                    "|Via|Viale|viale|Piazza|piazza|Corso|Largo|Vicolo|Strada|Contrada|Rua|rua|Travessa|Praça|praça|Alameda|Estrada"
+                    "|Rodovia|Vila|Jardim|Ladeira|Viela")
+_FR_STREET = r"(?:[Rr]ue|[Aa]venue|av\.|[Bb]oulevard|bd|[Pp]lace|[Cc]hemin|[Aa]llée|[Ii]mpasse|[Qq]uai)"
+_UPPER = r"(?!(?:AM|PM)\b)[A-ZÄÖÜÉÈÁÍÓÚÑÇ][\w'’.-]*"
 _ADDRESS = re.compile(
-    r"\b\d{1,5}[A-Za-z]?,?\s+(?:" + _UPPER + r"\s+){1,3}(?:" + _US_SUFFIX + r")(?:\s+(?:NW|NE|SW|SE|N|S|E|W))?\b\.?"
+    r"\b(?:\d{1,5}[A-Za-z]?,?\s+(?:" + _UPPER + r"\s+){1,3}(?:" + _US_SUFFIX + r")"
+    r"|\d{3,5}[A-Za-z]?,?\s+(?:" + _UPPER + r"\s+){1,3}(?:" + "|".join(_US_PLURALS) + r"))(?:\s+(?:NW|NE|SW|SE|N|S|E|W))?\b"
     r"(?:,?\s+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|#)\s?\d{1,5}[A-Za-z]?\b)?"
-    r"|\b[A-ZÄÖÜ][\w-]*?(?:" + _NL_DE_SUFFIX + r")\s+\d{1,4}\s?[a-z]?(?:[/-]\d{1,4})?\b"
-    r"|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|cours)\s+"
+    r"|\b\d{1,5}\s+(?:[NSEW]\.?\s+)?\d{1,3}(?:st|nd|rd|th)\s+(?:St|Ave|Avenue|Street|Rd|Road|Blvd|Pl|Place|Dr|Drive)\b"  # 350 5th Ave
+    r"|\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s+\d{1,6}\b"
+    r"|\b[A-ZÄÖÜ][\w-]*?(?:" + _NL_DE_SUFFIX + r"|" + _RING + r")\s+\d{1,4}(?:\s?[a-z](?![\w-]))?(?:[/-]\d{1,4})?\b"
+    r"|\b[A-ZÄÖÜ][a-zäöüß]+(?:er|e|es)\s+" + _DE_STREET_WORD + r"\s+\d{1,4}(?:\s?[a-z](?![\w-]))?\b"  # Berliner Straße 45
+    r"|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+" + _FR_STREET + r"\s+"
     r"(?:(?:de la|de l'|des|du|de|la|le|l'|d')\s*)?" + _UPPER + r"(?:\s+" + _UPPER + r")*"
     r"|\b(?:" + _ROMANCE_STREET + r")\s+(?:(?:de la|de|del|della|dei|di|da|das|do|dos|des)\s+)?"
     + _UPPER + r"(?:\s+" + _UPPER + r")*,?\s+(?:n\.?º?\s*)?\d{1,4}\b"
@@ -259,19 +350,20 @@ _WS = r"[\s\p{Z}\x0b\x1c-\x1f\x85]"
 _WS_JSON = r"(?:[\s\p{Z}\x0b\x1c-\x1f\x85]|\\[ntrfb]|\\u00[01][0-9a-fA-F])"
 _TRIGGERS = {
     "SECRET": r"(?i)(?:sk-|k_live_|k_test_|gh[pousr]_|github_pat_|glpat-|akia|asia|aiza|xox|hf_|eyj|bearer|private key|://"
-              r"|pass|pwd|secret|key|token|contraseña)",
+              r"|pass|pwd|pw|secret|key|token|contraseña|senha|kennwort|npm_|whsec_|sg\.|hooks\.slack|authorization)",
     "EMAIL": r"@",
-    "IBAN": rf"[A-Z]{{2}}{_D}{{2}}",
+    "IBAN": rf"[A-Za-z]{{2}}{_D}{{2}}[ -]?[A-Za-z0-9]{{4}}[ -]?[A-Za-z0-9]{{4}}",
     "CARD": rf"{_D}(?:[ -]?{_D}){{11}}",
     "SSN": rf"{_D}{{3}}[- ]{_D}{{2}}[- ]{_D}{{4}}|{_D}{{9}}",
     "NATIONAL_ID": rf"[A-Z]{{2}} ?{_D}{{2}} ?{_D}{{2}} ?{_D}{{2}} ?[A-D]|{_D}{{8}}-?[A-Z]|[XYZ]-?{_D}{{7}}-?[A-Z]",
     "IP": rf"{_D}{{1,3}}\.{_D}{{1,3}}\.{_D}{{1,3}}\.{_D}{{1,3}}|::|(?:[0-9A-Fa-f]{{1,4}}:){{7}}",
-    "PHONE": rf"{_D}(?:[ .()-]{{0,2}}{_D}){{7}}",
+    "PHONE": rf"{_D}(?:[ ./()-]{{0,2}}{_D}){{7}}",
     "ADDRESS": (
         rf"{_WS}(?:{_US_SUFFIX_WORD})"
-        rf"|(?:{_NL_DE_SUFFIX}){_WS}+{_D}"
-        rf"|{_D}(?:{_WS}?(?:bis|ter))?,?{_WS}+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|cours){_WS}"
-        rf"|(?:{_ROMANCE_STREET}){_WS}"
+        rf"|(?:{_NL_DE_SUFFIX}|ring|Ring|{_DE_STREET_WORD}){_WS}+{_D}"
+        rf"|{_D}(?:{_WS}?(?:bis|ter))?,?{_WS}+{_FR_STREET}{_WS}"
+        rf"|(?:{_ROMANCE_TRIGGER}){_WS}"
+        rf"|(?i:p\.?{_WS}?o\.?{_WS}?box|post office box)"
     ),
 }
 
@@ -362,8 +454,8 @@ class Scrubber:
         builtin: list[tuple[str, Callable[[str, list[str]], str]]] = [
             ("SECRET", self._secret),
             ("EMAIL", self._simple("EMAIL", _EMAIL, str.lower, _EMAIL_RUNS)),
-            ("IBAN", self._checked("IBAN", _IBAN, lambda v: v.replace(" ", ""), iban_ok)),
-            ("CARD", self._checked("CARD", _CARD, lambda v: _SEPARATOR.sub("", v), card_ok, _CARD_RUNS)),
+            ("IBAN", self._checked("IBAN", _IBAN, lambda v: _SEPARATOR.sub("", v).upper(), iban_ok, shorter=True)),
+            ("CARD", self._checked("CARD", _CARD, lambda v: _SEPARATOR.sub("", v), card_ok, _CARD_RUNS, shorter=True)),
             ("SSN", self._ssn),
             ("NATIONAL_ID", self._checked("NATIONAL_ID", _NATIONAL, lambda v: _SEPARATOR.sub("", v).upper(), _national_ok)),
             ("IP", self._ip),
@@ -425,15 +517,30 @@ class Scrubber:
         return run
 
     def _checked(
-        self, kind: str, rx: re.Pattern[str], norm: Callable[[str], str], ok: Callable[[str], bool], runs: _Runs | None = None
+        self, kind: str, rx: re.Pattern[str], norm: Callable[[str], str], ok: Callable[[str], bool], runs: _Runs | None = None,
+        shorter: bool = False,
     ) -> Callable[[str, list[str]], str]:
+        """``shorter``: a match that fails its check is tried again without its last groups, one
+        at a time (a card followed by its expiry or CVV, an IBAN followed by "BIC" or an amount:
+        the pattern takes them in, and the longer number fails)."""
         runs = runs if self._windows else None
 
         def run(text: str, kinds: list[str]) -> str:
             def repl(m: re.Match[str]) -> str:
                 v = m.group(0)
                 n = norm(v)
-                return self._token(kind, n, kinds) if ok(n) and not self.allowed(v) else v
+                if ok(n):
+                    return v if self.allowed(v) else self._token(kind, n, kinds)
+                if shorter:
+                    cut = v
+                    while (at := max(cut.rfind(" "), cut.rfind("-"))) > 0:
+                        cut = cut[:at]
+                        n = norm(cut)
+                        if len(n) < 12:
+                            break
+                        if ok(n):
+                            return v if self.allowed(cut) else self._token(kind, n, kinds) + v[len(cut):]
+                return v
 
             return _sub(rx, repl, text, runs)
 
@@ -446,10 +553,10 @@ class Scrubber:
 
         text = _SSN.sub(repl, text)
         low = text.lower()
-        if "ssn" in low or "security number" in low:
+        if "ssn" in low or "security n" in low or "security #" in low:
             def ctx(m: re.Match[str]) -> str:
-                v = m.group(1) or m.group(2)
-                return m.group(0).replace(v, self._token("SSN", v, kinds))
+                v = m.group(1)
+                return m.group(0)[:m.start(1) - m.start()] + self._token("SSN", v, kinds) + m.group(0)[m.end(1) - m.start():]
 
             text = _SSN_CONTEXT.sub(ctx, text)
         return text
@@ -461,18 +568,25 @@ class Scrubber:
         text = _SECRET.sub(repl, text)
 
         def labelled(m: re.Match[str]) -> str:
-            value = m.group(2)
-            if value.startswith("<") or self.allowed(value):
+            quote = '"' if m.group("dq") is not None else "'" if m.group("sq") is not None else ""
+            value = m.group("dq") or m.group("sq") or m.group("bare")
+            tail = ""
+            if not quote:  # a sentence's full stop is no part of the value
+                core = value.rstrip(".!?:")
+                value, tail = core, value[len(core):]
+            # a bare "token" or "key" is a weak label, unless the name holds a strong one (api_key, DB_PASSWORD)
+            label = "key" if _STRONG_LABEL.search(m.group(1)) is None else "password"
+            if len(value) < 4 or not _plausible_secret(value, label, m.group("word") is not None) or self.allowed(value):
                 return m.group(0)
-            return m.group(1) + self._token("SECRET", value, kinds)
+            return m.group(1) + quote + self._token("SECRET", value, kinds) + quote + tail
 
         return _LABELLED_SECRET.sub(labelled, text)
 
     def _ip(self, text: str, kinds: list[str]) -> str:
         def v4(m: re.Match[str]) -> str:
             v = m.group(0)
-            before = text[max(0, m.start() - 9):m.start()].lower()
-            if before.endswith("v") or re.search(r"(?:version|release|build|ver\.?)\s*$", before) or self.allowed(v):
+            before = text[max(0, m.start() - 24):m.start()].lower()
+            if _NOT_AN_IP.search(before) or self.allowed(v):  # a version, a section's or an OID's number
                 return v
             return self._token("IP", v, kinds)
 
@@ -487,6 +601,8 @@ class Scrubber:
             except ValueError:
                 return v
             if sum(c in "0123456789abcdefABCDEF" for c in v) < 4 or self.allowed(v):
+                return v
+            if "::" not in v and all(len(g) <= 1 for g in v.split(":")):  # a ratio, 1:2:3:4:5:6:7:8
                 return v
             return self._token("IP", v.lower(), kinds)
 
@@ -504,11 +620,33 @@ class Scrubber:
                 return raw
             if _IBAN_HEAD.search(text, max(0, m.start() - 40), m.start()):  # the tail of an IBAN-shaped string
                 return raw
+            if not international:
+                # an order, tracking or meeting number said to be one, or an amount, is no phone number
+                before = text[max(0, m.start() - 32):m.start()]
+                if _OTHER_NUMBER.search(before) and not _PHONE_WORD.search(before):
+                    return raw
+                if _CURRENCY.match(text, m.end()):
+                    return raw
             if self.allowed(raw):
                 return raw
             return self._token("PHONE", digits, kinds)
 
-        return _sub(_PHONE, repl, text, _PHONE_RUNS if self._windows else None)
+        text = _sub(_PHONE, repl, text, _PHONE_RUNS if self._windows else None)
+        if len(text) < 12:
+            return text
+        low = text.lower()
+        if not any(w in low for w in _PHONE_WORDS):  # (a substring search each: cheaper than the regex's scan)
+            return text
+
+        def said(m: re.Match[str]) -> str:
+            raw = m.group(0)
+            digits = _NON_DIGIT.sub("", raw)
+            if (not 9 <= len(digits) <= 13 or _DATEISH.match(raw) or _PHONE_SAID.search(text, max(0, m.start() - 40), m.start())
+                    is None or self.allowed(raw)):
+                return raw
+            return self._token("PHONE", digits, kinds)
+
+        return _sub(_DIGIT_RUN, said, text, _SAID_RUNS if self._windows else None)
 
     # -------------------------------------------------------------- public
 
@@ -552,6 +690,14 @@ class Scrubber:
                     blob = None
             if blob is not None and self._json_match(blob) is None:
                 return value
+        if type(value) is int and value >= 10**11:  # a card number logged as a JSON number
+            digits = str(value)
+            if card_ok(digits) and not self.allowed(digits):
+                kinds: list[str] = []
+                tok = self._token("CARD", digits, kinds)
+                self.found.update(kinds)
+                return tok
+            return value
         if isinstance(value, dict):
             return {k: self.scrub_json(v) for k, v in value.items()}
         if isinstance(value, list):
