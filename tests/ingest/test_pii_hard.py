@@ -15,6 +15,8 @@ POSITIVES = [
     ("EMAIL", "我的邮箱是wang.wei@163.com谢谢", "wang.wei@163.com"),
     ("EMAIL", "이메일은kim.minsu@naver.com입니다", "kim.minsu@naver.com"),
     ("EMAIL", '{"body": "Contact:\\nalice@example.com"}', "alice@example.com"),
+    ("EMAIL", "meine Mail: jürgen.müller@example.de", "müller@example.de"),
+    ("EMAIL", "info@münchen-reisen.de ist die Adresse", "münchen-reisen.de"),
     # phones: national formats, a word that says it is one
     ("PHONE", "Call 1-800-555-0199 for support", "800-555-0199"),
     ("PHONE", "Tel. 089/1234567", "1234567"),

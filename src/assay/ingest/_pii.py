@@ -156,7 +156,9 @@ def _plausible_secret(value: str, label: str, word: bool) -> bool:
 # written without spaces, so "メールはyamada@example.jpです" holds an address.
 _ESC = r"(?<=\\[ntr])"
 _LATIN = r"A-Za-z0-9_\u00C0-\u024F"
-_EMAIL = re.compile(rf"(?:{_ESC}|(?<![{_LATIN}.+\\-]))[A-Za-z0-9._%+-]+@(?![1-4]x\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,}}"
+# (accented letters too: jürgen.müller@example.de, info@münchen-reisen.de)
+_EMAIL = re.compile(rf"(?:{_ESC}|(?<![{_LATIN}.+\\-]))[A-Za-z0-9\u00C0-\u024F._%+-]+@(?![1-4]x\.)[A-Za-z0-9\u00C0-\u024F-]+"
+                    rf"(?:\.[A-Za-z0-9\u00C0-\u024F-]+)*\.[A-Za-z]{{2,}}"
                     rf"(?![{_LATIN}-]|:[A-Za-z0-9/~])")  # (not image@2x.png, nor git@github.com:org/repo)
 _CARD = re.compile(rf"(?:{_ESC}|(?<![{_LATIN}\\-]))(?:\d[ -]?){{11,18}}\d(?![{_LATIN}-])")
 _IBAN = re.compile(rf"(?:{_ESC}|(?<![A-Za-z0-9\\]))[A-Za-z]{{2}}\d{{2}}(?:[ -]?[A-Za-z0-9]{{4}}){{2,7}}(?:[ -]?[A-Za-z0-9]{{1,4}})?"
@@ -281,7 +283,7 @@ def _sub(rx: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str, r
 # Every e-mail holds an "@"; every card number the 12 digits its pattern starts with; every
 # phone number with the 8 digits a replacement needs has 8 digits at most two separators
 # apart ("+44 (0)20"), and may end in an extension ("x", "ext.", "extension").
-_EMAIL_RUNS = _Runs(r"A-Za-z0-9._%+@-", r"@", 2)
+_EMAIL_RUNS = _Runs(r"A-Za-z0-9\x{00C0}-\x{024F}._%+@-", r"@", 2)
 _CARD_RUNS = _Runs(r"\p{Nd} -", r"\p{Nd}(?:[ -]?\p{Nd}){11}", 1)
 _SAID_RUNS = _Runs(r"\p{Nd} ./()+-", r"\p{Nd}(?:[ ./()-]{0,2}\p{Nd}){8}", 1)
 _PHONE_RUNS = _Runs(r"\p{Nd}\s\p{Z}\x0b\x1c-\x1f\x85+().xtensio-", r"\p{Nd}(?:[ .()-]{0,2}\p{Nd}){7}", 2)
