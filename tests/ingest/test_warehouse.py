@@ -341,3 +341,63 @@ def test_spark_csv_with_backslash_escaped_quotes_and_a_psql_footer(tmp_path):
     assert (s.kept, s.quarantined) == (4, 0)
     got = {r.messages[0]["content"]: r.output for r in _records(proj)}
     assert got == {'Reply with "yes" or "no"': '"yes"', "a path C:\\": "ok", "hi": 'say "hi" back', "hello": "there"}
+
+
+def test_a_jobs_output_folder_with_part_files_named_without_a_suffix(tmp_path):
+    import gzip
+
+    proj = _new_project(tmp_path / "p")
+    out = proj.root / "out"
+    out.mkdir()
+    (out / "part-00000").write_text("".join(json.dumps({"prompt": f"q{i}", "output": "a"}) + "\n" for i in range(2)))
+    (out / "part-00001.gz").write_bytes(gzip.compress(b'{"prompt": "g", "output": "a"}\n'))
+    (out / "part-00002").write_text("")  # an empty part
+    (out / ".part-00000.crc").write_bytes(b"\x00\x01")
+    (out / "part-00000.crc").write_bytes(b"\x00\x01")
+    (out / "_SUCCESS").write_text("")
+    s = ingest(proj, [str(out)])
+    assert (s.kept, s.quarantined) == (3, 0) and len(s.files) == 2
+
+
+def test_an_old_excel_workbook_is_refused_with_what_to_do(tmp_path):
+    from assay.errors import InputError
+
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / "export.xls"
+    f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    with pytest.raises(InputError, match="old Excel workbook") as err:
+        ingest(proj, [str(f)])
+    assert "xlsx" in err.value.hint
+    g = proj.root / "export-without-suffix"
+    g.write_bytes(f.read_bytes())
+    with pytest.raises(InputError, match="old Excel workbook"):
+        ingest(proj, [str(g)])
+
+
+@pytest.mark.parametrize("name", ["cut.log", "cut.json", "cut.jsonl"])
+def test_json_lines_cut_at_their_start_are_read_as_json_lines(tmp_path, name):
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / name
+    f.write_text('tput": "cut off"}\n' + "".join(json.dumps({"prompt": f"q{i}", "output": "a"}) + "\n" for i in range(5)))
+    s = ingest(proj, [str(f)])
+    assert s.formats[str(f)] == "jsonl:generic" and (s.kept, s.quarantined) == (5, 1)
+
+
+def test_an_unknown_format_lists_the_shapes_too(tmp_path):
+    from assay.errors import InputError
+
+    proj = _new_project(tmp_path / "p")
+    (proj.root / "a.jsonl").write_text('{"prompt": "q", "output": "a"}\n')
+    with pytest.raises(InputError, match="unknown --format") as err:
+        ingest(proj, ["a.jsonl"], format="jsonlines")
+    assert "openai" in err.value.hint and "jsonl:openai" in err.value.hint
+
+
+@pytest.mark.parametrize("value, fmt", [("01/11/2026", "'%d/%m/%Y' (or '%m/%d/%Y')"), ("13/11/2026 09:30", "'%d/%m/%Y %H:%M'"),
+                                        ("11/13/26 09:30:05", "'%m/%d/%y %H:%M:%S'"), ("01.11.2026 10:00", "'%d.%m.%Y %H:%M'")])
+def test_a_day_month_date_says_the_ts_format_that_reads_it(value, fmt):
+    from assay.ingest._normalise import RowError, parse_ts
+
+    with pytest.raises(RowError) as err:
+        parse_ts(value)
+    assert f"--ts-format {fmt}" in str(err.value) or f"e.g. --ts-format {fmt}" in str(err.value)

@@ -1110,6 +1110,9 @@ def detect_format(path: Path) -> str:
             return fmt
     with path.open("rb") as raw:
         magic = raw.read(4)
+    if name.endswith(".xls") or magic == b"\xd0\xcf\x11\xe0":  # an old binary Excel workbook (OLE2)
+        raise InputError("an old Excel workbook (.xls), which assay does not read", file=str(path),
+                         hint="open it in Excel or LibreOffice and save it as .xlsx, or as CSV UTF-8")
     if magic == b"PAR1":
         return "parquet"
     if magic == b"PK\x03\x04":  # a zip file: an Excel workbook is one
@@ -1120,7 +1123,10 @@ def detect_format(path: Path) -> str:
         return "json"
     if stripped[:1] == b"{":
         return "jsonl" if _looks_like_jsonl(path, head) and not _object_stream(head, pretty=True) else "json"
-    first = head.split(b"\n", 1)[0]
+    lines = head.split(b"\n", 1)
+    if len(lines) == 2 and lines[0].rstrip().endswith(b"}") and _mostly_objects(lines[1]):  # JSON Lines cut at its start
+        return "jsonl"
+    first = lines[0]
     if b"\t" in first:
         return "tsv"
     if b"," in first and re.match(rb"^[\w\" .,-]+\r?$", first):
@@ -1147,7 +1153,8 @@ def _looks_like_jsonl(path: Path, head: bytes | None = None) -> bool:
     except orjson.JSONDecodeError:
         # a broken first line (cut off, half written) of JSON Lines, told by the lines
         # after it: most of them whole objects (a pretty-printed document's lines mostly not)
-        return len(first) == 2 and first[0][:1] == b"{" and _mostly_objects(first[1])
+        # (cut at its end: it starts as an object; cut at its start: it ends as one)
+        return len(first) == 2 and (first[0][:1] == b"{" or first[0].rstrip().endswith(b"}")) and _mostly_objects(first[1])
     if not isinstance(obj, dict):
         return False
     # one object alone, wrapping a list of rows (``json.dump({"data": rows}, f)`` writes one

@@ -132,13 +132,18 @@ class IngestSummary:
 
 def _log_files(directory: Path) -> list[Path]:
     """The files under ``directory`` (at any depth) whose names say a format assay reads,
-    hidden ones left out, in name order."""
+    and the part files of a Spark or Hadoop job's output (``part-00000``, told by their first
+    bytes; empty ones and ``.crc`` checksums left out), hidden ones left out, in name order."""
     found = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             base, _ = _strip_compression(name.lower())
-            if not name.startswith(".") and base.endswith(tuple(_JSON_SUFFIXES)):
+            if name.startswith("."):
+                continue
+            if base.endswith(tuple(_JSON_SUFFIXES)):
+                found.append(Path(root) / name)
+            elif base.startswith("part-") and not base.endswith(".crc") and os.path.getsize(os.path.join(root, name)) > 0:
                 found.append(Path(root) / name)
     return sorted(found)
 
@@ -339,6 +344,10 @@ def split_format(fmt: str) -> tuple[str, str]:
     if not shape_name:
         if file_fmt.partition("@")[0] in shapes() and file_fmt not in readers():  # (openai@llm: calls within app logs)
             return "auto", file_fmt
+        if file_fmt != "auto" and file_fmt not in readers():
+            raise InputError(f"unknown --format {fmt!r}",
+                             hint=f"use auto, a file format ({', '.join(readers())}), a log shape ({', '.join(shapes())}), "
+                             "or both as jsonl:openai")
         return file_fmt, "auto"
     return file_fmt, shape_name
 

@@ -364,6 +364,24 @@ def _loose_iso(text: str) -> datetime | None:
         return None
 
 
+def _day_month_reason(text: str, where: str) -> str:
+    """Why ``01/11/2026 10:00`` is refused, with the --ts-format that reads it: its own
+    separator, its time's precision, and day first when the first number is no month."""
+    sep = next((c for c in text if c in "/.-"), "/")
+    parts = re.split(r"[/.-]", text, maxsplit=2)
+    first, second = int(parts[0]), int(parts[1])
+    year = "%Y" if len(re.match(r"\d*", parts[2]).group()) == 4 else "%y"  # type: ignore[union-attr]
+    clock = text.split(" ", 1)[1] if " " in text.strip() else ""
+    time_fmt = "" if not clock else " %H:%M:%S" if clock.count(":") >= 2 else " %H:%M"
+    day_first, month_first = f"%d{sep}%m{sep}{year}{time_fmt}", f"%m{sep}%d{sep}{year}{time_fmt}"
+    if first > 12 or second > 12:
+        fmt = day_first if first > 12 else month_first
+        return (f"{where}: {text[:40]!r} is no ISO 8601 timestamp; it reads {'day' if first > 12 else 'month'} first, "
+                f"but other rows may not tell: say the format with --ts-format '{fmt}'")
+    return (f"{where}: {text[:40]!r} is no ISO 8601 timestamp, and which part is the day is not known: say the format "
+            f"with --ts-format, e.g. --ts-format '{day_first}' (or '{month_first}')")
+
+
 def parse_ts(value: Any, where: str = "ts") -> datetime | None:
     """ISO 8601 text, epoch seconds/milliseconds/nanoseconds, or a datetime."""
     if value is None:
@@ -404,9 +422,7 @@ def parse_ts(value: Any, where: str = "ts") -> datetime | None:
                 if fmt is not None:
                     raise RowError(f"{where}: {value[:40]!r} fits neither --ts-format {fmt!r} nor ISO 8601") from None
                 if _DAY_MONTH.match(value.strip()):
-                    raise RowError(f"{where}: {value[:40]!r} is no ISO 8601 timestamp, and which part is the day is not "
-                                   "known: say the format with --ts-format, e.g. --ts-format '%d/%m/%Y %H:%M' (or "
-                                   "'%m/%d/%Y %H:%M')") from None
+                    raise RowError(_day_month_reason(value.strip(), where)) from None
                 raise RowError(f"{where}: not an ISO 8601 timestamp (nor epoch seconds or an HTTP date): {value[:40]!r}") from None
         return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
     raise RowError(f"{where}: expected a timestamp, got {type(value).__name__}")
