@@ -340,8 +340,10 @@ def test_format_can_be_forced_and_unknown_names_are_explained(project, fixtures)
     assert s.kept == 1  # only the flat row has top-level messages
     with pytest.raises(InputError, match="unknown log shape"):
         ingest(project, [str(fixtures / "openai.jsonl")], format="jsonl:nope")
-    with pytest.raises(InputError, match="unknown file format"):
+    with pytest.raises(InputError, match="unknown --format 'xml'"):
         ingest(project, [str(fixtures / "openai.jsonl")], format="xml")
+    with pytest.raises(InputError, match="unknown file format 'xml'"):
+        ingest(project, [str(fixtures / "openai.jsonl")], format="xml:openai")
 
 
 def test_ambiguous_rows_ask_for_format(project, tmp_path):

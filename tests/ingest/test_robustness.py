@@ -527,3 +527,36 @@ def test_nan_and_infinity_as_pythons_json_writes_them_are_missing_values(project
     first = next(r for r in recs if r["messages"][0]["content"].endswith(" 1"))
     assert first["latency_ms"] is None and first["meta"]["score"] is None and first["meta"]["low"] is None
     assert first["meta"]["note"] == "NaN in text"
+
+
+_cells = st.lists(st.sampled_from(list('ab \\ntN"\t,;{}[]0123456789é') + ["\\N", "\\t", "\\n", "\\\\", '\\"', "NULL"]),
+                  max_size=30).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(_cells, min_size=1, max_size=10), sep=st.sampled_from(["\t", ","]), header=st.booleans())
+def test_csv_and_tsv_garbage_never_crashes_the_reader(tmp_path_factory, lines, sep, header):
+    """Quotes, backslash escapes, NULL markers and separators in any order (the TSV dump and
+    backslash-quote readers included): every row comes out as a row or a bad row, in order."""
+    from assay.ingest._formats import _BadRow, read_csv
+
+    f = tmp_path_factory.mktemp("g") / "g.csv"
+    head = f"prompt{sep}output\n" if header else ""
+    f.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+    rows = list(read_csv(f))
+    assert all(isinstance(r, (dict, _BadRow)) for _, r in rows)
+    assert [p for p, _ in rows] == sorted(p for p, _ in rows)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(_cells.filter(lambda c: '"' not in c and "\t" not in c), min_size=1, max_size=10), at=st.integers(0, 10))
+def test_a_database_dumps_valid_row_survives_garbage_around_it(tmp_path_factory, lines, at):
+    """A TSV dump (no quoting): each line is one row, so garbage never takes a valid row with it."""
+    from assay.ingest._formats import _BadRow, read_tsv
+
+    f = tmp_path_factory.mktemp("g") / "g.tsv"
+    body = [f"{c}\tx" for c in lines]
+    body.insert(min(at, len(body)), "where is my order?\\nthanks\tIt ships\\ttoday.")
+    f.write_text("prompt\toutput\n" + "\n".join(body) + "\n", encoding="utf-8")
+    rows = [r for _, r in read_tsv(f) if not isinstance(r, _BadRow)]
+    assert {"prompt": "where is my order?\nthanks", "output": "It ships\ttoday."} in rows
