@@ -401,3 +401,41 @@ def test_a_day_month_date_says_the_ts_format_that_reads_it(value, fmt):
     with pytest.raises(RowError) as err:
         parse_ts(value)
     assert f"--ts-format {fmt}" in str(err.value) or f"e.g. --ts-format {fmt}" in str(err.value)
+
+
+def test_a_folder_of_many_small_files_gets_one_progress_bar(tmp_path):
+    """``opik export`` writes a file per trace: one bar counts the files (a bar each was
+    thousands of lines, and most of the time an ingest of small files took)."""
+    from contextlib import contextmanager
+
+    from assay.ingest._ingest import MANY_FILES
+
+    proj = _new_project(tmp_path / "p")
+    d = proj.root / "traces"
+    d.mkdir()
+    for i in range(MANY_FILES + 5):
+        (d / f"trace-{i:03d}.jsonl").write_text(json.dumps({"prompt": f"q{i}", "output": "a"}) + "\n")
+    bars: list[tuple[str, float | None]] = []
+    advanced: list[float] = []
+
+    class Task:
+        def advance(self, n=1):
+            advanced.append(n)
+
+        def note(self, text):
+            pass
+
+    @contextmanager
+    def progress(description, total):
+        bars.append((description, total))
+        yield Task()
+
+    s = ingest(proj, [str(d)], progress=progress)
+    assert s.kept == MANY_FILES + 5
+    assert bars == [(f"ingest {MANY_FILES + 5} files", float(MANY_FILES + 5))] and sum(advanced) == MANY_FILES + 5
+
+
+def test_scrubbers_share_their_compiled_triggers():
+    from assay.ingest import Scrubber
+
+    assert Scrubber(b"a")._trigger is Scrubber(b"b")._trigger

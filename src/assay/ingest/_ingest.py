@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import itertools
+from contextlib import ExitStack, nullcontext
 import os
 import time
 from collections import Counter
@@ -197,6 +198,24 @@ def data_bytes(path: Path) -> int:
     except Exception:  # no pyarrow, a broken file: its reader will say so
         pass
     return size
+
+
+MANY_FILES = 20
+"""An ingest of more files shows one progress bar for them all, the current file beside it."""
+
+
+class _InOverall:
+    """A file's progress task when one bar counts the files: its own steps are not shown (the
+    bar says how many records the files read so far gave)."""
+
+    def __init__(self, overall: Any) -> None:
+        self._overall = overall
+
+    def advance(self, n: float = 1) -> None:
+        pass
+
+    def note(self, text: str) -> None:
+        pass
 
 
 def _auto_workers(total_bytes: int) -> int:
@@ -910,6 +929,20 @@ def _ingest_jobs(
         store.audit("ingest.no_scrub", files=[spool.name_of(p) for _, _, files, *_ in jobs for p in files])
     batches: list[BatchJoin] = []
     prev_encoding = set_encoding(None)
+    # many files (a folder of per-trace exports): one bar for them all, not one each
+    n_files = sum(len(files) for _, _, files, *_ in jobs)
+    stack = ExitStack()
+    overall = stack.enter_context(progress(f"ingest {n_files:,} files", float(n_files))) if n_files > MANY_FILES else None
+    file_progress = progress if overall is None else (lambda _d, _t: nullcontext(_InOverall(overall)))
+
+    def counted(files: list[Path]) -> Iterator[Path]:
+        for p in files:
+            yield p
+            if overall is not None:
+                overall.advance(1)
+                overall.note(f"{summary.kept:,} records kept" + (f", {summary.quarantined:,} rows quarantined"
+                                                                  if summary.quarantined else ""))
+
     try:
         for src_name, fmt, files, job_mapping, job_ts, job_enc in jobs:
             set_encoding(job_enc)  # every read of this job's files goes through it (main process)
@@ -927,7 +960,7 @@ def _ingest_jobs(
                 if events is not None:
                     batches.append(events)
                     _batch_notes(store, events, project.key, src_name, scrub, settings, summary, spool)
-            for path in files:
+            for path in counted(files):
                 name = spool.name_of(path)  # what the records say: stdin:<hash> for standard input
                 ff = detect_format(path) if file_fmt == "auto" else file_fmt
                 rows = get_reader(ff)(path)
@@ -1003,7 +1036,7 @@ def _ingest_jobs(
                 def size_of(p: Any) -> float:
                     return len(p) if by_bytes and isinstance(p, (bytes, bytearray)) else 0.0
 
-                with progress(f"ingest {Path(name).name}", total) as task:
+                with file_progress(f"ingest {Path(name).name}", total) as task:
                     # with workers, each part of the file is stored with a key, so that this
                     # ingest, if interrupted, goes on without the parts it stored
                     parts = None
@@ -1042,6 +1075,7 @@ def _ingest_jobs(
                                 size=content[1], fingerprint=fingerprint(content[0], src_name, fp_fmt, mapping_d))
                     )
     finally:
+        stack.close()
         set_encoding(prev_encoding)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
