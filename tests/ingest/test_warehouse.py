@@ -439,3 +439,15 @@ def test_scrubbers_share_their_compiled_triggers():
     from assay.ingest import Scrubber
 
     assert Scrubber(b"a")._trigger is Scrubber(b"b")._trigger
+
+
+def test_a_dry_run_of_a_big_folder_looks_at_its_first_files(tmp_path):
+    proj = _new_project(tmp_path / "p")
+    d = proj.root / "traces"
+    d.mkdir()
+    for i in range(13):
+        (d / f"trace-{i:03d}.jsonl").write_text(json.dumps({"prompt": f"q{i}", "output": "a"}) + "\n")
+    pv = preview(proj, [str(d)])
+    assert len(pv.files) == 10 and [p.rsplit("/", 1)[-1] for p in pv.more_files] == ["trace-010.jsonl", "trace-011.jsonl",
+                                                                                      "trace-012.jsonl"]
+    assert pv.to_json()["more_files"] == pv.more_files

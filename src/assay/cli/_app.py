@@ -200,6 +200,11 @@ def _dry_run(project: Path, paths: list[str] | None, *, rows: int, json_out: boo
                   f"{len(f.quarantined)} quarantined{extra}", highlight=False)
         if f.hint:
             out.print(Text(f"  hint: {f.hint}"), soft_wrap=True)
+    if found.more_files:
+        n = len(found.more_files)
+        out.print(f"and {n:,} more file{'s' if n > 1 else ''} not looked at ({Path(found.more_files[0]).name}"
+                  f"{', ...' if n > 1 else ''}): a dry run shows the first {len(found.files)}; name a file to see it",
+                  highlight=False)
     out.print("nothing was stored (--dry-run); run the same command without it to ingest", highlight=False)
 
 

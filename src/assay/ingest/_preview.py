@@ -57,9 +57,11 @@ class FilePreview:
 @dataclass
 class Preview:
     files: list[FilePreview] = field(default_factory=list)
+    more_files: list[str] = field(default_factory=list)
+    """The files past ``max_files``, not looked at (a folder of thousands of exports)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"schema": "assay.ingest.preview/v1", "files": [f.to_json() for f in self.files]}
+        return {"schema": "assay.ingest.preview/v1", "files": [f.to_json() for f in self.files], "more_files": self.more_files}
 
 
 def preview(
@@ -67,6 +69,7 @@ def preview(
     paths: list[str],
     *,
     rows: int = 5,
+    max_files: int = 10,
     source: str | None = None,
     format: str = "auto",
     mapping: str | dict[str, str] | None = None,
@@ -79,7 +82,8 @@ def preview(
     would be quarantined (with their reasons), as :func:`~assay.ingest.ingest` would store
     them; nothing is stored. A path ``-`` reads standard input (or ``stdin``): its first
     16 MB of text, or all of a compressed stream, are copied to a file under ``.assay/``
-    that is deleted again."""
+    that is deleted again. Only the first ``max_files`` files are looked at; the others are
+    named in ``more_files``."""
     from assay.ingest._ingest import _expand, _resolve_shape, split_format
 
     if rows < 1:
@@ -108,7 +112,8 @@ def preview(
         files = _expand(project, paths, spool)
         if not mapping_d:  # spans whose messages are in a logs export given too: joined, as an ingest joins them
             _, events = plan_otel_logs(project.state_dir, files, file_fmt, shape_name)
-        for path in files:
+        out.more_files = [spool.name_of(p) for p in files[max_files:]]
+        for path in files[:max_files]:
             ff = detect_format(path) if file_fmt == "auto" else file_fmt
             reader = get_reader(ff)(path)
             head = list(itertools.islice(reader, rows))
