@@ -201,12 +201,11 @@ def data_bytes(path: Path) -> int:
 
 
 MANY_FILES = 20
-"""An ingest of more files shows one progress bar for them all, the current file beside it."""
+"""An ingest of more files shows one progress bar for them all (and the rows quarantined so far)."""
 
 
 class _InOverall:
-    """A file's progress task when one bar counts the files: its own steps are not shown (the
-    bar says how many records the files read so far gave)."""
+    """A file's progress task when one bar counts the files: its own steps are not shown."""
 
     def __init__(self, overall: Any) -> None:
         self._overall = overall
@@ -940,8 +939,8 @@ def _ingest_jobs(
             yield p
             if overall is not None:
                 overall.advance(1)
-                overall.note(f"{summary.kept:,} records kept" + (f", {summary.quarantined:,} rows quarantined"
-                                                                  if summary.quarantined else ""))
+                if summary.quarantined:  # (the bar's note is for what went wrong)
+                    overall.note(f"{summary.quarantined:,} rows quarantined")
 
     try:
         for src_name, fmt, files, job_mapping, job_ts, job_enc in jobs:
