@@ -130,18 +130,23 @@ def _records(proj):
     return got
 
 
+def _ingested(tmp_path, name, text):
+    """A new project, ``text`` written to ``name`` in it and ingested: (summary, project)."""
+    proj = _new_project(tmp_path / "p")
+    f = proj.root / name
+    f.write_text(text)
+    return ingest(proj, [str(f)]), proj
+
+
 def test_postgres_text_copy_tsv_escapes_and_nulls(tmp_path):
     """PostgreSQL's COPY text format (ClickHouse's TabSeparated, MySQL's dumps): no quoting,
     escapes for tabs, line breaks and backslashes, \\N for NULL. A stray quote no longer
     swallows the rows after it."""
-    proj = _new_project(tmp_path / "p")
-    f = proj.root / "calls.tsv"
-    f.write_text("prompt\tcompletion\tmodel\tlatency_ms\n"
-                 '"Hi\tthere\tgpt-4o\t\\N\n'
-                 "Where is my order?\\nThanks\tIt ships\\ttomorrow.\tgpt-4o\t120\n"
-                 "q3\ta \\\\ b\t\\N\t\\N\n"
-                 'He said "yes"\tok\tNULL\t5\n')
-    s = ingest(proj, [str(f)])
+    s, proj = _ingested(tmp_path, "calls.tsv", "prompt\tcompletion\tmodel\tlatency_ms\n"
+                        '"Hi\tthere\tgpt-4o\t\\N\n'
+                        "Where is my order?\\nThanks\tIt ships\\ttomorrow.\tgpt-4o\t120\n"
+                        "q3\ta \\\\ b\t\\N\t\\N\n"
+                        'He said "yes"\tok\tNULL\t5\n')
     assert (s.kept, s.quarantined) == (4, 0)
     got = {r.messages[0]["content"]: (r.output, r.model, r.latency_ms) for r in _records(proj)}
     assert got == {'"Hi': ("there", "gpt-4o", None), "Where is my order?\nThanks": ("It ships\ttomorrow.", "gpt-4o", 120.0),
@@ -150,20 +155,15 @@ def test_postgres_text_copy_tsv_escapes_and_nulls(tmp_path):
 
 def test_quoted_tsv_is_still_read_with_quoting(tmp_path):
     """A TSV file as pandas and Excel write it: a value with a tab or line break is quoted."""
-    proj = _new_project(tmp_path / "p")
-    f = proj.root / "calls.tsv"
-    f.write_text('prompt\tcompletion\n"line one\nline two"\t"a\tb"\nplain \\n text\tok\n')
-    s = ingest(proj, [str(f)])
+    s, proj = _ingested(tmp_path, "calls.tsv", 'prompt\tcompletion\n"line one\nline two"\t"a\tb"\nplain \\n text\tok\n')
     assert (s.kept, s.quarantined) == (2, 0)
     got = {r.messages[0]["content"]: r.output for r in _records(proj)}
     assert got == {"line one\nline two": "a\tb", "plain \\n text": "ok"}
 
 
 def test_csv_null_marker_is_a_missing_value(tmp_path):
-    proj = _new_project(tmp_path / "p")
-    f = proj.root / "data_0_0_0.csv"
-    f.write_text('prompt,completion,model,ts,latency_ms\n"Hi","Hello!","gpt-4o-mini",\\N,640\n"Hi","Hello!",\\N,2026-11-01 10:06:00.000 -0800,\\N\n')
-    s = ingest(proj, [str(f)])
+    s, proj = _ingested(tmp_path, "data_0_0_0.csv", 'prompt,completion,model,ts,latency_ms\n"Hi","Hello!","gpt-4o-mini",\\N,640\n'
+                        '"Hi","Hello!",\\N,2026-11-01 10:06:00.000 -0800,\\N\n')
     assert (s.kept, s.quarantined) == (2, 0)
     got = sorted((str(r.ts), r.model, r.latency_ms) for r in _records(proj))
     assert got == [("2026-11-01 18:06:00", None, None), ("None", "gpt-4o-mini", 640.0)]

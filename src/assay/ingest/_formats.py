@@ -753,19 +753,24 @@ codecs.register_error("assay-count", _count_decode_error)
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
+def _peek_head(raw: Any) -> bytes:
+    """Up to the first 64 KB of ``raw`` without reading them (b"" when it cannot tell)."""
+    peek = getattr(raw, "peek", None)
+    if peek is None:
+        return b""
+    try:
+        return peek(65536)  # type: ignore[no-any-return]
+    except _STREAM_ERRORS:
+        return b""
+
+
 def _csv_delimiter(raw: Any, delimiter: str) -> str:
     """``;`` (Excel in many locales), tab or ``|`` when the header line holds one of them
     and no comma, else ``delimiter``."""
     if delimiter != ",":
         return delimiter
-    peek = getattr(raw, "peek", None)
-    if peek is None:
-        return delimiter
-    try:
-        first = peek(65536).split(b"\n", 1)[0]
-    except _STREAM_ERRORS:
-        return delimiter
-    if b"," not in first:
+    first = _peek_head(raw).split(b"\n", 1)[0]
+    if first and b"," not in first:
         for other in (";", "\t", "|"):
             if other.encode() in first:
                 return other
@@ -784,14 +789,8 @@ def _escaped_tsv(raw: Any) -> bool:
     ``\\\\``, NULL as ``\\N``. A file whose first 64 KB hold a value wrapped in double quotes (as
     Excel and pandas write a value with a tab, a line break or a quote in it) is read with
     quoting, as CSV is."""
-    peek = getattr(raw, "peek", None)
-    if peek is None:
-        return False
-    try:
-        head = peek(65536)
-    except _STREAM_ERRORS:
-        return False
-    return _QUOTED_FIELD.search(head) is None
+    head = _peek_head(raw)
+    return bool(head) and _QUOTED_FIELD.search(head) is None
 
 
 _BACKSLASH_QUOTE = re.compile(rb'\\"[^",\r\n]')
@@ -802,11 +801,7 @@ _DATA_CELL = re.compile(r'\s*(?:[{\[]|[+-]?\d+(?:\.\d+)?\s*$|\d{4}-\d{2}-\d{2}[ 
 def _backslash_quotes(raw: Any) -> bool:
     """Whether the first 64 KB of CSV ``raw`` escape quotes with a backslash (``\\"yes\\"``),
     as Spark writes CSV by default, instead of doubling them."""
-    peek = getattr(raw, "peek", None)
-    try:
-        return peek is not None and _BACKSLASH_QUOTE.search(peek(65536)) is not None
-    except _STREAM_ERRORS:
-        return False
+    return _BACKSLASH_QUOTE.search(_peek_head(raw)) is not None
 
 
 _SPARK_ESCAPE = re.compile(r'\\\\(?=")|\\"')

@@ -117,6 +117,9 @@ _LABELLED_SECRET = re.compile(
     r"(?:\"(?P<dq>[^\"\n]{4,200})\"|'(?P<sq>[^'\n]{4,200})'|(?P<bare>[^\s\"',;)}\]]{4,}))"
 )
 _STRONG_LABEL = re.compile(r"(?i)" + _LABEL)
+# Values that stand for a secret without being one: masks, template and environment
+# references, null words, and what people leave in a config until they fill it in
+# (changeme, placeholder, "todo", "tbd", n/a)
 _PLACEHOLDER = re.compile(r"(?i)[*x•.#_-]+|<.*|\[.*|\{\{.*|\$\{.*|%\(.*|(?:os|sys|env|process|config|settings|self)\.\S*|.*\(.*"
                           r"|none|null|nil|undefined|true|false|required|optional|string|str|redacted|hidden|masked|secret|password"
                           r"|your[_-]\S*|changeme|placeholder|todo|tbd|n/?a")
@@ -138,16 +141,16 @@ olvidado dimenticata
 """.split())
 
 
-def _plausible_secret(value: str, label: str, word: bool) -> bool:
+def _plausible_secret(value: str, weak: bool, word: bool) -> bool:
     """Whether ``value``, after a secret's label, can be the secret: not a placeholder or a
     reference to where it is kept (``None``, ``****``, ``os.getenv(...)``, ``${API_KEY}``), not
-    a word of prose after "is" ("the password is incorrect"); after a bare ``token`` or ``key``,
-    only what looks generated (16 characters or more, letters and digits)."""
+    a word of prose after "is" ("the password is incorrect"); after a ``weak`` label (a bare
+    ``token`` or ``key``), only what looks generated (16 characters or more, letters and digits)."""
     if _PLACEHOLDER.fullmatch(value):
         return False
     if value.lower() in _NOT_A_SECRET and (word or not value[:1].isupper() and value.isalpha()):
         return False
-    if label in ("token", "key"):
+    if weak:
         return len(value) >= 16 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
     return True
 # A value starts after a character that cannot be part of it, or right after a JSON escape
@@ -590,8 +593,8 @@ class Scrubber:
                 core = value.rstrip(".!?:")
                 value, tail = core, value[len(core):]
             # a bare "token" or "key" is a weak label, unless the name holds a strong one (api_key, DB_PASSWORD)
-            label = "key" if _STRONG_LABEL.search(m.group(1)) is None else "password"
-            if len(value) < 4 or not _plausible_secret(value, label, m.group("word") is not None) or self.allowed(value):
+            weak = _STRONG_LABEL.search(m.group(1)) is None
+            if len(value) < 4 or not _plausible_secret(value, weak, m.group("word") is not None) or self.allowed(value):
                 return m.group(0)
             return m.group(1) + quote + self._token("SECRET", value, kinds) + quote + tail
 
