@@ -25,6 +25,10 @@ POSITIVES = [
     ("PHONE", "mi teléfono es 612 345 678", "612 345 678"),
     ("PHONE", "電話番号は090-1234-5678です", "090-1234-5678"),
     ("PHONE", "Hi, this is about my account, 471-572-3227 is the one on file.", "471-572-3227"),
+    # national numbers written without separators: trunk 0, then 9 or 10 digits (France, Germany, UK, NL)
+    ("PHONE", "contactez-moi au 0147699205 svp", "0147699205"),
+    ("PHONE", "Rufen Sie mich unter 01620466109 an", "01620466109"),
+    ("PHONE", "you can reach me at 02074960913 if needed", "02074960913"),
     # a card followed by its expiry or CVV, in CJK text, after a JSON escape
     ("CARD", "card 4111 1111 1111 1111 12/26", "4111 1111 1111 1111"),
     ("CARD", "4242424242424242 123 is the cvv", "4242424242424242"),
@@ -75,6 +79,9 @@ NEGATIVES = [
     # order, tracking and meeting numbers, amounts
     "Your order number is 1123 4567 8901", "Zoom meeting ID: 812 3456 7890", "DHL Express tracking 1234 5678 90",
     "Le budget est de 12 500 000 000 €", "Order #123-456-7890 has shipped",
+    # ids that look like a national number written without separators
+    "ISBN 0306406152", "Partita IVA 01234567890", "Kundennummer: 0123456789", "customer id 0612345678",
+    "invoice 0004512345", "timestamp 0512345678:00", "012345678901 is 12 digits",
     # e-mail look-alikes
     "see git@github.com:org/repo.git", "logo image.png@2x.png",
 ]

@@ -181,7 +181,8 @@ _PHONE = re.compile(
     r"(?:" + _ESC + r"|(?<![" + _LATIN + r"+/.,\\-]))"
     r"(?P<num>(?:\+\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?|00\d{2,3}[ .-])\d{1,12}(?:[ .-]\d{1,8}){0,5}"
     r"|\(\d{2,5}\)[ .-]?\d{2,8}(?:[ .-]\d{2,8}){0,5}"
-    r"|\d{2,8}(?:[ .-]\d{2,8}){1,5}|1[ .-]\d{3}[ .-]\d{3}[ .-]\d{4})"
+    r"|\d{2,8}(?:[ .-]\d{2,8}){1,5}|1[ .-]\d{3}[ .-]\d{3}[ .-]\d{4}"
+    r"|0[1-9]\d{8,9})"  # a national number written without separators: trunk 0, then 9 or 10 digits (0147699205)
     r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![" + _LATIN + r"-]|[.,]\d)"  # an extension stays with its number
     r"|(?<![" + _LATIN + r"+])\+\d{8,14}(?![" + _LATIN + r"])"
 )
@@ -189,7 +190,8 @@ _NOT_AN_IP = re.compile(r"(?:v|version|versión|versione|release|build|ver\.?|fi
                         r"[\s:#=]{0,3}(?:is\s+|ist\s+|es\s+|è\s+)?$")
 _OTHER_NUMBER = re.compile(
     r"(?i)\b(?:order|tracking|meeting|sku|invoice|ticket|case|ref|reference|booking|confirmation|transaction|serial|part"
-    r"|shipment|parcel|package|policy|claim|pedido|commande|bestellung|auftrag|rechnung|ordine)"
+    r"|shipment|parcel|package|policy|claim|pedido|commande|bestellung|auftrag|rechnung|ordine"
+    r"|isbn|vat|iva|ust-?id|tax|steuer|account|konto|customer|kunden|client|cliente|member|user|id)"
     r"\s*(?:#|no\.?|nr\.?|number|num\.?|id|code|nummer|número|numéro|numero)?\s*(?:is|was|ist|es|est|:)?\s*#?\s*$"
 )
 _PHONE_WORD = re.compile(r"(?i)phone|tel\b|tél|call|mobile|cell|fax|whatsapp|sms|text me|ring|handy|telefon|teléfono|móvil|portable")
