@@ -54,7 +54,7 @@ def test_files_lists_what_each_ingested_file_stored(project, fixtures, tmp_path)
     text = " ".join(res.stdout.split())
     assert res.exit_code == 0 and "3 files, 8 records" in text
     assert "2 records, 2 quarantined · csv:generic · source csv-bot" in text
-    assert "source support · " in text and "its last ingest was interrupted" in text and "the file is gone" in text
+    assert "source support · " in text and "its last ingest did not finish: interrupted (run it again to go on) or still running" in text and "the file is gone" in text
     assert text.count("ingested with --no-scrub") == 2
     doc = json.loads(runner.invoke(app, ["records", "files", "--json", "--project", str(project.root)]).stdout)
     assert doc["schema"] == "assay.records.files/v1" and len(doc["files"]) == 3 and doc["unattributed"] == 0
@@ -127,3 +127,98 @@ def test_show_gives_stored_records_as_they_are_filtered_and_expanded(project, fi
     assert res.exit_code == 0 and "no records match" in res.stdout
     res = runner.invoke(app, ["records", "show", "--order", "best", "--project", str(project.root)])
     assert res.exit_code == 1 and "unknown order 'best'" in str(res.exception)  # `assay` prints it as an error, with the orders
+
+
+def _cli(project, *args):
+    return CliRunner().invoke(app, ["records", *args, "--project", str(project.root)])
+
+
+def _said(res):
+    """What `assay` prints for the result: its output, and the error with its hint."""
+    exc = res.exception
+    return res.output + ("" if exc is None else f"error: {exc} hint: {getattr(exc, 'hint', '')}")
+
+
+def _bad_rows(tmp_path, n=30):
+    log = tmp_path / "calls.jsonl"
+    rows = [json.dumps({"messages": [{"role": "user", "content": f"q{i}"}], "output": "a", "model": "llama[/INST]",
+                        "ts": f"2026-11-0{1 + i % 3}T10:00:00Z"}) for i in range(6)]
+    rows += [f"{{broken {i}" for i in range(n)] + ['{"messages": 5}']
+    log.write_text("\n".join(rows) + "\n")
+    return log
+
+
+def test_stats_print_names_from_the_logs_as_they_are_and_count_reasons(project, tmp_path):
+    ingest(project, [str(_bad_rows(tmp_path))], source="[bold]")
+    res = _cli(project, "stats")
+    assert res.exit_code == 0, res.output
+    assert "llama[/INST]" in res.stdout and "[bold]" in res.stdout  # no markup error, no name eaten
+    s = record_stats(project)
+    # the 30 broken lines differ only in their numbers: one kind of reason
+    assert s.quarantined == 31 and list(s.quarantined_by_reason.values()) == [30, 1]
+    assert next(iter(s.quarantined_by_reason)).startswith("not valid JSON")
+    assert "N" in next(iter(s.quarantined_by_reason))
+
+
+def test_quarantine_says_how_many_there_are_and_pages(project, tmp_path):
+    ingest(project, [str(_bad_rows(tmp_path))], source="web")
+    page = quarantined_rows(project, limit=10, offset=25)
+    assert page.total == 31 and [r.line for r in page] == list(range(32, 38))
+    assert quarantined_rows(project, reason="EXPECTED A LIST").total == 1
+    assert quarantined_rows(project, file="calls.jsonl").total == 31
+    assert quarantined_rows(project, file="_alls.jsonl").total == 0  # _ and % are no wildcards
+    res = _cli(project, "quarantine", "--show", "5")
+    assert res.exit_code == 0 and "1–5 of 31 quarantined rows; the next: --offset 5" in res.stdout
+    doc = json.loads(_cli(project, "quarantine", "--show", "5", "--offset", "5", "--json").stdout)
+    assert doc["total"] == 31 and doc["offset"] == 5 and [r["line"] for r in doc["rows"]] == [12, 13, 14, 15, 16]
+    res = _cli(project, "quarantine", "--show", "0")
+    assert res.exit_code == 0 and "0 quarantined rows" not in res.stdout and "of 31 quarantined rows" in res.stdout
+    res = _cli(project, "quarantine", "--show", "-1")
+    assert res.exit_code == 1 and "limit must be 0 or more" in _said(res)
+
+
+def test_an_unknown_source_is_an_error_that_names_the_known_ones(project, tmp_path):
+    ingest(project, [str(_bad_rows(tmp_path))], source="web")
+    for cmd in (["stats"], ["show"], ["quarantine"], ["export", str(tmp_path / "out.jsonl")]):
+        res = _cli(project, *cmd, "--source", "wbe")
+        assert res.exit_code == 1 and "source 'wbe'" in _said(res) and "sources: web" in _said(res), (cmd, _said(res))
+
+
+def test_show_filters_by_time_and_names_the_models_when_one_matches_nothing(project, tmp_path):
+    from assay.ingest import stored_records
+
+    ingest(project, [str(_bad_rows(tmp_path))], source="web")
+    assert stored_records(project, since="2026-11-02").total == 4
+    assert stored_records(project, since="2026-11-02", until="2026-11-02").total == 2  # a day is taken in whole
+    assert stored_records(project, until="2026-11-02T10:00:00+00:00").total == 2
+    assert stored_records(project, since="2026-11-02T11:00:00+01:00", until="2026-11-02T11:00:00+01:00").total == 0
+    res = _cli(project, "show", "--since", "yesterday")
+    assert res.exit_code == 1 and "--since: 'yesterday' is not a date or time" in _said(res)
+    res = _cli(project, "show", "--model", "llama")
+    assert res.exit_code == 0 and "no records match" in res.stdout and "llama[/INST]" in res.stdout
+    res = _cli(project, "show", "-n", "0")
+    assert res.exit_code == 0 and "no records stored yet" not in res.stdout and "0 of 6 records" in res.stdout
+
+
+def test_export_streams_records_as_json_lines_that_ingest_reads_back(project, tmp_path):
+    from assay.ingest import iter_stored_records, stored_records
+    from assay.project import load_project
+
+    ingest(project, [str(_bad_rows(tmp_path))], source="web")
+    dest = tmp_path / "out.jsonl"
+    res = _cli(project, "export", str(dest), "--since", "2026-11-02")
+    assert res.exit_code == 0, res.output
+    lines = dest.read_text().splitlines()
+    assert len(lines) == 4 and {json.loads(x)["ts"][:10] for x in lines} == {"2026-11-02", "2026-11-03"}
+    wanted = {r.id: r for r in stored_records(project, since="2026-11-02", limit=10).records}
+    assert {json.loads(x)["id"] for x in lines} == set(wanted)
+    assert json.loads(lines[0])["messages"] == [m.model_dump(mode="json") for m in wanted[json.loads(lines[0])["id"]].messages]
+    res = _cli(project, "export", str(dest))
+    assert res.exit_code == 1 and "exists" in _said(res) and len(dest.read_text().splitlines()) == 4
+    assert _cli(project, "export", str(dest), "--force", "-n", "2").exit_code == 0 and len(dest.read_text().splitlines()) == 2
+    # read in batches: the same records whatever the batch size
+    assert [r.id for r in iter_stored_records(project, batch=2)] == [r.id for r in iter_stored_records(project)]
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "assay.yaml").write_text("project: other\n")
+    summary = ingest(load_project(tmp_path / "other"), [str(dest)])
+    assert summary.kept == 2 and summary.quarantined == 0

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.text import Text
 
 import assay
-from assay.cli._output import emit_json, err, out, rich_progress
+from assay.cli._output import EXIT_BROKEN_PIPE, emit_json, err, out, quiet_stdout, rich_progress
 from assay.errors import AssayError
 from assay.project import load_project
 
@@ -395,6 +395,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # output written straight to stdout (an export, a JSON document) whose reader went away
+        quiet_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
     except Exception as exc:
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # usage errors from the parser
             exc.show()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from rich.console import Console
 from rich.progress import (
@@ -20,8 +21,33 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-out = Console()
-err = Console(stderr=True)
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for a command whose reader went away (``| head``)."""
+
+
+def quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not fail
+    again on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def pipe_closed() -> NoReturn:
+    """Exit as other commands do when the reader of their output went away (``assay
+    records show | head``). Click's own handler, and rich's, exit 1, which reads as a
+    user error."""
+    quiet_stdout()
+    raise SystemExit(EXIT_BROKEN_PIPE)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        if not self.quiet:
+            pipe_closed()
+
+
+out = _Console()
+err = _Console(stderr=True)
 
 
 class _RichTask:
@@ -49,4 +75,8 @@ def rich_progress(description: str, total: float | None) -> Iterator[_RichTask]:
 
 
 def emit_json(doc: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(doc, indent=2, default=str, ensure_ascii=False) + "\n")
+    try:
+        sys.stdout.write(json.dumps(doc, indent=2, default=str, ensure_ascii=False) + "\n")
+        sys.stdout.flush()  # a reader that went away (| head) is told here, not at exit
+    except BrokenPipeError:
+        pipe_closed()

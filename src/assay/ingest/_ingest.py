@@ -161,7 +161,8 @@ def _expand(project: Project, paths: list[str], spool: Spool | None = None) -> l
             continue
         full = str(project.path(p))
         matches: list[Path] = []
-        for m in sorted(glob.glob(full, recursive=True)):
+        # a path that exists is itself, even when its name holds glob characters ("[old]/calls.jsonl")
+        for m in [full] if os.path.exists(full) else sorted(glob.glob(full, recursive=True)):
             if os.path.isfile(m):
                 matches.append(Path(m))
             elif os.path.isdir(m):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
+import orjson
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -12,13 +14,24 @@ from rich.text import Text
 from sqlalchemy import select
 
 from assay.cli._app import JsonOpt, ProjectOpt, _n, app
-from assay.cli._output import emit_json, out
+from assay.cli._output import emit_json, err, out, pipe_closed, rich_progress
 from assay.errors import InputError
-from assay.ingest import DeleteSummary, delete_files, ingested_files, quarantined_rows, record_stats, stored_records
+from assay.ingest import (
+    DeleteSummary,
+    delete_files,
+    ingested_files,
+    iter_stored_records,
+    quarantined_rows,
+    record_stats,
+    stored_records,
+)
 from assay.records import Record
 from assay.project import as_project
 from assay.store import json_text
 from assay.store._schema import profiles
+
+SinceOpt = Annotated[Optional[str], typer.Option(help="only records from this time on (2026-11-01, 2026-11-01T14:00)")]
+UntilOpt = Annotated[Optional[str], typer.Option(help="only records before this time; a day is taken in whole (2026-11-05)")]
 
 records_app = typer.Typer(no_args_is_help=True, help="Inspect ingested records and quarantined rows; delete a file's.")
 app.add_typer(records_app, name="records")
@@ -36,15 +49,18 @@ def stats(
         emit_json(s.to_json())
         return
     out.print(f"{_n(s.total, 'record')}, {_n(s.quarantined, 'quarantined row')}")
-    for title, counts in (("source", s.by_source), ("day", s.by_day), ("model", s.by_model), ("quarantined file", s.quarantined_by_file)):
+    for title, counts in (("source", s.by_source), ("day", s.by_day), ("model", s.by_model), ("quarantined file", s.quarantined_by_file),
+                          ("quarantine reason", s.quarantined_by_reason)):
         if not counts:
             continue
-        table = Table(title=f"per {title}")
+        table = Table(title=f"per {title}" if title != "quarantine reason" else "most common quarantine reasons")
         table.add_column(title, overflow="fold")
         table.add_column("rows", justify="right")
         for k, n in counts.items():
-            table.add_row(str(k), str(n))
+            table.add_row(Text(str(k)), f"{n:,}")  # names from the logs, printed as they are ("llama[/INST]")
         out.print(table)
+    if s.quarantined:
+        out.print("the rows: assay records quarantine (--reason TEXT, --file NAME)", highlight=False)
 
 
 @records_app.command("show")
@@ -55,19 +71,24 @@ def show(
     model: Annotated[Optional[str], typer.Option(help="only records this model answered")] = None,
     grep: Annotated[Optional[str], typer.Option(help="only records with this text in a message or the answer")] = None,
     record_id: Annotated[Optional[str], typer.Option("--id", help="only records whose id starts with this")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     order: Annotated[str, typer.Option(help="newest, oldest or random")] = "newest",
     full: Annotated[bool, typer.Option("--full", help="whole texts and metadata, not cut")] = False,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
     """Show stored records as ingest left them (scrubbed): check a --map, the scrubbing, a file."""
-    found = stored_records(project, limit=limit, source=source, file=file, model=model, contains=grep, id_prefix=record_id, order=order)
+    found = stored_records(project, limit=limit, source=source, file=file, model=model, contains=grep, id_prefix=record_id,
+                           since=since, until=until, order=order)
     if json_out:
         emit_json(found.to_json())
         return
-    if not found.records:
-        filtered = any(v is not None for v in (source, file, model, grep, record_id))
-        out.print("no records match" if filtered else "no records stored yet: run assay ingest FILE")
+    if not found.total:
+        filtered = any(v is not None for v in (source, file, model, grep, record_id, since, until))
+        out.print("no records match" if filtered else "no records stored yet: run assay ingest FILE", highlight=False)
+        if found.models:
+            out.print(Text("  models stored (the model that answered, as the logs name it): " + ", ".join(found.models)))
         return
     for r in found.records:
         _print_record(r, full=full)
@@ -86,6 +107,7 @@ def _cut(text: str, full: bool) -> str:
 
 
 def _print_record(r: Record, *, full: bool) -> None:
+    # soft wrap: piped to a file or grep, a long text stays one line (the terminal wraps it on screen)
     facts = [r.source, r.ts.strftime("%Y-%m-%d %H:%M:%S UTC") if r.ts else "no time", r.model or "model unknown"]
     if r.latency_ms is not None:
         facts.append(f"{r.latency_ms:,.0f} ms")
@@ -93,25 +115,25 @@ def _print_record(r: Record, *, full: bool) -> None:
         facts.append(f"{r.tokens_in if r.tokens_in is not None else '?'} → {r.tokens_out if r.tokens_out is not None else '?'} tokens")
     if r.cost_usd is not None:
         facts.append(f"${r.cost_usd:.6f}".rstrip("0").rstrip("."))
-    out.print(Text(f"── {r.id} · " + " · ".join(facts), style="bold"))
+    out.print(Text(f"── {r.id} · " + " · ".join(facts), style="bold"), soft_wrap=True)
     meta = dict(r.metadata)
     tools = meta.pop("tools", None)
     if meta:
         shown = ", ".join(f"{k}={v if isinstance(v, str) else json_text(v)}" for k, v in meta.items())
-        out.print(_pii_marked("  meta      ", _cut(shown, full)))
+        out.print(_pii_marked("  meta      ", _cut(shown, full)), soft_wrap=True)
     if isinstance(tools, list) and tools:
         names = [t.get("function", t).get("name", "?") if isinstance(t, dict) else "?" for t in tools]
-        out.print(Text(f"  tools     {len(tools)}: {', '.join(str(n) for n in names)}", style="dim"))
+        out.print(Text(f"  tools     {len(tools)}: {', '.join(str(n) for n in names)}", style="dim"), soft_wrap=True)
     for m in r.messages:
-        out.print(_pii_marked(f"  {m.role:<10}", _cut(m.content, full)))
-    out.print(_pii_marked("  output    ", _cut(r.output, full) if r.output is not None else "(none)"))
+        out.print(_pii_marked(f"  {m.role:<10}", _cut(m.content, full)), soft_wrap=True)
+    out.print(_pii_marked("  output    ", _cut(r.output, full) if r.output is not None else "(none)"), soft_wrap=True)
     if r.feedback is not None:
         fb = r.feedback
         parts = [p for p in (fb.thumb and f"thumb {fb.thumb}", fb.rating is not None and f"rating {fb.rating:g}",
                              fb.comment and f"comment: {fb.comment}", fb.edit and f"edited to: {fb.edit}") if p]
-        out.print(_pii_marked("  feedback  ", _cut("; ".join(parts), full)))
+        out.print(_pii_marked("  feedback  ", _cut("; ".join(parts), full)), soft_wrap=True)
     if r.labels:
-        out.print(Text("  labels    " + ", ".join(f"{k}={v}" for k, v in r.labels.items()), style="dim"))
+        out.print(Text("  labels    " + ", ".join(f"{k}={v}" for k, v in r.labels.items()), style="dim"), soft_wrap=True)
 
 
 def _pii_marked(head: str, body: str) -> Text:
@@ -136,13 +158,14 @@ def files(
         out.print("no files ingested" + (f" under source {source!r}" if source else ""))
     else:
         for f in found.files:  # two lines a file: long paths stay readable at any width
-            notes = [n for n, on in (("its last ingest was interrupted: run it again to go on", not f.finished),
+            notes = [n for n, on in (("its last ingest did not finish: interrupted (run it again to go on) or still running",
+                                      not f.finished),
                                      ("ingested with --no-scrub: it may hold PII", not f.scrubbed),
                                      ("the file is gone", not f.exists)) if on]
             out.print(escape(_shown(f.file)), highlight=False, soft_wrap=True)
             out.print(f"  {_n(f.records, 'record')}, {f.quarantined:,} quarantined · {f.format} · source {escape(f.source)} · "
                       f"{f.last_ingest.strftime('%Y-%m-%d %H:%M')} UTC" + "".join(f" · [yellow]{n}[/]" for n in notes),
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
         out.print(f"{_n(len(found.files), 'file')}, {_n(sum(f.records for f in found.files), 'record')}; "
                   "delete what one brought in with: assay records delete FILE")
     if found.unattributed:
@@ -151,22 +174,78 @@ def files(
 
 @records_app.command("quarantine")
 def quarantine(
-    show: Annotated[int, typer.Option("--show", help="how many rows to list")] = 20,
+    show: Annotated[int, typer.Option("--show", "-n", help="how many rows to list")] = 20,
+    offset: Annotated[int, typer.Option(help="skip this many rows first (the next page: --offset 20)")] = 0,
     source: Annotated[Optional[str], typer.Option(help="only this source")] = None,
     file: Annotated[Optional[str], typer.Option(help="only files whose path ends with this")] = None,
+    reason: Annotated[Optional[str], typer.Option(help="only rows whose reason holds this text")] = None,
     project: ProjectOpt = Path("."),
     json_out: JsonOpt = False,
 ) -> None:
     """List quarantined rows as file:line: reason."""
-    rows = quarantined_rows(project, limit=show, source=source, file=file)
+    rows = quarantined_rows(project, limit=show, offset=offset, source=source, file=file, reason=reason)
     if json_out:
-        emit_json({"schema": "assay.records.quarantine/v1", "rows": [r.to_json() for r in rows]})
+        emit_json({"schema": "assay.records.quarantine/v1", "total": rows.total, "offset": offset,
+                   "rows": [r.to_json() for r in rows]})
         return
-    if not rows:
-        out.print("no quarantined rows")
+    if not rows.total:
+        filtered = any(v is not None for v in (source, file, reason))
+        out.print("no quarantined rows" + (" match" if filtered else ""))
         return
     for r in rows:
         out.print(f"{r.file}:{r.line}: {r.reason}", markup=False, highlight=False, soft_wrap=True)
+    shown = f"{offset + 1:,}–{offset + len(rows):,}" if rows else "none"
+    more = offset + len(rows) < rows.total
+    out.print(f"{shown} of {_n(rows.total, 'quarantined row')}"
+              + (f"; the next: --offset {offset + len(rows)}, or more at once: --show N" if more else "")
+              + ("; by reason: assay records stats" if not reason else ""), highlight=False, style="dim", soft_wrap=True)
+
+
+@records_app.command("export")
+def export(
+    dest: Annotated[str, typer.Argument(help="the JSON Lines file to write, or - for standard output")],
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", help="at most this many records (default: all)")] = None,
+    source: Annotated[Optional[str], typer.Option(help="only this source")] = None,
+    file: Annotated[Optional[str], typer.Option(help="only records stored from files whose path ends with this")] = None,
+    model: Annotated[Optional[str], typer.Option(help="only records this model answered")] = None,
+    grep: Annotated[Optional[str], typer.Option(help="only records with this text in a message or the answer")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    order: Annotated[str, typer.Option(help="stored (the order ingest stored them; fastest), newest, oldest or random")] = "stored",
+    force: Annotated[bool, typer.Option("--force", help="overwrite DEST if it exists")] = False,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Write stored records (scrubbed) as JSON Lines, one record a line, streamed: the
+    fields of `records show --json`, readable by `assay ingest` and any JSON tool."""
+    found = stored_records(project, limit=0, source=source, file=file, model=model, contains=grep, since=since, until=until)
+    total = found.total if limit is None else min(limit, found.total)
+    if dest != "-" and Path(dest).exists() and not force:
+        raise InputError(f"{dest} exists", hint="pass --force to overwrite it, or name another file")
+    records = iter_stored_records(project, limit=limit, source=source, file=file, model=model, contains=grep, since=since,
+                                  until=until, order=order)
+    n = 0
+    tmp = None if dest == "-" else Path(dest).with_name(f".{Path(dest).name}.part")
+    fh = sys.stdout.buffer if tmp is None else tmp.open("wb")
+    try:
+        with rich_progress(f"exporting to {dest}", total=total) as bar:
+            for r in records:
+                fh.write(orjson.dumps(r.model_dump(mode="json", exclude={"version"})) + b"\n")
+                n += 1
+                if n % 1_000 == 0:
+                    bar.advance(1_000)
+            bar.advance(n % 1_000)
+            fh.flush()  # a reader that went away (| head) is told here, not at exit
+    except BaseException as exc:
+        if tmp is not None:
+            fh.close()
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, BrokenPipeError):
+            pipe_closed()
+        raise
+    if tmp is not None:
+        fh.close()
+        tmp.replace(dest)  # whole or not at all: an interrupted export leaves no half file under DEST
+    err.print(f"exported {_n(n, 'record')} to {escape(dest)}", highlight=False)
 
 
 @records_app.command("delete")
