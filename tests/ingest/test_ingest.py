@@ -586,3 +586,11 @@ def test_a_directory_means_every_log_file_under_it(project, tmp_path):
     (project.root / "empty").mkdir()
     with pytest.raises(InputError, match="no log files in the directory"):
         ingest(project, ["empty"])
+
+
+def test_a_path_with_glob_characters_that_exists_is_read_as_it_is(project, tmp_path):
+    folder = tmp_path / "[old]"
+    folder.mkdir()
+    log = folder / "calls.jsonl"
+    log.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}], "output": "a"}) + "\n")
+    assert ingest(project, [str(log)]).kept == 1
