@@ -1,5 +1,6 @@
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -594,3 +595,55 @@ def test_a_path_with_glob_characters_that_exists_is_read_as_it_is(project, tmp_p
     log = folder / "calls.jsonl"
     log.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}], "output": "a"}) + "\n")
     assert ingest(project, [str(log)]).kept == 1
+
+
+@pytest.mark.parametrize("finish", ["deleted-while-unfinished", "finished-without-workers"])
+def test_deleting_a_file_that_shares_records_never_leaves_another_files_stored_parts_skipping_them(tmp_path, monkeypatch, finish):
+    import importlib
+
+    """A record two files of a source hold is stored once, with the file that brought it
+    first. Deleting that file deletes it; an ingest of the other file must then store it
+    again, also when that file's ingest was interrupted with workers (its stored parts must
+    not be skipped) or finished later without workers (its parts' keys must not stay)."""
+    from assay.ingest import delete_files
+
+    ing = importlib.import_module("assay.ingest._ingest")
+    monkeypatch.setenv("ASSAY_PROJECT_KEY", "same-key")
+    monkeypatch.setattr(ing, "RANGE_BYTES", 3_000)
+    proj = _new_project(tmp_path / "p")
+    big = _write_log(proj.root / "big.jsonl", "jsonl")
+    head = _write(proj.root / "head.jsonl", big.read_text().splitlines()[:150])
+    ingest(proj, [str(head)], workers=0)  # stores the first 150 lines' records first
+    real = ing._run_tasks
+    monkeypatch.setattr(ing, "_run_tasks", _interrupting(real))
+    with pytest.raises(KeyboardInterrupt):
+        ingest(proj, [str(big)], workers=2)
+    monkeypatch.setattr(ing, "_run_tasks", real)
+    assert _ranges_left(proj) > 0
+    if finish == "finished-without-workers":
+        ingest(proj, [str(big)], workers=0)
+        assert _ranges_left(proj) == 0
+    delete_files(proj, [str(head)])
+    ingest(proj, [str(big)], workers=2)
+    clean = _new_project(tmp_path / "clean")
+    ingest(clean, [str(_write_log(clean.root / "big.jsonl", "jsonl"))], workers=0)
+    assert _contents(proj)[0] == _contents(clean)[0] and len(_contents(proj)[0]) == 291
+
+
+def _worker_dies(*args, **kwargs):
+    os._exit(9)  # as a worker killed by the kernel for want of memory, or by kill -9
+
+
+def test_a_worker_that_dies_is_an_error_that_says_to_run_again(tmp_path, monkeypatch):
+    import importlib
+
+    from assay.errors import AssayError
+
+    ing = importlib.import_module("assay.ingest._ingest")
+    monkeypatch.setattr(ing, "RANGE_BYTES", 3_000)
+    monkeypatch.setattr(ing, "ingest_range", _worker_dies)
+    proj = _new_project(tmp_path / "p")
+    log = _write_log(proj.root / "l.jsonl", "jsonl")
+    with pytest.raises(AssayError) as err:
+        ingest(proj, [str(log)], workers=2)
+    assert "a worker process stopped" in err.value.message and "run the same command again" in err.value.hint

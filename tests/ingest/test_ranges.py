@@ -189,3 +189,17 @@ def test_an_export_wrappers_items_are_its_arrays_elements(before, after, items, 
     doc = json.dumps({**before, "data": items, **after}, indent=indent).encode()
     got = list(_formats.json_array_items(io.BytesIO(doc), piece, key="data"))
     assert [orjson.loads(b) for _, b in got] == items and [n for n, _ in got] == list(range(1, len(items) + 1))
+
+
+def test_each_range_is_asked_its_size_by_its_own_number(tmp_path):
+    """A range that is carried on to the end of its last line still counts as one range."""
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b'{"a": 12345}\n' * 1_000)  # 13 bytes a line: a range of 100 bytes ends mid-line
+    asked: list[int] = []
+
+    def sizes(i: int, left: int) -> int:
+        asked.append(i)
+        return 100
+
+    ranges = list(jsonl_ranges(path, 100, sizes=sizes))
+    assert asked == list(range(len(ranges))) and sum(n for _, n, _ in ranges) == 13_000

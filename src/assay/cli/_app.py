@@ -150,7 +150,8 @@ def ingest(
                   f"({', '.join(f'{Path(f).name} from line {line:,}' for f, line in list(summary.resumed.items())[:3])})")
     if summary.continued:
         n = len(summary.continued)
-        out.print(f"went on after an interrupted ingest: {sum(summary.continued.values()):,} rows it had stored were not processed again "
+        out.print(f"went on from the parts an earlier ingest had stored (one interrupted, or one running at the same time): "
+                  f"{sum(summary.continued.values()):,} rows were not processed again "
                   f"({', '.join(Path(f).name for f in list(summary.continued)[:3])}{', ...' if n > 3 else ''})")
     non_chat = f" and {_n(summary.skipped, 'non-chat item')}" if summary.skipped else ""  # spans, embedding requests
     out.print(

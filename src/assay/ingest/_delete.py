@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, union, update
+from sqlalchemy import delete, func, or_, select, union, update
 from sqlalchemy.engine import Connection
 
 from assay.errors import InputError
@@ -128,7 +128,13 @@ def forget(conn: Connection, files: list[str], *, dry_run: bool = False) -> Dele
     conn.execute(delete(records).where(mine))
     drop_unused(conn, shared)  # a system prompt only these records held goes with them
     conn.execute(delete(quarantine).where(quarantine.c.file.in_(files)))
-    conn.execute(delete(ingest_parts).where(ingest_parts.c.file.in_(files)))
+    # The parts an unfinished ingest of another file of these sources stored may hold
+    # records stored with these files (each shared record is stored once, under the file
+    # that brought it first): they are forgotten too, so that ingest, run again, reads its
+    # file whole instead of skipping parts whose records are gone.
+    sources = select(ingests.c.source).where(ingests.c.file.in_(files)).distinct()
+    conn.execute(delete(ingest_parts).where(or_(
+        ingest_parts.c.file.in_(files), ingest_parts.c.file.in_(select(ingests.c.file).where(ingests.c.source.in_(sources))))))
     conn.execute(delete(ingests).where(ingests.c.file.in_(files)))
     return out
 
@@ -143,7 +149,8 @@ def _overlapping(conn: Connection, files: list[str]) -> list[str]:
     for source, first in firsts:
         found.update(conn.execute(
             select(ingests.c.file).where(ingests.c.source == source, ingests.c.file.not_in(files), ingests.c.started_at >= first,
-                                         ingests.c.n_duplicate > 0)
+                                         # an unfinished ingest has no count yet: it may have found some
+                                         or_(ingests.c.n_duplicate > 0, ingests.c.finished_at.is_(None)))
         ).scalars())
     return sorted(found)
 

@@ -340,11 +340,11 @@ def jsonl_ranges(
                     piece = os.pread(fd, 1 << 16, end)
                     if not piece:
                         break
-                    i = piece.find(b"\n")
+                    nl = piece.find(b"\n")  # (not i: that counts the ranges, for sizes())
                     if digest is not None:
-                        digest.update(piece[:i + 1] if i >= 0 else piece)
-                    if i >= 0:
-                        end, newlines = end + i + 1, newlines + 1
+                        digest.update(piece[:nl + 1] if nl >= 0 else piece)
+                    if nl >= 0:
+                        end, newlines = end + nl + 1, newlines + 1
                         break
                     end += len(piece)
             if end == offset:  # nothing more could be read

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,7 +21,7 @@ import xxhash
 from sqlalchemy import delete, insert, select, update
 
 from assay._progress import ProgressFactory, no_progress
-from assay.errors import InputError
+from assay.errors import AssayError, InputError
 from assay.ingest._batch import BatchJoin, payload_object, plan_batches
 from assay.ingest._batch import _remove_orphans as remove_batch_orphans
 from assay.ingest._otel_logs import _remove_orphans as remove_events_orphans
@@ -906,6 +907,12 @@ def ingest(
                             progress=progress, store=store, force=force, replace=replace)
     except InputError as exc:
         raise spool.error(exc) from None
+    except BrokenProcessPool as exc:  # a worker killed (out of memory, kill -9): no traceback, the way on
+        raise AssayError(
+            f"a worker process stopped before it finished its part ({exc})",
+            hint="what was stored is kept: run the same command again to go on; if it happens again, the machine may be "
+                 "short of memory: try --workers 1, or --workers 0 (one process)",
+        ) from None
     finally:
         spool.cleanup()
 
@@ -1066,8 +1073,9 @@ def _ingest_jobs(
                         content = file_digest(path, _line_start(path, content[1]))
                 kept, dup, quar = (summary.kept - before[0], summary.duplicates - before[1], summary.quarantined - before[2])
                 with store.write() as conn:
-                    if pool is not None:  # the file is ingested whole: its stored parts' keys are no longer needed
-                        conn.execute(delete(ingest_parts).where(ingest_parts.c.file == name))
+                    # the file is ingested whole: the keys of its stored parts are no longer needed (also when
+                    # an ingest with workers was interrupted and this one, without, finished it)
+                    conn.execute(delete(ingest_parts).where(ingest_parts.c.file == name))
                     conn.execute(
                         update(ingests)
                         .where(ingests.c.id == ingest_id)
