@@ -132,3 +132,38 @@ def test_ingest_ts_format_option(tmp_path, cli):
     assert code == 0 and (json.loads(out)["kept"], json.loads(out)["quarantined"]) == (1, 0)
     code, _, err = cli(["ingest", str(log), "-p", p, "--ts-format", "dmy"])
     assert code == 1 and "has no %-directive" in err
+
+
+def test_an_interrupted_ingest_says_what_it_stored(tmp_path, cli, monkeypatch):
+    import assay
+    from assay.ingest import IngestSummary
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+
+    def interrupted(*args, **kwargs):
+        exc = KeyboardInterrupt()
+        exc.summary = IngestSummary(kept=1234, duplicates=5, quarantined=2)
+        raise exc
+
+    monkeypatch.setattr(assay, "ingest", interrupted)
+    code, _, err = cli(["ingest", "x.jsonl", "-p", str(tmp_path)])
+    text = " ".join(err.split())
+    assert code == 130 and "interrupted: 1,234 records kept, 5 duplicates skipped and 2 rows quarantined" in text
+    assert text.count("interrupted") == 1 and "Traceback" not in err
+
+
+def test_a_closed_pipe_exits_141_without_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    log = tmp_path / "l.jsonl"
+    log.write_text("".join(json.dumps({"messages": f"q{i} " + "x" * 2000, "output": "a"}) + "\n" for i in range(200)))
+    assay = [sys.executable, "-m", "assay.cli"]
+    subprocess.run([*assay, "ingest", str(log), "-p", str(tmp_path)], check=True, capture_output=True)
+    for cmd in (["records", "show", "-n", "200", "--full"], ["records", "export", "-"]):
+        p = subprocess.Popen([*assay, *cmd, "-p", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdout.read(10)
+        p.stdout.close()  # the reader goes away, as `| head -c 10` does
+        err = p.stderr.read().decode()
+        assert p.wait(timeout=60) == 141 and "Traceback" not in err, (cmd, err)

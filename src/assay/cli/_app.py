@@ -117,20 +117,30 @@ def ingest(
         _dry_run(project, paths, rows=rows, source=source, format=format, mapping=map, scrub=not no_scrub,
                  ts_format=ts_format, encoding=encoding, json_out=json_out)
         return
-    summary = assay.ingest(
-        load_project(project),
-        paths or None,
-        source=source,
-        format=format,
-        mapping=map,
-        scrub=not no_scrub,
-        workers=workers,
-        progress=rich_progress,
-        force=force,
-        replace=replace,
-        ts_format=ts_format,
-        encoding=encoding,
-    )
+    try:
+        summary = assay.ingest(
+            load_project(project),
+            paths or None,
+            source=source,
+            format=format,
+            mapping=map,
+            scrub=not no_scrub,
+            workers=workers,
+            progress=rich_progress,
+            force=force,
+            replace=replace,
+            ts_format=ts_format,
+            encoding=encoding,
+        )
+    except KeyboardInterrupt as exc:
+        done = getattr(exc, "summary", None)
+        if done is None or not (done.kept or done.quarantined or done.duplicates):
+            raise
+        # (workers finish the parts they had begun: the store may hold more)
+        err.print(f"interrupted: {_n(done.kept, 'record')} kept, {_n(done.duplicates, 'duplicate')} skipped and "
+                  f"{_n(done.quarantined, 'row')} quarantined before it are saved; run the same command again to go on",
+                  highlight=False, soft_wrap=True)
+        raise SystemExit(130) from None  # (not typer.Exit: main() would say "interrupted" again)
     if json_out:
         emit_json(summary.to_json())
         return

@@ -1082,6 +1082,9 @@ def _ingest_jobs(
                         .values(finished_at=utcnow(), n_kept=kept, n_duplicate=dup, n_quarantined=quar,
                                 size=content[1], fingerprint=fingerprint(content[0], src_name, fp_fmt, mapping_d))
                     )
+    except KeyboardInterrupt as exc:  # what was stored before it, for the CLI to say
+        exc.summary = summary  # type: ignore[attr-defined]
+        raise
     finally:
         stack.close()
         set_encoding(prev_encoding)
