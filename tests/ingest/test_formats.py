@@ -211,6 +211,28 @@ def test_phoenix_json_and_parquet(project, fixtures):
     assert _by_user(recs, "pq span 2")["output"] == "reply 2"
 
 
+def test_phoenix_dataframe_messages_with_tool_calls_and_content_parts_as_lists(project, tmp_path):
+    """Phoenix's spans dataframe and Arize's span export hold a message's tool calls and
+    content parts as lists of flattened dicts; annotations exported beside a span are kept."""
+    msgs = [{"message.role": "user", "message.contents": [{"message_content.type": "text", "message_content.text": "Where is A-1?"},
+                                                          {"message_content.type": "image"}]},
+            {"message.role": "assistant", "message.content": None,
+             "message.tool_calls": [{"tool_call.id": "c1", "tool_call.function.name": "get_order",
+                                     "tool_call.function.arguments": '{"id": "A-1"}'}]},
+            {"message.role": "tool", "message.content": '{"status": "shipped"}'}]
+    row = {"context.span_id": "s1", "span_kind": "LLM", "start_time": 1793697262512, "end_time": 1793697263423,
+           "status_code": "OK", "attributes.llm.model_name": "gpt-4o-mini", "attributes.llm.input_messages": msgs,
+           "attributes.llm.output_messages": [{"message.role": "assistant", "message.content": None, "message.tool_calls": [
+               {"tool_call.function.name": "notify", "tool_call.function.arguments": '{"to": "user"}'}]}],
+           "annotation.correctness.label": "correct"}
+    f = tmp_path / "spans.jsonl"
+    f.write_text(json.dumps(row) + "\n")
+    assert ingest(project, [str(f)]).kept == 1
+    rec = stored(project)[0][0]
+    assert [m["content"] for m in rec["messages"]] == ["Where is A-1?\n[image]", '[tool_call get_order {"id": "A-1"}]', '{"status": "shipped"}']
+    assert rec["output"] == '[tool_call notify {"to": "user"}]' and rec["meta"]["annotation.correctness.label"] == "correct"
+
+
 def test_phoenix_raw_response_output_failed_spans_and_app_metadata(project, tmp_path):
     base = {"span_kind": "LLM", "start_time": "2026-11-01T12:00:00+00:00", "end_time": "2026-11-01T12:00:01+00:00", "status_code": "OK"}
     resp = {"id": "c1", "choices": [{"message": {"role": "assistant", "content": "from the raw response"}}]}

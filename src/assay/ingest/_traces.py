@@ -637,10 +637,26 @@ def _oi_messages(attrs: dict[str, Any], key: str) -> list[dict[str, Any]]:
                 kind = g.get("type", "text")
                 parts.append(str(g["text"]) if isinstance(g.get("text"), str) else f"[{kind}]")
             content = "\n".join(parts) if parts else None
-        calls = [(k[:-len("function.name")], v) for k, v in sorted(flat.items()) if k.endswith("tool_call.function.name")]
+        if content is None and isinstance(flat.get("message.contents"), list):  # the parts as a list (a dataframe's cell)
+            parts = []
+            for part in flat["message.contents"]:
+                pf: dict[str, Any] = {}
+                _flatten(part, "", pf)
+                text_part = pf.get("message_content.text", pf.get("text"))
+                parts.append(text_part if isinstance(text_part, str) else f"[{pf.get('message_content.type', pf.get('type', 'text'))}]")
+            content = "\n".join(parts) if parts else None
+        calls = [(flat.get(k[:-len("function.name")] + "function.arguments", {}), v) for k, v in sorted(flat.items())
+                 if k.endswith("tool_call.function.name")]
+        for call in flat.get("message.tool_calls") if isinstance(flat.get("message.tool_calls"), list) else ():
+            # the calls as a list, as Phoenix's spans dataframe and Arize's export hold them
+            cf: dict[str, Any] = {}
+            _flatten(call, "", cf)
+            name = cf.get("tool_call.function.name", cf.get("function.name"))
+            if name is not None:
+                calls.append((cf.get("tool_call.function.arguments", cf.get("function.arguments", {})), name))
         text = content_text(content, key) if content is not None else ""
-        for prefix, name in calls:
-            text = "\n".join(s for s in (text, tool_call_text(name, flat.get(prefix + "function.arguments", {}))) if s)
+        for args, name in calls:
+            text = "\n".join(s for s in (text, tool_call_text(name, args)) if s)
         out.append({"role": role, "content": text})
     return out
 
@@ -708,6 +724,9 @@ def normalise_phoenix(row: Any) -> Fields:
             meta.setdefault(k, v)
     meta.update({"trace_id": ctx.get("trace_id", row.get("context.trace_id")), "span_id": ctx.get("span_id", row.get("context.span_id")),
                  "span_name": row.get("name")})
+    for k, v in row.items():  # annotations exported beside the span (Arize: annotation.correctness.label)
+        if k.startswith(("annotation.", "annotations.", "eval.")) and v is not None:
+            meta.setdefault(k, v)
     start, end = row.get("start_time"), row.get("end_time")
     return fields(
         msgs,
