@@ -54,6 +54,8 @@ POSITIVES = [
     ("SECRET", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq98Zlb0gG8kXm3lKdUq2vN4Q9p1xJdF0Ytq\n... (truncated)", "MIIEowIBAAKCAQEA7bq98"),
     ("SECRET", "minha senha é Brasil2024", "Brasil2024"),
     ("SECRET", "password: hunter22.", "hunter22"),
+    ("SECRET", '"user_api_key": "sk-abcdefghijklmnopqrstuv12"', "abcdefghijklmnop"),
+    ("SECRET", '"password_hash": "$2b$12$abcdefghijklmnopqrstuv"', "abcdefghijklmnop"),
     # addresses
     ("ADDRESS", "ship to 350 5th Ave, New York", "350 5th Ave"),
     ("ADDRESS", "send it to PO Box 1234", "PO Box 1234"),
@@ -80,6 +82,9 @@ NEGATIVES = [
     "Your order number is 1123 4567 8901", "Zoom meeting ID: 812 3456 7890", "DHL Express tracking 1234 5678 90",
     "Le budget est de 12 500 000 000 €", "Order #123-456-7890 has shipped",
     # ids that look like a national number written without separators
+    # names that hold something about a secret, not the secret (a proxy's logged metadata)
+    '"user_api_key_team_id": "team-cs"', '"user_api_key_alias": "support-bot-prod"', "api_key_id: 1234abcd",
+    "token_type: Bearer", "key_file: /etc/ssl/private/key.pem",
     "ISBN 0306406152", "Partita IVA 01234567890", "Kundennummer: 0123456789", "customer id 0612345678",
     "invoice 0004512345", "timestamp 0512345678:00", "012345678901 is 12 digits",
     # e-mail look-alikes

@@ -359,6 +359,26 @@ def test_a_jobs_output_folder_with_part_files_named_without_a_suffix(tmp_path):
     assert (s.kept, s.quarantined) == (3, 0) and len(s.files) == 2
 
 
+def test_a_folder_of_files_named_without_a_suffix_or_as_an_apps_logs(tmp_path):
+    """A bucket logger's objects (LiteLLM's GCS/S3 logging: ``2026-11-03/chatcmpl-9f2a``, one
+    JSON document each) and an app's ``.log`` files with JSON lines are read from a folder;
+    other files there (a README, a text log) are not."""
+    import gzip
+
+    proj = _new_project(tmp_path / "p")
+    day = proj.root / "bucket" / "2026-11-03"
+    day.mkdir(parents=True)
+    call = {"messages": [{"role": "user", "content": "q"}], "response": {"choices": [{"message": {"content": "a"}}]}, "model": "m"}
+    (day / "chatcmpl-0001").write_text(json.dumps(call, indent=2))
+    (day / "chatcmpl-0002").write_bytes(gzip.compress(json.dumps({**call, "messages": "q2"}).encode()))
+    (proj.root / "bucket" / "app.log").write_text(json.dumps({"prompt": "q3", "output": "a"}) + "\n")
+    (proj.root / "bucket" / "app.log.1").write_text("\ufeff" + json.dumps({"prompt": "q4", "output": "a"}) + "\n")
+    (proj.root / "bucket" / "server.log").write_text("INFO started\n")
+    (proj.root / "bucket" / "README").write_text("# what is here\n")
+    s = ingest(proj, [str(proj.root / "bucket")])
+    assert (s.kept, s.quarantined) == (4, 0) and len(s.files) == 4
+
+
 def test_an_old_excel_workbook_is_refused_with_what_to_do(tmp_path):
     from assay.errors import InputError
 

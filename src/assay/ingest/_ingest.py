@@ -7,6 +7,7 @@ import hashlib
 import itertools
 from contextlib import ExitStack, nullcontext
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ from assay.ingest._formats import (
     detect_format,
     get_reader,
     jsonl_ranges,
+    open_maybe_compressed,
     parquet_slices,
     read_jsonl,
     read_parquet,
@@ -132,10 +134,28 @@ class IngestSummary:
         }
 
 
+_LOG_NAME = re.compile(r"(?:\.(?:log|txt|out)(?:\.\d+)?|\.\d+)$")
+"""Names of app logs that may hold JSON lines: ``app.log``, a rotated ``app.log.1``."""
+
+
+def _json_inside(path: Path) -> bool:
+    """Whether ``path`` (decompressed if it is) starts as JSON does: its first character
+    that is not a space or a byte-order mark is ``{`` or ``[``."""
+    try:
+        with open_maybe_compressed(path) as fh:
+            head = fh.read(512)
+    except (OSError, EOFError, InputError, ValueError):
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head[:1] in (b"{", b"[")
+
+
 def _log_files(directory: Path) -> list[Path]:
-    """The files under ``directory`` (at any depth) whose names say a format assay reads,
-    and the part files of a Spark or Hadoop job's output (``part-00000``, told by their first
-    bytes; empty ones and ``.crc`` checksums left out), hidden ones left out, in name order."""
+    """The files under ``directory`` (at any depth) whose names say a format assay reads;
+    the part files of a Spark or Hadoop job's output (``part-00000``; empty ones and ``.crc``
+    checksums left out); and files named without a suffix (a bucket logger's
+    ``2026-11-03/chatcmpl-9f2a``) or as an app's log (``app.log``, ``app.log.1``) whose first
+    bytes are JSON's. Hidden ones are left out; in name order."""
     found = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -143,10 +163,13 @@ def _log_files(directory: Path) -> list[Path]:
             base, _ = _strip_compression(name.lower())
             if name.startswith("."):
                 continue
+            path = Path(root) / name
             if base.endswith(tuple(_JSON_SUFFIXES)):
-                found.append(Path(root) / name)
-            elif base.startswith("part-") and not base.endswith(".crc") and os.path.getsize(os.path.join(root, name)) > 0:
-                found.append(Path(root) / name)
+                found.append(path)
+            elif base.startswith("part-") and not base.endswith(".crc") and os.path.getsize(path) > 0:
+                found.append(path)
+            elif ("." not in base or _LOG_NAME.search(base)) and os.path.getsize(path) > 0 and _json_inside(path):
+                found.append(path)
     return sorted(found)
 
 

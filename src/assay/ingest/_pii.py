@@ -111,8 +111,14 @@ _SECRET = re.compile(
 # A label, alone or inside an identifier (DB_PASSWORD, AWS_SECRET_ACCESS_KEY, "token"), then
 # a word (is, ist, es, ...) or an assignment (=, :), then the value: quoted (a passphrase with
 # spaces) or up to the next space or quote.
+# A name that ends so says it holds something about a secret, not the secret:
+# user_api_key_team_id, api_key_alias, token_type, key_file, password_expires_at
+_ABOUT_A_SECRET = "".join(rf"(?<![_.-]{w})" for w in (
+    "id", "ids", "alias", "name", "names", "type", "count", "len", "length", "prefix", "suffix", "hint", "version", "at", "expiry",
+    "expires", "created", "updated", "url", "uri", "endpoint", "path", "file", "policy", "rotation", "status", "scope", "scopes"))
 _LABELLED_SECRET = re.compile(
-    r"(?i)((?<![A-Za-z])(?:[A-Za-z0-9]+[_.-])*(?P<label>" + _LABEL + r"|token|key)(?:[_.-][A-Za-z0-9]+)*[\"']?\s*"
+    r"(?i)((?<![A-Za-z])(?:[A-Za-z0-9]+[_.-])*(?P<label>" + _LABEL + r"|token|key)(?:[_.-][A-Za-z0-9]+)*" + _ABOUT_A_SECRET
+    + r"[\"']?\s*"
     r"(?:(?P<word>is|was|ist|est|es|era|è|é|lautet)\s*:?|=|:|：|=>|->)\s*)"
     r"(?:\"(?P<dq>[^\"\n]{4,200})\"|'(?P<sq>[^'\n]{4,200})'|(?P<bare>[^\s\"',;)}\]]{4,}))"
 )
