@@ -659,6 +659,10 @@ def test_decode_cell_runs_nothing():
     ({"question": "q?", "answer": "a", "created": "2026-11-01 10:00", "model_name": "gpt-4o", "latency": "412",
       "rating": "5", "thumbs_up": "true", "customer email": "x@y.z"},
      "--map input=question,output=answer,ts=created,model=model_name,latency_ms=latency,feedback.rating=rating,feedback.thumb=thumbs_up"),
+    # counts, ids and flags are no text, even when their names say prompt or completion (Azure API Management's log)
+    ({"TimeGenerated": "2026-11-03T09:14:22Z", "CorrelationId": "9d1f", "PromptTokens": "61", "CompletionTokens": "24",
+      "IsStreamCompletion": "false", "RequestMessages": "[]", "ResponseMessages": "ok"},
+     "--map input=RequestMessages,output=ResponseMessages,ts=TimeGenerated"),
 ])
 def test_mapping_hint_guesses_fields_from_their_names(row, hint):
     from assay.ingest._shapes import mapping_hint

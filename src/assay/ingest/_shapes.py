@@ -164,6 +164,9 @@ _INPUT_WORDS = ("question", "query", "prompt", "input", "request", "utterance", 
 _OUTPUT_WORDS = ("answer", "response", "reply", "completion", "output", "result", "generated", "assistant", "bot", "a")
 _TS_WORDS = ("timestamp", "time", "date", "created", "when", "ts", "at")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_NOT_TEXT = frozenset({"tokens", "token", "count", "id", "ids", "cost", "ms", "length", "len", "size", "type", "status", "code",
+                       "sequence", "number", "hash", "url", "is", "time", "at"})
+"""Words in a field's name that say it holds no text of the call (``PromptTokens``, ``request_id``)."""
 
 
 def _words(key: str) -> list[str]:
@@ -200,29 +203,30 @@ def mapping_hint(row: Any) -> str | None:
         if isinstance(v, dict):
             fields.extend((f"{k}.{k2}", v2) for k2, v2 in v.items())
 
-    def find(words: tuple[str, ...], ok: Callable[[Any], bool], taken: set[str]) -> str | None:
+    def find(words: tuple[str, ...], ok: Callable[[Any], bool], taken: set[str], counts: bool = True) -> str | None:
         for word in words:  # in the order of the words: "question" before "text"
             for path, value in fields:
-                if path not in taken and ok(value) and word in _words(path.rsplit(".", 1)[-1]):
+                named = _words(path.rsplit(".", 1)[-1])
+                if path not in taken and ok(value) and word in named and (counts or _NOT_TEXT.isdisjoint(named)):
                     return path
         return None
 
     def texty(v: Any) -> bool:
-        return isinstance(v, str) or (isinstance(v, list) and bool(v))
+        return (isinstance(v, str) and _NUMBER.fullmatch(v.strip()) is None) or (isinstance(v, list) and bool(v))
 
     taken: set[str] = set()
     guess: list[str] = []
     def number(v: Any) -> bool:
         return isinstance(v, (int, float)) and not isinstance(v, bool) or (isinstance(v, str) and _NUMBER.fullmatch(v.strip()) is not None)
 
-    for name, words, ok in (("input", _INPUT_WORDS, texty), ("output", _OUTPUT_WORDS, lambda v: isinstance(v, str)),
+    for name, words, ok in (("input", _INPUT_WORDS, texty), ("output", _OUTPUT_WORDS, texty),
                             ("ts", _TS_WORDS, lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool)),
                             ("model", ("model",), lambda v: isinstance(v, str)),
                             ("latency_ms", ("latency",), number),
                             ("feedback.rating", ("rating", "stars"), number),
                             ("feedback.thumb", ("thumb", "thumbs", "vote", "helpful", "liked"),
                              lambda v: isinstance(v, (str, bool, int)) and not isinstance(v, float))):
-        path = find(words, ok, taken)
+        path = find(words, ok, taken, counts=name not in ("input", "output"))
         if path is not None:
             taken.add(path)
             guess.append(f"{name}={path}")
