@@ -848,3 +848,28 @@ def test_litellm_failure_rows_are_quarantined_with_their_error(project, tmp_path
     recs, quar = stored(project)
     assert recs[0]["output"] == "hello" and recs[0]["latency_ms"] == pytest.approx(800.0) and recs[0]["cost_usd"] == 0.00001
     assert quar[0]["reason"] == "the call failed: litellm.RateLimitError: 429 Too Many Requests"
+
+
+def test_generic_answer_as_a_message_object_and_failed_calls(project, tmp_path):
+    """The answer logged as the assistant's message (with its tool calls, camelCase too),
+    and a call logged with its error and no answer, which is quarantined with the error."""
+    rows = [
+        {"input": [{"role": "user", "content": "Ship to Norway?"}], "output": {"role": "assistant", "content": "Yes."}},
+        {"input": [{"role": "user", "content": "Where is A-1?"}, {"role": "assistant", "content": None,
+                    "toolCalls": [{"function": {"name": "get_order", "arguments": '{"id": "A-1"}'}}]},
+                   {"role": "tool", "content": "shipped"}],
+         "output": {"role": "assistant", "content": None, "toolCalls": [{"function": {"name": "notify", "arguments": "{}"}}]}},
+        {"input": "q", "output": None, "status": "error", "error": {"message": "429 Rate limit reached\nstack..."}},
+        {"input": "q2", "output": None, "status": "failed"},
+        {"input": "q3", "output": "fine", "error": "a warning logged beside the answer"},
+    ]
+    f = tmp_path / "runs.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (3, 2)
+    recs, quar = stored(project)
+    outputs = sorted(r["output"] for r in recs)
+    assert outputs == ["Yes.", "[tool_call notify {}]", "fine"]
+    msgs = next(r["messages"] for r in recs if r["output"] == "[tool_call notify {}]")
+    assert msgs[1]["content"] == '[tool_call get_order {"id": "A-1"}]'
+    assert sorted(q["reason"] for q in quar) == ["the call failed: 429 Rate limit reached", "the call failed: failed"]

@@ -211,7 +211,7 @@ def chat_message(m: Any, where: str) -> Message:
     if content is None and "data" in m and isinstance(m["data"], dict):  # LangChain serialised message
         content = m["data"].get("content")
     text = content_text(content, f"{where}.content")
-    calls = m.get("tool_calls") or []
+    calls = m.get("tool_calls") or m.get("toolCalls") or []  # (camelCase: JavaScript SDKs' logs, Lunary)
     if isinstance(calls, list):
         for call in calls:
             if isinstance(call, dict):
@@ -653,9 +653,19 @@ def normalise(row: Any) -> dict[str, Any]:
     if system_used and messages and messages[0].role != "system":
         messages.insert(0, message("system", row["system"]))  # ShareGPT as LLaMA-Factory writes it
     output = next((row[k] for k in _OUTPUT_KEYS if k in row), None)
-    if isinstance(output, (list, dict)):
+    if isinstance(output, dict) and "type" not in output and ("content" in output or "role" in output):
+        # the answer as a message object ({role: assistant, content, tool_calls})
+        output = chat_message({**output, "role": "assistant"}, "output").content
+    elif isinstance(output, (list, dict)):
         output = content_text(output, "output") if not isinstance(output, dict) or "type" in output else output
     if output is None:
+        failed = row.get("error")
+        if failed in (None, "", {}, []) and str(row.get("status", "")).lower() in ("error", "failed", "failure"):
+            failed = row.get("status_message") or row.get("error_message") or row["status"]
+        if failed not in (None, "", {}, []):  # a call that failed: no answer to keep
+            if isinstance(failed, dict):
+                failed = failed.get("message") or failed.get("stack") or orjson.dumps(failed).decode()
+            raise RowError(f"the call failed: {first_line(failed, 'error')}")
         output = answer_from(messages)
     meta = row.get("metadata") or {}
     if isinstance(meta, str) and meta.startswith("{"):
