@@ -873,3 +873,23 @@ def test_generic_answer_as_a_message_object_and_failed_calls(project, tmp_path):
     msgs = next(r["messages"] for r in recs if r["output"] == "[tool_call notify {}]")
     assert msgs[1]["content"] == '[tool_call get_order {"id": "A-1"}]'
     assert sorted(q["reason"] for q in quar) == ["the call failed: 429 Rate limit reached", "the call failed: failed"]
+
+
+def test_portkey_logs_export_cost_in_cents_and_response_time(project, tmp_path):
+    """Portkey's logs export: the provider's request and response, ``cost`` in cents of a
+    dollar, ``response_time`` in milliseconds, ``response_status_code``."""
+    call = {"request": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Ship to Norway?"}]},
+            "response": {"object": "chat.completion", "created": 1793697262, "model": "gpt-4o-mini-2024-07-18",
+                         "choices": [{"message": {"role": "assistant", "content": "Yes."}, "finish_reason": "stop"}],
+                         "usage": {"prompt_tokens": 61, "completion_tokens": 24}},
+            "created_at": "2026-11-03T09:14:22.512Z", "ai_org": "openai", "ai_model": "gpt-4o-mini", "req_units": 61,
+            "res_units": 24, "cost": 0.2355, "cost_currency": "USD", "response_time": 1842, "response_status_code": 200,
+            "metadata": {"_user": "user-1042"}}
+    failed = {**call, "response": {"error": {"message": "Rate limit reached", "code": "rate_limit_exceeded"}},
+              "response_status_code": 429, "cost": 0}
+    f = tmp_path / "portkey.jsonl"
+    f.write_text(json.dumps(call) + "\n" + json.dumps(failed) + "\n")
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.quarantined) == (1, 1) and s.formats[str(f)] == "jsonl:openai"
+    rec = stored(project)[0][0]
+    assert (rec["latency_ms"], rec["cost_usd"], rec["meta"]["_user"]) == (1842.0, pytest.approx(0.002355), "user-1042")

@@ -455,7 +455,7 @@ def normalise_openai(row: Any) -> Fields:
     if choices is None and resp.get("error"):  # the provider's error body: no answer
         raise _failed(resp["error"])
     if choices is None and output is None:  # a serving endpoint's failed call (Databricks inference tables)
-        status = row.get("status_code")
+        status = row.get("status_code", row.get("response_status_code"))  # (Portkey's export: response_status_code)
         if resp.get("error_code") or (type(status) is int and status >= 400) or (type(status) is str and status[:1] in "45"
                                                                                    and status.isdigit()):
             why = ": ".join(str(x) for x in (resp.get("error_code"), first_line(resp.get("message"), "")) if x)
@@ -487,13 +487,28 @@ def normalise_openai(row: Any) -> Fields:
         output=output,
         ts=pick(row, "ts", "timestamp", "created_at", "startTime", "start_time", "request_time") or resp.get("created"),
         # (execution_duration_ms, execution_time_ms: Databricks inference tables)
-        latency_ms=pick(row, "latency_ms", "duration_ms", "execution_duration_ms", "execution_time_ms") or _span_ms(row),
+        latency_ms=pick(row, "latency_ms", "duration_ms", "execution_duration_ms", "execution_time_ms") or _span_ms(row) or _portkey_ms(row),
         tokens_in=tin if (tin := usage.get("prompt_tokens")) is not None else _count(usage, row, resp, "prompt_tokens", "input_tokens"),
         tokens_out=tout if (tout := usage.get("completion_tokens")) is not None else _count(usage, row, resp, "completion_tokens",
                                                                                            "output_tokens"),
         # (spend: LiteLLM's SpendLogs table; usage.cost: OpenRouter's usage accounting)
-        cost_usd=pick(row, "cost_usd", "response_cost", "spend") or (usage.get("cost") if isinstance(usage, dict) else None),
+        cost_usd=pick(row, "cost_usd", "response_cost", "spend") or (usage.get("cost") if isinstance(usage, dict) else None)
+        or _portkey_cost(row),
     )
+
+
+def _portkey_cost(row: dict[str, Any]) -> float | None:
+    """The cost in Portkey's logs export, which holds it in cents of a dollar (``cost`` with
+    ``cost_currency``, beside ``ai_org``); None for any other row."""
+    cost = row.get("cost")
+    if ("cost_currency" in row or "ai_org" in row) and isinstance(cost, (int, float)) and not isinstance(cost, bool):
+        return cost / 100
+    return None
+
+
+def _portkey_ms(row: dict[str, Any]) -> Any:
+    """Portkey's ``response_time`` (milliseconds), only in a row of its export."""
+    return row.get("response_time") if "ai_org" in row or "cost_currency" in row else None
 
 
 # ---------------------------------------------------------------- Anthropic messages
@@ -544,6 +559,8 @@ def normalise_anthropic(row: Any) -> Fields:
         ts=pick(row, "ts", "timestamp", "created_at"),
         tokens_in=tokens_in,
         tokens_out=usage.get("output_tokens"),
+        latency_ms=pick(row, "latency_ms", "duration_ms") or _portkey_ms(row),
+        cost_usd=row.get("cost_usd") or _portkey_cost(row),
     )
 
 
