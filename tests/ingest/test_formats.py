@@ -893,3 +893,37 @@ def test_portkey_logs_export_cost_in_cents_and_response_time(project, tmp_path):
     assert (s.kept, s.quarantined) == (1, 1) and s.formats[str(f)] == "jsonl:openai"
     rec = stored(project)[0][0]
     assert (rec["latency_ms"], rec["cost_usd"], rec["meta"]["_user"]) == (1842.0, pytest.approx(0.002355), "user-1042")
+
+
+def test_datadog_llm_observability_export(project, tmp_path):
+    """The Export API's response (``{data: [{id, type: span, attributes}], meta}``): llm
+    spans are records, other spans skipped, a span with status error quarantined; times in
+    nanoseconds, cost in nano-dollars, tags as metadata."""
+    def span(i, kind, **attrs):
+        return {"id": str(i), "type": "span", "attributes": {
+            "span_id": str(i), "trace_id": "t1", "parent_id": "undefined", "span_kind": kind, "ml_app": "support-bot",
+            "name": "openai.request", "start_ns": 1793697262662000000, "duration": 1842000000, "status": "ok",
+            "tags": ["service:support-bot", "env:prod", "error:0", "session_id:sess-9f2a", "user_id:user-1042"], **attrs}}
+    llm = span(2, "llm", model_name="gpt-4o-mini", model_provider="openai", metadata={"temperature": 0.3},
+               input={"value": "q", "messages": [{"role": "user", "content": "Where is A-1?"},
+                                                 {"role": "assistant", "content": "", "tool_calls": [
+                                                     {"name": "get_order", "arguments": {"id": "A-1"}, "tool_id": "c1"}]},
+                                                 {"role": "tool", "content": "", "tool_results": [{"result": "shipped", "tool_id": "c1"}]}]},
+               output={"value": "It shipped.", "messages": [{"role": "assistant", "content": "It shipped."}]},
+               metrics={"input_tokens": 61, "output_tokens": 24, "estimated_total_cost": 23550},
+               tool_definitions=[{"name": "get_order", "description": "Look up an order", "schema": {"type": "object"}}])
+    doc = {"data": [span(1, "agent", input={"value": "q"}, output={"value": "a"}), llm,
+                    span(3, "llm", model_name="gpt-4o-mini", status="error", input={"value": "q2"}, output={},
+                         tags=["error_type:openai.RateLimitError"])],
+           "meta": {"status": "done"}}
+    f = tmp_path / "llmobs.json"
+    f.write_text(json.dumps(doc))
+    s = ingest(project, [str(f)])
+    assert (s.kept, s.skipped, s.quarantined) == (1, 1, 1) and s.formats[str(f)] == "json:datadog"
+    recs, quar = stored(project)
+    r = recs[0]
+    assert [m["content"] for m in r["messages"]] == ["Where is A-1?", '[tool_call get_order {"id":"A-1"}]', "shipped"]
+    assert (r["output"], r["model"], r["latency_ms"], r["tokens_in"], r["tokens_out"]) == ("It shipped.", "gpt-4o-mini", 1842.0, 61, 24)
+    assert r["cost_usd"] == pytest.approx(0.00002355) and r["ts"].isoformat().startswith("2026-11-03T09:14:22.662")
+    assert (r["meta"]["session_id"], r["meta"]["user_id"], r["meta"]["params"]) == ("sess-9f2a", "user-1042", {"temperature": 0.3})
+    assert "error" not in r["meta"] and quar[0]["reason"] == "the call failed: openai.RateLimitError"

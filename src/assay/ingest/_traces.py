@@ -665,7 +665,7 @@ def _is_phoenix(row: dict[str, Any]) -> bool:
     if _is_mlflow(row):  # MLflow 2's spans also have a context with a span_id
         return False
     if "span_kind" in row or "context.span_id" in row:
-        return True
+        return "ml_app" not in row and "start_ns" not in row  # (Datadog's spans have a span_kind too)
     return isinstance(row.get("context"), dict) and "span_id" in row["context"] and "attributes" in row and not _console_span(row)
 
 
@@ -1596,3 +1596,93 @@ def normalise_cloudflare(row: Any) -> Fields:
         if row.get(k) not in (None, ""):
             meta[k[0].lower() + k[1:]] = row[k]
     return f
+
+
+# ---------------------------------------------------------------- Datadog LLM Observability
+
+def _dd_span(row: dict[str, Any]) -> dict[str, Any] | None:
+    """A Datadog LLM Observability span's attributes: a ``{id, type: span, attributes}``
+    item of the Export API's response, or the attributes themselves; None for other rows."""
+    a = row.get("attributes") if row.get("type") == "span" and isinstance(row.get("attributes"), dict) else row
+    if "span_kind" in a and ("ml_app" in a or "start_ns" in a) and ("input" in a or "output" in a or "metrics" in a):
+        return a
+    return None
+
+
+def _is_datadog(row: dict[str, Any]) -> bool:
+    return _dd_span(row) is not None
+
+
+def _explode_datadog(row: Any) -> Iterator[Any]:
+    a = _dd_span(row) if isinstance(row, dict) else None
+    yield SKIP if a is not None and str(a.get("span_kind", "")).lower() != "llm" else row
+
+
+def _dd_message(m: Any, where: str) -> Message:
+    """A message of a Datadog span: ``{role, content, tool_calls: [{name, arguments, tool_id}],
+    tool_results: [{result, tool_id}]}``."""
+    if isinstance(m, dict) and not m.get("content") and isinstance(m.get("tool_results"), list):
+        results = [r.get("result") if isinstance(r, dict) else r for r in m["tool_results"]]
+        m = {**m, "content": "\n".join(r if isinstance(r, str) else dumps(r) for r in results if r is not None)}
+    return chat_message(m, where)
+
+
+_DD_NOISE_TAGS = frozenset({"error", "source", "language", "ddtrace.version", "ml_app"})
+
+
+@shape("datadog", detect=_is_datadog, explode=_explode_datadog, json_fields=("attributes",))
+def normalise_datadog(row: Any) -> Fields:
+    """Datadog LLM Observability spans, as its Export API gives them (``POST
+    /api/v2/llm-obs/v1/spans/events/search``: ``{data: [{id, type: span, attributes}]}``):
+    each ``llm`` span's ``input.messages`` (else ``input.value``) and ``output.messages``
+    (else ``output.value``), ``model_name``, ``start_ns`` and ``duration`` (nanoseconds),
+    ``metrics`` (tokens; ``estimated_total_cost`` in nano-dollars), ``tool_definitions``,
+    ``metadata`` as params, the span's ``tags`` (``session_id:...``) as metadata."""
+    if not isinstance(row, dict) or (a := _dd_span(row)) is None:
+        raise RowError("expected a Datadog LLM Observability span")
+    inp = a.get("input") if isinstance(a.get("input"), dict) else {}
+    out = a.get("output") if isinstance(a.get("output"), dict) else {}
+    if isinstance(inp.get("messages"), list) and inp["messages"]:
+        msgs = [_dd_message(m, f"attributes.input.messages.{i}") for i, m in enumerate(inp["messages"])]
+    elif inp.get("value") not in (None, ""):
+        msgs = [message("user", str(inp["value"]))]
+    else:
+        raise RowError("missing required field: attributes.input.messages (or input.value)")
+    output = None
+    if isinstance(out.get("messages"), list) and out["messages"]:
+        output = _dd_message({**out["messages"][0], "role": "assistant"}, "attributes.output.messages.0").content
+    elif out.get("value") not in (None, ""):
+        output = str(out["value"])
+    tags: dict[str, Any] = {}
+    for t in a.get("tags") or ():
+        k, sep, v = str(t).partition(":")
+        if sep and k not in _DD_NOISE_TAGS and v != "":
+            tags.setdefault(k, v)
+    if str(a.get("status", "")).lower() == "error" and not output:
+        why = tags.get("error.message") or tags.get("error_type") or tags.get("error.type") or "status error"
+        raise RowError(f"the call failed: {first_line(why, 'status error')}")
+    meta: dict[str, Any] = dict(tags)
+    params = a.get("metadata")
+    if isinstance(params, dict) and params:
+        meta["params"] = params
+    for k in ("ml_app", "model_provider", "trace_id", "span_id", "parent_id", "name"):
+        if a.get(k) not in (None, "", "undefined"):
+            meta["span_name" if k == "name" else k] = a[k]
+    if isinstance(a.get("tool_definitions"), list) and a["tool_definitions"]:
+        meta["tools"] = a["tool_definitions"]
+    if row is not a and row.get("id") is not None:
+        meta.setdefault("source_id", row["id"])
+    metrics = a.get("metrics") if isinstance(a.get("metrics"), dict) else {}
+    cost = metrics.get("estimated_total_cost")
+    duration = a.get("duration")
+    return fields(
+        msgs,
+        output=output,
+        ts=a.get("start_ns"),
+        model=a.get("model_name"),
+        latency_ms=duration / 1e6 if isinstance(duration, (int, float)) and not isinstance(duration, bool) else None,
+        tokens_in=metrics.get("input_tokens"),
+        tokens_out=metrics.get("output_tokens"),
+        cost_usd=cost / 1e9 if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None,
+        metadata=meta,
+    )
