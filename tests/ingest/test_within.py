@@ -114,3 +114,22 @@ def test_dry_run_shows_the_first_calls(project, tmp_path):
     log = _write(tmp_path / "app.log", _pino(5))
     (f,) = preview(project, [str(log)], rows=3).files
     assert f.format == "jsonl:openai@llm" and len(f.records) == 3 and f.skipped == 3 and f.rows == 6 and "'llm' field" in f.hint
+
+
+def test_kong_ai_gateway_file_log_three_keys_down(tmp_path):
+    """Kong's AI Gateway (File Log plugin with the AI Proxy's payload logging) holds the
+    provider's request and response as JSON text under ``ai.proxy.payload``, and the call's
+    cost and latency beside them."""
+    proj = _new_project(tmp_path / "p")
+    call = _call(1)
+    lines = [{"request": {"method": "POST", "uri": "/v1/chat/completions"}, "response": {"status": 200},
+              "started_at": 1793697262512, "consumer": {"username": "support-bot"},
+              "ai": {"proxy": {"payload": {"request": json.dumps(call["request"]), "response": json.dumps(call["response"])},
+                               "usage": {"prompt_tokens": 5, "completion_tokens": 3, "cost": 0.0000235},
+                               "meta": {"request_model": "gpt-4o", "llm_latency": 1842}}}},
+             {"request": {"method": "GET", "uri": "/health"}, "response": {"status": 200}, "started_at": 1793697263000}]
+    f = _write(proj.root / "kong.jsonl", lines)
+    s = ingest(proj, [str(f)])
+    assert (s.kept, s.skipped, s.quarantined) == (1, 1, 0) and s.formats[str(f)] == "jsonl:openai@ai.proxy.payload"
+    rec = stored(proj)[0][0]
+    assert (rec["output"], rec["latency_ms"], rec["cost_usd"], rec["meta"]["consumer"]) == ("answer 1", 1842.0, 0.0000235, "support-bot")

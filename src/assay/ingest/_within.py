@@ -130,6 +130,17 @@ class Within:
                     except RowError:
                         continue
                     break
+        ai = row.get("ai")
+        if isinstance(ai, dict) and isinstance(ai.get("proxy"), dict):  # Kong's AI Gateway: the call's analytics
+            proxy = ai["proxy"]
+            usage = proxy.get("usage") if isinstance(proxy.get("usage"), dict) else {}
+            meta_ = proxy.get("meta") if isinstance(proxy.get("meta"), dict) else {}
+            if f["cost_usd"] is None and _number(usage.get("cost")):
+                f["cost_usd"] = float(usage["cost"])
+            if f["latency_ms"] is None and _number(meta_.get("llm_latency")):
+                f["latency_ms"] = float(meta_["llm_latency"])
+            if isinstance(row.get("consumer"), dict) and row["consumer"].get("username"):
+                f["metadata"].setdefault("consumer", row["consumer"]["username"])
         extra = {k: v for k, v in row.items()
                  if k not in _LOGGING_KEYS and k != self._steps[0] and isinstance(v, (str, int, float, bool))}
         if extra:
@@ -137,15 +148,23 @@ class Within:
             f["metadata"] = {**extra, **meta} if meta else extra
 
 
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
 def _candidates(row: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """Where in a log line a call may sit: each object one or two keys down, and each
-    top-level text that is a JSON object."""
+    """Where in a log line a call may sit: each object one, two or three keys down (Kong's
+    AI Gateway logs the call under ``ai.proxy.payload``), and each top-level text that is
+    a JSON object."""
     for k, v in row.items():
         if isinstance(v, dict):
             yield str(k), v
             for k2, v2 in v.items():
                 if isinstance(v2, dict):
                     yield f"{k}.{k2}", v2
+                    for k3, v3 in v2.items():
+                        if isinstance(v3, dict):
+                            yield f"{k}.{k2}.{k3}", v3
         elif isinstance(v, str) and v.lstrip().startswith("{"):
             try:
                 obj = orjson.loads(v)
