@@ -927,3 +927,21 @@ def test_datadog_llm_observability_export(project, tmp_path):
     assert r["cost_usd"] == pytest.approx(0.00002355) and r["ts"].isoformat().startswith("2026-11-03T09:14:22.662")
     assert (r["meta"]["session_id"], r["meta"]["user_id"], r["meta"]["params"]) == ("sess-9f2a", "user-1042", {"temperature": 0.3})
     assert "error" not in r["meta"] and quar[0]["reason"] == "the call failed: openai.RateLimitError"
+
+
+@pytest.mark.parametrize("text, fmt", [
+    ("11/3/2026, 9:14:22.512 AM", "%m/%d/%Y, %I:%M:%S.%f %p"),  # Azure portal's CSV
+    ("03/11/2026 21:14", "%d/%m/%Y %H:%M"),
+    ("11/3/2026 9:14 pm", "%m/%d/%Y %I:%M %p"),
+    ("03.11.2026 21:14:22", "%d.%m.%Y %H:%M:%S"),
+])
+def test_the_ts_format_suggested_for_an_ambiguous_date_reads_it(text, fmt):
+    from datetime import datetime
+
+    from assay.errors import InputError
+    from assay.ingest._normalise import RowError, parse_ts
+
+    with pytest.raises((RowError, InputError)) as err:
+        parse_ts(text)
+    assert f"'{fmt}'" in str(err.value)
+    assert datetime.strptime(text, fmt).day == 3

@@ -364,6 +364,18 @@ def _loose_iso(text: str) -> datetime | None:
         return None
 
 
+def _clock_format(text: str) -> str:
+    """The strptime format of the time after a date such as ``11/3/2026, 9:14:22.512 AM``
+    (Azure's portal): the gap before it, 12 or 24 hours, seconds and their fraction."""
+    m = re.match(r"[\d/.-]+(,?\s+)(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(\s?)([AaPp]\.?[Mm]\.?)?\s*$", text)
+    if m is None:
+        clock = text.split(" ", 1)[1] if " " in text else ""
+        return "" if not clock else " %H:%M:%S" if clock.count(":") >= 2 else " %H:%M"
+    gap, hms, space, ampm = m.groups()
+    fmt = ("%I" if ampm else "%H") + ":%M" + (":%S" if hms.count(":") == 2 else "") + (".%f" if "." in hms else "")
+    return gap + fmt + (space + "%p" if ampm else "")
+
+
 def _day_month_reason(text: str, where: str) -> str:
     """Why ``01/11/2026 10:00`` is refused, with the --ts-format that reads it: its own
     separator, its time's precision, and day first when the first number is no month."""
@@ -371,8 +383,7 @@ def _day_month_reason(text: str, where: str) -> str:
     parts = re.split(r"[/.-]", text, maxsplit=2)
     first, second = int(parts[0]), int(parts[1])
     year = "%Y" if len(re.match(r"\d*", parts[2]).group()) == 4 else "%y"  # type: ignore[union-attr]
-    clock = text.split(" ", 1)[1] if " " in text.strip() else ""
-    time_fmt = "" if not clock else " %H:%M:%S" if clock.count(":") >= 2 else " %H:%M"
+    time_fmt = _clock_format(text.strip())
     day_first, month_first = f"%d{sep}%m{sep}{year}{time_fmt}", f"%m{sep}%d{sep}{year}{time_fmt}"
     if first > 12 or second > 12:
         fmt = day_first if first > 12 else month_first
