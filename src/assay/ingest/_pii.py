@@ -96,12 +96,15 @@ def dni_ok(value: str) -> bool:
 
 _LABEL = r"(?:password|passwd|pwd|pw|passcode|passwort|kennwort|mot de passe|contraseña|senha|secret|api[_ -]?key|apikey|access[_ -]?token|auth[_ -]?token|client[_ -]?secret|private[_ -]?key)"
 _SECRET = re.compile(
-    r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z ]+ )?PRIVATE KEY(?: BLOCK)?-----"
+    # (a key's body is bounded: an RSA-4096 key is about 3.3 KB; unbounded, many BEGIN lines without
+    # an END made the search quadratic)
+    r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,12000}?-----END (?:[A-Z ]+ )?PRIVATE KEY(?: BLOCK)?-----"
     r"|-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY(?: BLOCK)?-----(?:\s*[A-Za-z0-9+/=:-]{16,})+"  # a key pasted without its end
     r"|(?i:authorization[\"']?\s*[:=]\s*[\"']?(?:basic|token|digest)\s+)[A-Za-z0-9+/=._~-]{16,}"
     r"|\bAccountKey=[A-Za-z0-9+/]{40,}={0,2}|https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,}"
     r"|\b(?:npm_[A-Za-z0-9]{36}|whsec_[A-Za-z0-9+/=]{24,}|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})"
-    r"|\b(?:sk-(?=[A-Za-z0-9_-]*\d)(?:proj-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{20,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"
+    r"|(?<![\w-])sk-(?=[A-Za-z0-9_-]{0,400}\d)(?:proj-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{20,400}"
+    r"|\b(?:(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"
     r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|glpat-[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}"
     r"|AIza[0-9A-Za-z_-]{35}|xox[baprs]-[A-Za-z0-9-]{10,}|hf_[A-Za-z0-9]{30,}"
     r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
@@ -117,7 +120,8 @@ _ABOUT_A_SECRET = "".join(rf"(?<![_.-]{w})" for w in (
     "id", "ids", "alias", "name", "names", "type", "count", "len", "length", "prefix", "suffix", "hint", "version", "at", "expiry",
     "expires", "created", "updated", "url", "uri", "endpoint", "path", "file", "policy", "rotation", "status", "scope", "scopes"))
 _LABELLED_SECRET = re.compile(
-    r"(?i)((?<![A-Za-z])(?:[A-Za-z0-9]+[_.-])*(?P<label>" + _LABEL + r"|token|key)(?:[_.-][A-Za-z0-9]+)*" + _ABOUT_A_SECRET
+    r"(?i)((?<![A-Za-z0-9_.-])(?:[A-Za-z0-9]{1,40}[_.-]){0,8}(?P<label>" + _LABEL + r"|token|key)(?:[_.-][A-Za-z0-9]{1,40}){0,8}"
+    + _ABOUT_A_SECRET
     + r"[\"']?\s*"
     r"(?:(?P<word>is|was|ist|est|es|era|è|é|lautet)\s*:?|=|:|：|=>|->)\s*)"
     r"(?:\"(?P<dq>[^\"\n]{4,200})\"|'(?P<sq>[^'\n]{4,200})'|(?P<bare>[^\s\"',;)}\]]{4,}))"
@@ -166,7 +170,7 @@ def _plausible_secret(value: str, weak: bool, word: bool) -> bool:
 _ESC = r"(?<=\\[ntr])"
 _LATIN = r"A-Za-z0-9_\u00C0-\u024F"
 # (accented letters too: jürgen.müller@example.de, info@münchen-reisen.de)
-_EMAIL = re.compile(rf"(?:{_ESC}|(?<![{_LATIN}.+\\-]))[A-Za-z0-9\u00C0-\u024F._%+-]+@(?![1-4]x\.)[A-Za-z0-9\u00C0-\u024F-]+"
+_EMAIL = re.compile(rf"(?:{_ESC}|(?<![{_LATIN}.+\\-]))[A-Za-z0-9\u00C0-\u024F._%+-]{{1,64}}@(?![1-4]x\.)[A-Za-z0-9\u00C0-\u024F-]+"
                     rf"(?:\.[A-Za-z0-9\u00C0-\u024F-]+)*\.[A-Za-z]{{2,}}"
                     rf"(?![{_LATIN}-]|:[A-Za-z0-9/~])")  # (not image@2x.png, nor git@github.com:org/repo)
 _CARD = re.compile(rf"(?:{_ESC}|(?<![{_LATIN}\\-]))(?:\d[ -]?){{11,18}}\d(?![{_LATIN}-])")
@@ -174,7 +178,9 @@ _IBAN = re.compile(rf"(?:{_ESC}|(?<![A-Za-z0-9\\]))[A-Za-z]{{2}}\d{{2}}(?:[ -]?[
                    r"(?![A-Za-z0-9])")
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
 _SSN_CONTEXT = re.compile(
-    r"(?i)(?:ssn|social security (?:number|no\.?|#))[\"']?\s*(?:#|no\.?)?\s*(?:is|was|:|=|-)?\s*[\"']?((?!000|666|9\d\d)\d{9})(?!\d)"
+    # (each optional word takes the spaces after it: three optional runs of spaces in a row made
+    # a long run of them cubic)
+    r"(?i)(?:ssn|social security (?:number|no\.?|#))[\"']?\s*(?:(?:#|no\.?)\s*)?(?:(?:is|was|:|=|-)\s*)?[\"']?((?!000|666|9\d\d)\d{9})(?!\d)"
 )
 _NATIONAL = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D])(?![A-Za-z0-9])"  # UK NINO
@@ -337,19 +343,21 @@ _ROMANCE_TRIGGER = ("Calle|calle|C/|Avenida|avenida|Avda\\.|Plaza|Paseo|Rambla|C
                     "|Via|Viale|viale|Piazza|piazza|Corso|Largo|Vicolo|Strada|Contrada|Rua|rua|Travessa|Praça|praça|Alameda|Estrada"
                     "|Rodovia|Vila|Jardim|Ladeira|Viela")
 _FR_STREET = r"(?:[Rr]ue|[Aa]venue|av\.|[Bb]oulevard|bd|[Pp]lace|[Cc]hemin|[Aa]llée|[Ii]mpasse|[Qq]uai)"
-_UPPER = r"(?!(?:AM|PM)\b)[A-ZÄÖÜÉÈÁÍÓÚÑÇ][\w'’.-]*"
+# (word lengths and repeats are bounded: a text of 100 KB without a street in it, such as a
+# base64 blob or "Calle Calle ...", otherwise made these searches quadratic)
+_UPPER = r"(?!(?:AM|PM)\b)[A-ZÄÖÜÉÈÁÍÓÚÑÇ][\w'’.-]{0,40}"
 _ADDRESS = re.compile(
     r"\b(?:\d{1,5}[A-Za-z]?,?\s+(?:" + _UPPER + r"\s+){1,3}(?:" + _US_SUFFIX + r")"
     r"|\d{3,5}[A-Za-z]?,?\s+(?:" + _UPPER + r"\s+){1,3}(?:" + "|".join(_US_PLURALS) + r"))(?:\s+(?:NW|NE|SW|SE|N|S|E|W))?\b"
     r"(?:,?\s+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|#)\s?\d{1,5}[A-Za-z]?\b)?"
     r"|\b\d{1,5}\s+(?:[NSEW]\.?\s+)?\d{1,3}(?:st|nd|rd|th)\s+(?:St|Ave|Avenue|Street|Rd|Road|Blvd|Pl|Place|Dr|Drive)\b"  # 350 5th Ave
     r"|\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s+\d{1,6}\b"
-    r"|\b[A-ZÄÖÜ][\w-]*?(?:" + _NL_DE_SUFFIX + r"|" + _RING + r")\s+\d{1,4}(?:\s?[a-z](?![\w-]))?(?:[/-]\d{1,4})?\b"
+    r"|\b[A-ZÄÖÜ][\w-]{0,40}?(?:" + _NL_DE_SUFFIX + r"|" + _RING + r")\s+\d{1,4}(?:\s?[a-z](?![\w-]))?(?:[/-]\d{1,4})?\b"
     r"|\b[A-ZÄÖÜ][a-zäöüß]+(?:er|e|es)\s+" + _DE_STREET_WORD + r"\s+\d{1,4}(?:\s?[a-z](?![\w-]))?\b"  # Berliner Straße 45
     r"|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+" + _FR_STREET + r"\s+"
-    r"(?:(?:de la|de l'|des|du|de|la|le|l'|d')\s*)?" + _UPPER + r"(?:\s+" + _UPPER + r")*"
+    r"(?:(?:de la|de l'|des|du|de|la|le|l'|d')\s*)?" + _UPPER + r"(?:\s+" + _UPPER + r"){0,5}"
     r"|\b(?:" + _ROMANCE_STREET + r")\s+(?:(?:de la|de|del|della|dei|di|da|das|do|dos|des)\s+)?"
-    + _UPPER + r"(?:\s+" + _UPPER + r")*,?\s+(?:n\.?º?\s*)?\d{1,4}\b"
+    + _UPPER + r"(?:\s+" + _UPPER + r"){0,5},?\s+(?:n\.?º?\s*)?\d{1,4}\b"
 )
 
 # One RE2 pass per text decides which detectors can match at all. Each trigger is a
