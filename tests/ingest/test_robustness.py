@@ -560,3 +560,30 @@ def test_a_database_dumps_valid_row_survives_garbage_around_it(tmp_path_factory,
     f.write_text("prompt\toutput\n" + "\n".join(body) + "\n", encoding="utf-8")
     rows = [r for _, r in read_tsv(f) if not isinstance(r, _BadRow)]
     assert {"prompt": "where is my order?\nthanks", "output": "It ships\ttoday."} in rows
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_rows_nested_too_deeply_are_quarantined_and_the_rows_around_them_kept(project, tmp_path, workers):
+    """JSON's writer stops at 255 levels and its reader at 1,024: a row nested deeper (in its
+    metadata, its answer, or with a NaN that sends it to another reader) is one quarantined
+    row, kept in part as text; it used to stop the whole ingest and lose the file's rows."""
+    def deep(n, leaf="1"):
+        return '{"a":' * n + leaf + "}" * n
+
+    good = [json.dumps({"messages": [{"role": "user", "content": f"ok {i}"}], "output": "x"}) for i in range(3)]
+    lines = [good[0],
+             '{"messages": [{"role": "user", "content": "q"}], "output": "x", "metadata": ' + deep(300) + "}",
+             good[1],
+             '{"messages": [{"role": "user", "content": "to Infinity"}], "output": "x", "metadata": ' + deep(1100) + "}",
+             '{"messages": [{"role": "user", "content": "q2"}], "output": ' + deep(300) + "}",
+             '{"messages": [{"role": "user", "content": "nan"}], "output": "x", "score": NaN, "metadata": ' + deep(300) + "}",
+             good[2]]
+    f = tmp_path / "deep.jsonl"
+    f.write_text("\n".join(lines) + "\n")
+    s = ingest(project, [str(f)], workers=workers)
+    assert (s.kept, s.quarantined) == (3, 4)
+    recs, quar = stored(project)
+    assert sorted(r["messages"][0]["content"] for r in recs) == ["ok 0", "ok 1", "ok 2"]
+    reasons = {q["line"]: q["reason"] for q in quar}
+    assert "too deep to store" in reasons[2] and "too deep to read" in reasons[4] and "too deep to store" in reasons[6]
+    assert all(q["raw"] for q in quar)

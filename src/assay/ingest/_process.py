@@ -135,9 +135,40 @@ def _with_constants(payload: bytes) -> Any:
     if b"NaN" not in payload and b"Infinity" not in payload:
         return _NOT_JSON
     try:
-        return orjson.loads(orjson.dumps(json.loads(payload, parse_constant=_none)))
-    except (ValueError, TypeError, orjson.JSONEncodeError):  # still not JSON, or what orjson cannot hold
+        value = json.loads(payload, parse_constant=_none)
+    except (ValueError, TypeError, RecursionError):  # still not JSON
         return _NOT_JSON
+    try:
+        return orjson.loads(orjson.dumps(value))
+    except TypeError as exc:
+        # nested too deeply for orjson: as it is (storing it says why it cannot be stored)
+        return value if "Recursion" in str(exc) else _NOT_JSON
+    except orjson.JSONEncodeError:  # what orjson cannot hold
+        return _NOT_JSON
+
+
+_KEEP_DEPTH = 32
+
+
+def _cut_depth(value: Any, depth: int = _KEEP_DEPTH) -> Any:
+    """``value`` with what is nested deeper than ``depth`` levels written as ``"…"``: a row
+    nested too deeply for JSON's writers is still kept, in part, as quarantined text."""
+    if isinstance(value, dict):
+        return "…" if depth <= 0 else {str(k): _cut_depth(v, depth - 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return "…" if depth <= 0 else [_cut_depth(v, depth - 1) for v in value]
+    return value
+
+
+def _dumps_deep(value: Any, option: int) -> bytes:
+    """``orjson.dumps(value)``, or a :class:`RowError` for a value nested more deeply than
+    JSON's writer goes (255 levels)."""
+    try:
+        return orjson.dumps(value, option=option)
+    except TypeError as exc:
+        if "Recursion" not in str(exc):
+            raise
+        raise RowError("nested more than 255 levels deep (metadata or an answer): too deep to store") from None
 
 
 @dataclass
@@ -213,7 +244,11 @@ class Processor:
         elif isinstance(raw, _BadRow):
             text = raw.raw
         else:
-            text = orjson.dumps(raw, default=str, option=orjson.OPT_NON_STR_KEYS)[:RAW_KEEP].decode("utf-8", errors="replace")
+            try:
+                blob = orjson.dumps(raw, default=str, option=orjson.OPT_NON_STR_KEYS)
+            except TypeError:  # nested too deeply to write: its first levels
+                blob = orjson.dumps(_cut_depth(raw), default=str, option=orjson.OPT_NON_STR_KEYS)
+            text = blob[:RAW_KEEP].decode("utf-8", errors="replace")
         if out.bad and out.bad[-1]["line"] == pos:  # several bad spans on one line: one row, all reasons
             out.bad[-1]["reason"] += f"; {reason}"
             return
@@ -261,6 +296,8 @@ class Processor:
                             reason = (f"not valid {self.encoding} text (byte {uexc.start}): check the file's encoding" if self.encoding else
                                       f"not valid UTF-8 text (byte {uexc.start}): re-encode the file as UTF-8, or say its encoding "
                                       "with --encoding")
+                        if "depth limit" in str(exc):  # valid JSON, nested deeper than any reader goes
+                            reason = "nested more than 1,024 levels deep: too deep to read"
                         if kind == "lines" and not payload.endswith(b"\n"):  # only a file's last line can lack one
                             reason = f"{reason}; {UNFINISHED}"
                         self._quarantine(out, pos, reason, payload, scrubber, now)
@@ -304,7 +341,7 @@ class Processor:
                     except NoModelCall:
                         out.skipped += 1
                         continue
-                    except (RowError, AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+                    except (RowError, AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError) as exc:
                         # one bad record of a row that holds many (a batch of spans): only it is quarantined
                         if not isinstance(exc, RowError):
                             exc = RowError(f"unexpected structure: {type(exc).__name__}: {exc}")
@@ -326,9 +363,11 @@ class Processor:
                             self._quarantine(out, pos, prefix + too_big(size, MAX_ROW_BYTES, "record"), item, scrubber, now)
                             continue
                     out.good.append(ready)
-            except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
-                # an export whose structure is broken mid-way (e.g. spans that are not objects)
-                self._quarantine(out, pos, f"unexpected structure: {type(exc).__name__}: {exc}", row, scrubber, now)
+            except (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError, RowError) as exc:
+                # an export whose structure is broken mid-way (e.g. spans that are not objects); a
+                # record too deep to store
+                why = str(exc) if isinstance(exc, RowError) else f"unexpected structure: {type(exc).__name__}: {exc}"
+                self._quarantine(out, pos, why, row, scrubber, now)
         out.pii = Counter(scrubber.found)
         return out
 
@@ -340,6 +379,7 @@ class Processor:
         try:
             meta_json = orjson.dumps(meta, option=_CANON)
         except TypeError:
+            _dumps_deep(meta, _CANON)  # (too deep: a RowError)
             meta = f["metadata"] = _json_safe(meta)
             meta_json = orjson.dumps(meta, option=_CANON)
         tools = meta.get(SHARED_META)
