@@ -587,3 +587,26 @@ def test_rows_nested_too_deeply_are_quarantined_and_the_rows_around_them_kept(pr
     reasons = {q["line"]: q["reason"] for q in quar}
     assert "too deep to store" in reasons[2] and "too deep to read" in reasons[4] and "too deep to store" in reasons[6]
     assert all(q["raw"] for q in quar)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_line_over_the_largest_row_limit_is_skipped_not_held(project, tmp_path, monkeypatch, workers):
+    """A line longer than any row may be (a dump with no line breaks) is quarantined with
+    its size and its start, read past in pieces instead of held whole; the lines around it
+    are kept, with their numbers."""
+    import importlib
+
+    fmts = importlib.import_module("assay.ingest._formats")
+    ing = importlib.import_module("assay.ingest._ingest")
+    monkeypatch.setattr(fmts, "MAX_EXPORT_ROW_BYTES", 50_000)
+    monkeypatch.setattr(fmts, "READ_PIECE", 4096)
+    monkeypatch.setattr(ing, "RANGE_BYTES", 100_000)
+    row = lambda i: json.dumps({"messages": [{"role": "user", "content": f"q{i}"}], "output": "a"})  # noqa: E731
+    long_line = '{"messages": "' + "x" * 300_000 + '", "output": "a"}'
+    f = tmp_path / "l.jsonl"
+    f.write_text("\n".join([row(0), long_line, row(2), *[row(i) for i in range(3, 200)], long_line]))  # the last has no line break
+    s = ingest(project, [str(f)], workers=workers)
+    assert (s.kept, s.quarantined) == (199, 2)
+    recs, quar = stored(project)
+    assert [(q["line"], q["reason"]) for q in quar] == [(2, "row is 0.3 MB, over the 0 MiB limit"), (201, "row is 0.3 MB, over the 0 MiB limit")]
+    assert all(q["raw"].startswith('{"messages": "xxx') for q in quar)

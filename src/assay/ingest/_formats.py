@@ -295,12 +295,33 @@ def read_jsonl(path: Path, start: int = 0, first_line: int = 1) -> Iterator[tupl
             fh.seek(start)
         buffered = fh if isinstance(fh, io.BufferedIOBase) and hasattr(fh, "readline") else io.BufferedReader(fh)  # type: ignore[arg-type]
         lineno = first_line - 1
+        limit = MAX_EXPORT_ROW_BYTES + 1
         try:
-            for lineno, line in enumerate(buffered, start=first_line):
-                if not line.isspace():  # a line from a file is never empty
+            # (a line is read up to the limit: a longer one is skipped, not held whole in memory)
+            for lineno, line in enumerate(iter(lambda: buffered.readline(limit), b""), start=first_line):
+                if len(line) == limit and not line.endswith(b"\n"):
+                    yield lineno, _overlong(line, _skip_line(buffered))
+                elif not line.isspace():  # a line from a file is never empty
                     yield lineno, line
         except _STREAM_ERRORS as exc:
             yield lineno + 1, _BadRow(broken_stream(exc, "lines"))
+
+
+def _skip_line(fh: Any) -> int:
+    """Read past the rest of the current line; how many bytes that was."""
+    n = 0
+    while True:
+        piece = fh.readline(READ_PIECE)
+        n += len(piece)
+        if not piece or piece.endswith(b"\n"):
+            return n
+
+
+def _overlong(head: bytes | bytearray, rest: int) -> "_BadRow":
+    """A line over :data:`MAX_EXPORT_ROW_BYTES` (``head``, then ``rest`` more bytes), as a
+    quarantined row that keeps its start: it is not held whole."""
+    return _BadRow(too_big(len(head) + rest, MAX_EXPORT_ROW_BYTES if len(head) + rest > MAX_EXPORT_ROW_BYTES else MAX_ROW_BYTES),
+                   bytes(head[:RAW_KEEP]).decode("utf-8", errors="replace"))
 
 
 READ_PIECE = 4 * 2**20
@@ -361,7 +382,7 @@ def jsonl_range_chunks(path: Path, offset: int, length: int, first_line: int, ch
     lists of at most ``chunk`` lines each (a list comprehension per chunk: no generator
     step per line), read :data:`READ_PIECE` bytes at a time."""
     line_no = first_line
-    carry = b""
+    carry = bytearray()
     left = length
     with path.open("rb") as fh:
         fh.seek(offset)
@@ -370,12 +391,26 @@ def jsonl_range_chunks(path: Path, offset: int, length: int, first_line: int, ch
                 left -= len(UTF8_BOM)
             else:
                 fh.seek(0)
+        long_head, long_size = b"", 0  # a line over the limit: its start, and its size so far
         while True:
             data = fh.read(min(READ_PIECE, left)) if left > 0 else b""
             left -= len(data)
             at_end = left <= 0 or not data  # the range is read (or the file got shorter)
-            lines = (carry + data if carry else data).split(b"\n")
-            carry = lines.pop()  # the part after the last line break: b"" or an unfinished line
+            if long_size:  # inside a line over the limit: skip to its end, keeping only its start
+                nl = data.find(b"\n")
+                long_size += len(data) if nl < 0 else nl + 1
+                if nl < 0 and not at_end:
+                    continue
+                yield [(line_no, _overlong(long_head, long_size - len(long_head)))]
+                line_no += 1
+                data, long_head, long_size = data[nl + 1:] if nl >= 0 else b"", b"", 0
+            elif carry and not at_end and b"\n" not in data:  # a long line goes on: gather its pieces
+                carry += data  # (a bytearray: gathering a long line costs its length, not its square)
+                if len(carry) > MAX_EXPORT_ROW_BYTES:
+                    long_head, long_size, carry = bytes(carry[:RAW_KEEP]), len(carry), bytearray()
+                continue
+            lines = (bytes(carry) + data if carry else data).split(b"\n")
+            carry = bytearray(lines.pop())  # the part after the last line break: empty or an unfinished line
             for start in range(0, len(lines), chunk):
                 part = [(n, line + b"\n") for n, line in enumerate(lines[start:start + chunk], line_no + start)
                         if line and not line.isspace()]
@@ -384,7 +419,7 @@ def jsonl_range_chunks(path: Path, offset: int, length: int, first_line: int, ch
             line_no += len(lines)
             if at_end:
                 if carry and not carry.isspace():  # the file's last line, with no line break
-                    yield [(line_no, carry)]
+                    yield [(line_no, bytes(carry))]
                 return
 
 

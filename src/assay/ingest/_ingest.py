@@ -405,9 +405,22 @@ def _flush(
     summary.quarantined += quarantined
 
 
-def _chunks(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+CHUNK_BYTES = 16 * 2**20
+"""A chunk of rows processed at once holds at most this many bytes of rows read as text
+(2,000 rows of 1 MB each made a chunk of 2 GB)."""
+
+
+def _chunks(rows: Iterator[tuple[int, Any]], size: int, max_bytes: int = CHUNK_BYTES) -> Iterator[list[tuple[int, Any]]]:
+    """``rows`` in lists of at most ``size`` rows or ``max_bytes`` bytes of rows read as text."""
     while True:
-        chunk = list(itertools.islice(rows, size))
+        chunk: list[tuple[int, Any]] = []
+        n = 0
+        for item in rows:
+            chunk.append(item)
+            if type(item[1]) is bytes:
+                n += len(item[1])
+            if len(chunk) >= size or n >= max_bytes:
+                break
         if not chunk:
             return
         yield chunk
