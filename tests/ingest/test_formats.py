@@ -945,3 +945,20 @@ def test_the_ts_format_suggested_for_an_ambiguous_date_reads_it(text, fmt):
         parse_ts(text)
     assert f"'{fmt}'" in str(err.value)
     assert datetime.strptime(text, fmt).day == 3
+
+
+def test_map_quarantines_failed_calls(project, tmp_path):
+    """With --map, a row with no answer and an error (its own ``error`` or ``status``, or
+    the field ``error=`` names) is a failed call: quarantined, not a prompt-only record."""
+    rows = [{"q": "one", "a": "yes"},
+            {"q": "two", "a": None, "error": {"message": "429 Rate limit reached"}},
+            {"q": "three", "a": "", "status": "failed"},
+            {"q": "four", "a": None, "detail": {"err": "timeout after 30 s"}},
+            {"q": "five", "a": None}]
+    f = tmp_path / "calls.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    s = ingest(project, [str(f)], mapping="input=q,output=a,error=detail.err")
+    assert (s.kept, s.quarantined) == (2, 3)
+    _, quar = stored(project)
+    assert [q["reason"] for q in sorted(quar, key=lambda q: q["line"])] == [
+        "the call failed: 429 Rate limit reached", "the call failed: failed", "the call failed: timeout after 30 s"]

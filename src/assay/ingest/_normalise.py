@@ -649,6 +649,20 @@ def answer_from(messages: list[Message]) -> str | None:
     return None
 
 
+def failed_call(row: dict[str, Any], error: Any = None) -> str | None:
+    """For a row with no answer: ``the call failed: <why>`` when it says the call failed
+    (an ``error``, or ``status: error`` / ``failed``), else None. ``error``: the error a
+    mapping names, instead of the row's own."""
+    failed = error if error is not None else row.get("error")
+    if failed in (None, "", {}, []) and str(row.get("status", "")).lower() in ("error", "failed", "failure"):
+        failed = row.get("status_message") or row.get("error_message") or row["status"]
+    if failed in (None, "", {}, []):
+        return None
+    if isinstance(failed, dict):
+        failed = failed.get("message") or failed.get("stack") or orjson.dumps(failed).decode()
+    return f"the call failed: {first_line(failed, 'error')}"
+
+
 def normalise(row: Any) -> dict[str, Any]:
     """The ``generic`` shape: ``{messages|input|prompt, output, ts, model, ...}``; unknown
     top-level keys are kept as metadata (the log's own ``id`` as ``source_id``)."""
@@ -670,13 +684,9 @@ def normalise(row: Any) -> dict[str, Any]:
     elif isinstance(output, (list, dict)):
         output = content_text(output, "output") if not isinstance(output, dict) or "type" in output else output
     if output is None:
-        failed = row.get("error")
-        if failed in (None, "", {}, []) and str(row.get("status", "")).lower() in ("error", "failed", "failure"):
-            failed = row.get("status_message") or row.get("error_message") or row["status"]
-        if failed not in (None, "", {}, []):  # a call that failed: no answer to keep
-            if isinstance(failed, dict):
-                failed = failed.get("message") or failed.get("stack") or orjson.dumps(failed).decode()
-            raise RowError(f"the call failed: {first_line(failed, 'error')}")
+        failed = failed_call(row)
+        if failed is not None:  # a call that failed: no answer to keep
+            raise RowError(failed)
         output = answer_from(messages)
     meta = row.get("metadata") or {}
     if isinstance(meta, str) and meta.startswith("{"):

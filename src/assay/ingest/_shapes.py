@@ -22,6 +22,7 @@ from assay.ingest._normalise import (
     RowError,
     aliased,
     answer_from,
+    failed_call,
     chat_message,
     chat_messages,
     content_text,
@@ -875,7 +876,7 @@ def normalise_gemini(row: Any) -> Fields:
 # ---------------------------------------------------------------- user mapping
 
 _MAP_TARGETS = {"input", "messages", "output", "ts", "model", "latency_ms", "tokens_in", "tokens_out", "cost_usd",
-                "feedback", "labels", "id", "system"}
+                "feedback", "labels", "id", "system", "error"}
 
 
 def parse_mapping(spec: str | dict[str, str] | None) -> dict[str, str]:
@@ -982,6 +983,10 @@ def mapped(mapping: dict[str, str]) -> Callable[[Any], Fields]:
         output = got.get("output")
         if output is not None and not isinstance(output, str):
             output = content_text(output, mapping["output"]) if isinstance(output, list) else str(output)
+        if output in (None, ""):  # a failed call's row: its error, mapped or the row's own
+            failed = failed_call(row, got.get("error"))
+            if failed is not None:
+                raise RowError(failed)
         if output is None and "output" not in mapping:
             output = answer_from(msgs)
         if got.get("id") is not None:
