@@ -160,17 +160,6 @@ def _cut_depth(value: Any, depth: int = _KEEP_DEPTH) -> Any:
     return value
 
 
-def _dumps_deep(value: Any, option: int) -> bytes:
-    """``orjson.dumps(value)``, or a :class:`RowError` for a value nested more deeply than
-    JSON's writer goes (255 levels)."""
-    try:
-        return orjson.dumps(value, option=option)
-    except TypeError as exc:
-        if "Recursion" not in str(exc):
-            raise
-        raise RowError("nested more than 255 levels deep (metadata or an answer): too deep to store") from None
-
-
 @dataclass
 class ChunkResult:
     good: list[tuple[Any, ...]] = field(default_factory=list)
@@ -378,8 +367,9 @@ class Processor:
         meta = f["metadata"]
         try:
             meta_json = orjson.dumps(meta, option=_CANON)
-        except TypeError:
-            _dumps_deep(meta, _CANON)  # (too deep: a RowError)
+        except TypeError as exc:
+            if "Recursion" in str(exc):  # nested deeper than JSON's writer goes (255 levels)
+                raise RowError("nested more than 255 levels deep (metadata or an answer): too deep to store") from None
             meta = f["metadata"] = _json_safe(meta)
             meta_json = orjson.dumps(meta, option=_CANON)
         tools = meta.get(SHARED_META)
