@@ -223,3 +223,31 @@ def test_independent_values_from_faker_stay_found():
         assert table[kind]["recall"] >= 0.99, (kind, table[kind])
     assert table["CARD"]["recall"] >= 0.85 and table["PHONE"]["recall"] >= 0.80 and table["ADDRESS"]["recall"] >= 0.6, table
     assert all(row["precision"] >= 0.95 for row in table.values()), table
+
+
+def test_ean13_check_agrees_with_stdnum() -> None:
+    import random
+
+    from stdnum import ean
+
+    from assay.ingest._pii import ean13_ok
+
+    r = random.Random(5)
+    for _ in range(5_000):
+        d = "".join(r.choice("0123456789") for _ in range(13))
+        assert ean13_ok(d) == ean.is_valid(d), d
+
+
+def test_product_barcode_that_passes_luhn_is_no_card() -> None:
+    from assay.ingest._pii import card_ok, ean13_ok
+
+    s = Scrubber(b"k" * 32)
+    # a German EAN-13 (GS1 prefix 40-44) that is also Luhn-valid: the shape of an old 13-digit Visa
+    barcode = "4221021306285"
+    assert ean13_ok(barcode) and card_ok(barcode)
+    for text in (f"EAN {barcode} is out of stock", f"Barcode: {barcode}", f"{barcode}"):
+        assert "CARD" not in s.scrub(text), text
+    assert s.scrub_json({"ean": int(barcode)}) == {"ean": int(barcode)}
+    # after a word for a card, it is taken for one; and a 13-digit Visa that is no barcode is a card anyway
+    assert "<CARD_" in s.scrub(f"my Visa card {barcode}")
+    assert "<CARD_" in s.scrub("4222222222222 is the test card") and not ean13_ok("4222222222222")

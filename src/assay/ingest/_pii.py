@@ -88,6 +88,23 @@ def card_ok(digits: str) -> bool:
 _MAESTRO = frozenset({"5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"})
 
 
+def ean13_ok(digits: str) -> bool:
+    """GS1's check digit of a 13-digit product barcode (EAN-13): weights 1, 3, 1, ..."""
+    return len(digits) == 13 and (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12])) % 10) % 10 == int(digits[12])
+
+
+_CARD_WORD = re.compile(r"(?i)\b(?:card|cards|karte|kreditkarte|tarjeta|carte|cartão|cartao|carta|kaart|kort|visa|maestro|mastercard|amex"
+                        r"|credit|debit|kredit|cc|pan)\b")
+
+
+def _a_barcode(digits: str, m: re.Match[str]) -> bool:
+    """A 13-digit number written without spaces that is a valid EAN-13 barcode, with no word
+    for a card before it: a product's barcode, not one of the old 13-digit Visa numbers (one
+    Luhn-valid number in ten is also a valid EAN-13, and German barcodes start with 40-44)."""
+    return (len(digits) == 13 and m.end() - m.start() == 13 and ean13_ok(digits)
+            and _CARD_WORD.search(m.string, max(0, m.start() - 40), m.start()) is None)
+
+
 _LABEL = r"(?:password|passwd|pwd|pw|passcode|passwort|kennwort|mot de passe|contraseña|senha|secret|api[_ -]?key|apikey|access[_ -]?token|auth[_ -]?token|client[_ -]?secret|private[_ -]?key)"
 _SECRET = re.compile(
     # (a key's body is bounded: an RSA-4096 key is about 3.3 KB; unbounded, many BEGIN lines without
@@ -511,7 +528,7 @@ class Scrubber:
             ("IBAN", self._checked("IBAN", _IBAN, lambda v: _SEPARATOR.sub("", v).upper(), iban_ok, shorter=True)),
             # before cards: a Chinese resident number or an Aadhaar number can pass a card's Luhn check too
             ("NATIONAL_ID", self._national),
-            ("CARD", self._checked("CARD", _CARD, lambda v: _SEPARATOR.sub("", v), card_ok, _CARD_RUNS, shorter=True)),
+            ("CARD", self._checked("CARD", _CARD, lambda v: _SEPARATOR.sub("", v), card_ok, _CARD_RUNS, shorter=True, veto=_a_barcode)),
             ("SSN", self._ssn),
             ("IP", self._ip),
             ("PHONE", self._phone),
@@ -577,18 +594,19 @@ class Scrubber:
 
     def _checked(
         self, kind: str, rx: re.Pattern[str], norm: Callable[[str], str], ok: Callable[[str], bool], runs: _Runs | None = None,
-        shorter: bool = False,
+        shorter: bool = False, veto: Callable[[str, re.Match[str]], bool] | None = None,
     ) -> Callable[[str, list[str]], str]:
         """``shorter``: a match that fails its check is tried again without its last groups, one
         at a time (a card followed by its expiry or CVV, an IBAN followed by "BIC" or an amount:
-        the pattern takes them in, and the longer number fails)."""
+        the pattern takes them in, and the longer number fails). ``veto(value, match)``: a
+        value that passes its check but is something else, told from the text around it."""
         runs = runs if self._windows else None
 
         def run(text: str, kinds: list[str]) -> str:
             def repl(m: re.Match[str]) -> str:
                 v = m.group(0)
                 n = norm(v)
-                if ok(n):
+                if ok(n) and (veto is None or not veto(n, m)):
                     return v if self.allowed(v) else self._token(kind, n, kinds)
                 if shorter:
                     cut = v
@@ -795,7 +813,7 @@ class Scrubber:
             return self.scrub(value)
         if type(value) is int and value >= 10**11:  # a card number logged as a JSON number
             digits = str(value)
-            if card_ok(digits) and not self.allowed(digits):
+            if card_ok(digits) and not ean13_ok(digits) and not self.allowed(digits):  # (a barcode, not an old 13-digit Visa)
                 kinds: list[str] = []
                 tok = self._token("CARD", digits, kinds)
                 self.found.update(kinds)
