@@ -251,3 +251,19 @@ def test_product_barcode_that_passes_luhn_is_no_card() -> None:
     # after a word for a card, it is taken for one; and a 13-digit Visa that is no barcode is a card anyway
     assert "<CARD_" in s.scrub(f"my Visa card {barcode}")
     assert "<CARD_" in s.scrub("4222222222222 is the test card") and not ean13_ok("4222222222222")
+
+
+@pytest.mark.parametrize("text", [
+    "Meu endereço: Setor de Cardoso, 89. Obrigado", "Moro no Condomínio Caio Pereira, 606 em Goiânia",
+    "Entregar em Vereda Renan da Rosa, 94", "Quadra de da Rosa, 395", "Chácara Fernandes, n.º 89",
+])
+def test_brazilian_place_with_a_house_number_is_an_address(text: str) -> None:
+    assert "<ADDRESS_" in Scrubber(b"k" * 32).scrub(text)
+
+
+@pytest.mark.parametrize("text", [
+    "O Parque Nacional, 5 km dali", "Campo Grande, 3 de maio", "Lago Maggiore, 2024 trip", "Vale a pena, 2 vezes",
+    "Área Total 500 m²", "Feira de Santana, 12.500 habitantes", "Parque Ibirapuera, 3 horas de caminhada", "Vila Moraes",
+])
+def test_brazilian_place_words_in_prose_are_no_address(text: str) -> None:
+    assert "ADDRESS" not in Scrubber(b"k" * 32).scrub(text)

@@ -38,6 +38,11 @@ CASES = {
     "a% repeated before an at sign": _rep("a%", "@"),
     "numbers separated by single spaces": _rep("12 "),
     "a phone word and a run of digits": "phone " + _rep("1 2-3 "),
+    "a Brazilian place word repeated": _rep("Parque "),
+    "a place word and particles repeated": _rep("Setor de da "),
+    "a national number's word repeated": _rep("PESEL "),
+    "a national number's word and spaces": "PESEL" + " " * N + "1",
+    "digit groups of four": _rep("1234 "),
 }
 
 

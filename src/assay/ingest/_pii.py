@@ -358,6 +358,10 @@ _ROMANCE_STREET = ("Calle|calle|C/|Avenida|avenida|Avda\\.|Plaza|Paseo|Rambla|Ca
 _ROMANCE_TRIGGER = ("Calle|calle|C/|Avenida|avenida|Avda\\.|Plaza|Paseo|Rambla|Camino|Carretera|Ronda|Travesía|Urbanización|Pasaje"
                     "|Via|Viale|viale|Piazza|piazza|Corso|Largo|Vicolo|Strada|Contrada|Rua|rua|Travessa|Praça|praça|Alameda|Estrada"
                     "|Rodovia|Vila|Jardim|Ladeira|Viela")
+# Brazilian kinds of place (logradouros) that are also everyday nouns ("Parque", "Campo", "Área"):
+# an address only with a comma before its number, "Setor de Cardoso, 89"
+_BR_PLACE = ("Setor|Conjunto|Condomínio|Loteamento|Quadra|Chácara|Fazenda|Sítio|Vereda|Viaduto|Pátio|Trevo|Colônia|Núcleo"
+             "|Residencial|Recanto|Parque|Vale|Lago|Lagoa|Campo|Feira|Favela|Área|Morro|Beco|Passarela|Distrito|Esplanada|Praia")
 _FR_STREET = r"(?:[Rr]ue|[Aa]venue|av\.|[Bb]oulevard|bd|[Pp]lace|[Cc]hemin|[Aa]llée|[Ii]mpasse|[Qq]uai)"
 # (word lengths and repeats are bounded: a text of 100 KB without a street in it, such as a
 # base64 blob or "Calle Calle ...", otherwise made these searches quadratic)
@@ -374,6 +378,11 @@ _ADDRESS = re.compile(
     r"(?:(?:de la|de l'|des|du|de|la|le|l'|d')\s*)?" + _UPPER + r"(?:\s+" + _UPPER + r"){0,5}"
     r"|\b(?:" + _ROMANCE_STREET + r")\s+(?:(?:de la|de|del|della|dei|di|da|das|do|dos|des)\s+)?"
     + _UPPER + r"(?:\s+" + _UPPER + r"){0,5},?\s+(?:n\.?º?\s*)?\d{1,4}\b"
+    r"|\b(?:" + _BR_PLACE + r")\s+(?:(?:de|da|das|do|dos)\s+){0,2}"
+    + _UPPER + r"(?:\s+(?:(?:de|da|das|do|dos|e)\s+)?" + _UPPER + r"){0,4},\s?(?:n\.?º?\s*)?(?!(?:19|20)\d\d\b)\d{1,5}\b(?![.,]\d)"
+    # not a distance, a date, a count: "Parque Nacional, 5 km", "Campo Grande, 3 de maio"
+    r"(?!\s?(?:km|m|m²|mi|mil|h|%|anos|dias|horas|vezes|pessoas|habitantes|minutos|de\s+(?:janeiro|fevereiro|março|abril|maio"
+    r"|junho|julho|agosto|setembro|outubro|novembro|dezembro))(?!\w))"
 )
 
 # One RE2 pass per text decides which detectors can match at all. Each trigger is a
@@ -399,7 +408,7 @@ _TRIGGERS = {
         rf"{_WS}(?:{_US_SUFFIX_WORD})"
         rf"|(?:{_NL_DE_SUFFIX}|ring|Ring|{_DE_STREET_WORD}){_WS}+{_D}"
         rf"|{_D}(?:{_WS}?(?:bis|ter))?,?{_WS}+{_FR_STREET}{_WS}"
-        rf"|(?:{_ROMANCE_TRIGGER}){_WS}"
+        rf"|(?:{_ROMANCE_TRIGGER}|{_BR_PLACE}){_WS}"
         rf"|(?i:p\.?{_WS}?o\.?{_WS}?box|post office box)"
     ),
 }
