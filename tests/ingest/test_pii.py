@@ -256,14 +256,16 @@ def test_product_barcode_that_passes_luhn_is_no_card() -> None:
 @pytest.mark.parametrize("text", [
     "Meu endereço: Setor de Cardoso, 89. Obrigado", "Moro no Condomínio Caio Pereira, 606 em Goiânia",
     "Entregar em Vereda Renan da Rosa, 94", "Quadra de da Rosa, 395", "Chácara Fernandes, n.º 89",
+    "Borgo Casini, 38 Piano 5", "Rotonda Claudia, 9", "Elizedreef 4", "Matthijsboulevard 7",
 ])
-def test_brazilian_place_with_a_house_number_is_an_address(text: str) -> None:
+def test_brazilian_italian_dutch_place_with_a_house_number_is_an_address(text: str) -> None:
     assert "<ADDRESS_" in Scrubber(b"k" * 32).scrub(text)
 
 
 @pytest.mark.parametrize("text", [
     "O Parque Nacional, 5 km dali", "Campo Grande, 3 de maio", "Lago Maggiore, 2024 trip", "Vale a pena, 2 vezes",
     "Área Total 500 m²", "Feira de Santana, 12.500 habitantes", "Parque Ibirapuera, 3 horas de caminhada", "Vila Moraes",
+    "Il Canale Grande, 3 giorni", "Galleria Borghese, 2 ore di visita", "Stretto di Messina, 3 km", "Sunset Boulevard 3",
 ])
 def test_brazilian_place_words_in_prose_are_no_address(text: str) -> None:
     assert "ADDRESS" not in Scrubber(b"k" * 32).scrub(text)

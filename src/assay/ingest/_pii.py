@@ -345,7 +345,7 @@ _US_SUFFIX_WORD = "|".join(_US_SUFFIXES + _US_PLURALS + _US_ABBREVIATIONS)  # fo
 # capitalised after a hyphen ("Karl-Marx-Straße")
 _NL_DE_SUFFIX = "|".join(
     f"[{w[0].upper()}{w[0]}]{w[1:]}"
-    for w in "straße strasse str\\. weg gasse platz allee damm ufer straat laan plein gracht kade dijk singel steeg baan".split()
+    for w in "straße strasse str\\. weg gasse platz allee damm ufer straat laan plein gracht kade dijk singel steeg baan dreef boulevard".split()
 )
 # "-ring" (Kaiserring, Altstadtring, Karl-Marx-Ring), not an English word in -ing: Spring, String, Engineering, Monitoring
 _RING = r"(?:(?<=[^\W\d_]{3})(?<![aeiouy])ring|(?<=-)Ring)"
@@ -358,10 +358,12 @@ _ROMANCE_STREET = ("Calle|calle|C/|Avenida|avenida|Avda\\.|Plaza|Paseo|Rambla|Ca
 _ROMANCE_TRIGGER = ("Calle|calle|C/|Avenida|avenida|Avda\\.|Plaza|Paseo|Rambla|Camino|Carretera|Ronda|Travesía|Urbanización|Pasaje"
                     "|Via|Viale|viale|Piazza|piazza|Corso|Largo|Vicolo|Strada|Contrada|Rua|rua|Travessa|Praça|praça|Alameda|Estrada"
                     "|Rodovia|Vila|Jardim|Ladeira|Viela")
-# Brazilian kinds of place (logradouros) that are also everyday nouns ("Parque", "Campo", "Área"):
-# an address only with a comma before its number, "Setor de Cardoso, 89"
+# Brazilian and Italian kinds of place that are also everyday nouns ("Parque", "Campo", "Área",
+# "Borgo", "Canale"): an address only with a comma before its number, "Setor de Cardoso, 89",
+# "Borgo Casini, 38"
 _BR_PLACE = ("Setor|Conjunto|Condomínio|Loteamento|Quadra|Chácara|Fazenda|Sítio|Vereda|Viaduto|Pátio|Trevo|Colônia|Núcleo"
-             "|Residencial|Recanto|Parque|Vale|Lago|Lagoa|Campo|Feira|Favela|Área|Morro|Beco|Passarela|Distrito|Esplanada|Praia")
+             "|Residencial|Recanto|Parque|Vale|Lago|Lagoa|Campo|Feira|Favela|Área|Morro|Beco|Passarela|Distrito|Esplanada|Praia"
+             "|Borgo|Rotonda|Stretto|Canale|Incrocio|Salita|Lungomare|Lungotevere|Traversa|Galleria|Località|Frazione|Fondamenta")
 _FR_STREET = r"(?:[Rr]ue|[Aa]venue|av\.|[Bb]oulevard|bd|[Pp]lace|[Cc]hemin|[Aa]llée|[Ii]mpasse|[Qq]uai)"
 # (word lengths and repeats are bounded: a text of 100 KB without a street in it, such as a
 # base64 blob or "Calle Calle ...", otherwise made these searches quadratic)
@@ -378,11 +380,12 @@ _ADDRESS = re.compile(
     r"(?:(?:de la|de l'|des|du|de|la|le|l'|d')\s*)?" + _UPPER + r"(?:\s+" + _UPPER + r"){0,5}"
     r"|\b(?:" + _ROMANCE_STREET + r")\s+(?:(?:de la|de|del|della|dei|di|da|das|do|dos|des)\s+)?"
     + _UPPER + r"(?:\s+" + _UPPER + r"){0,5},?\s+(?:n\.?º?\s*)?\d{1,4}\b"
-    r"|\b(?:" + _BR_PLACE + r")\s+(?:(?:de|da|das|do|dos)\s+){0,2}"
-    + _UPPER + r"(?:\s+(?:(?:de|da|das|do|dos|e)\s+)?" + _UPPER + r"){0,4},\s?(?:n\.?º?\s*)?(?!(?:19|20)\d\d\b)\d{1,5}\b(?![.,]\d)"
+    r"|\b(?:" + _BR_PLACE + r")\s+(?:(?:de|da|das|do|dos|di|del|della|dei|degli)\s+){0,2}"
+    + _UPPER + r"(?:\s+(?:(?:de|da|das|do|dos|e|di|del|della)\s+)?" + _UPPER + r"){0,4},\s?(?:n\.?º?\s*)?(?!(?:19|20)\d\d\b)\d{1,5}\b(?![.,]\d)"
     # not a distance, a date, a count: "Parque Nacional, 5 km", "Campo Grande, 3 de maio"
-    r"(?!\s?(?:km|m|m²|mi|mil|h|%|anos|dias|horas|vezes|pessoas|habitantes|minutos|de\s+(?:janeiro|fevereiro|março|abril|maio"
-    r"|junho|julho|agosto|setembro|outubro|novembro|dezembro))(?!\w))"
+    r"(?!\s?(?:km|m|m²|mi|mil|h|%|anos|dias|horas|vezes|pessoas|habitantes|minutos|anni|giorni|ore|volte|persone|abitanti"
+    r"|minuti|(?:de|di)\s+(?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro"
+    r"|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre))(?!\w))"
 )
 
 # One RE2 pass per text decides which detectors can match at all. Each trigger is a
