@@ -195,3 +195,19 @@ def test_ingest_scrubs_national_numbers(tmp_path: Path) -> None:
     stored = json.dumps(rec.model_dump(mode="json"), ensure_ascii=False)
     assert "BCCFRC15M25E852P" not in stored and "26062814175" not in stored
     assert rec.metadata["pesel"].startswith("<NATIONAL_ID_")
+
+
+def test_numbers_after_a_json_escape_in_metadata(s: Scrubber) -> None:
+    # the trigger pass reads metadata as serialised JSON, where a newline before a number is "\n"
+    out = s.scrub_json({"note": "line\nAB 12 34 56 C", "cf": "x\nBCCFRC15M25E852P", "rrn": "\t350912-1563416", "u": "\x01191002A584N"})
+    assert all(TOKEN.search(v) for v in out.values()), out
+
+
+def test_upper_case_hex_ids_do_not_run_the_step() -> None:
+    import importlib
+
+    pii = importlib.import_module("assay.ingest._pii")
+    kinds = list(pii.KINDS)
+    match = pii._set_matcher(pii._compile_trigger_set(kinds, json=True))
+    blob = b'{"sha":"9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08","trace":"4bf92f3577b34da6a3ce929d0e0e4736"}'
+    assert kinds.index("NATIONAL_ID") not in (match(blob) or [])

@@ -158,12 +158,18 @@ def labelled_ok(label: str, value: str) -> bool:
 # superset of the shapes, and the words. Digit groups inside a longer run of groups (a card
 # number's first twelve digits) do not count: a text with a card number would otherwise run
 # the shapes' regex (50 us for 500 characters) for nothing.
+# the start of a token: also after a JSON escape, as the trigger reads serialised JSON too
+# ("\nAB 12 34 56 C" holds the letter n before the number)
+_TOKEN_START = r"(?:^|[^0-9A-Za-z]|\\[ntrfb]|\\u[0-9a-fA-F]{4})"
+
+
 def shape_hint(d: str) -> str:
     return (
-        rf"[A-Z]{{2}} ?{d}{{2}} ?{d}{{2}} ?{d}{{2}} ?[A-D]|{d}{{8}}-?[A-Z]|[XYZ]-?{d}{{7}}-?[A-Z]"  # NINO, DNI/NIE
+        # NINO, DNI/NIE: a token of their own (not the middle of an upper-case hex id)
+        rf"{_TOKEN_START}(?:[A-Z]{{2}} ?{d}{{2}} ?{d}{{2}} ?{d}{{2}} ?[A-D]|{d}{{8}}-?[A-Z]|[XYZ]-?{d}{{7}}-?[A-Z])"
         # codice fiscale, CURP, PAN: a token of their own (not the middle of a hex id)
-        rf"|(?:^|[^0-9A-Za-z])(?:[A-Za-z]{{6}}[0-9]{{2}}[A-Za-z]|[A-Z]{{4}}[0-9]{{6}}[HMX]|[A-Z]{{5}}[0-9]{{4}}[A-Z])"
-        rf"|(?:^|[^0-9A-Za-z])[0-9]{{6}}[-+A-FU-Y][0-9]{{3}}"  # HETU, RRN, personnummer
+        rf"|{_TOKEN_START}(?:[A-Za-z]{{6}}[0-9]{{2}}[A-Za-z]|[A-Z]{{4}}[0-9]{{6}}[HMX]|[A-Z]{{5}}[0-9]{{4}}[A-Z])"
+        rf"|{_TOKEN_START}[0-9]{{6}}[-+A-FU-Y][0-9]{{3}}"  # HETU, RRN, personnummer
         rf"|[0-9]{{3}}\.[0-9]{{3}}\.[0-9]{{3}}-|756\.[0-9]{{4}}"  # CPF, AHV
         rf"|(?:^|[^0-9 ]|[^0-9] )[0-9]{{4}} [0-9]{{4}} [0-9]{{4}}(?:$|[^ 0-9]| [^0-9])"  # Aadhaar
         # NIR, RIC: not inside a longer run of digits (epoch times in ms, us or ns)
