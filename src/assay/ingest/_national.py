@@ -49,7 +49,7 @@ def _nino_ok(value: str) -> bool:
     return True  # the pattern's letter rules are the check
 
 
-# name -> (pattern of the whole written number, check). The patterns hold ASCII digits only.
+# name -> (pattern of the whole written number, check). The new patterns hold ASCII digits only.
 SHAPES: dict[str, tuple[str, Callable[[str], bool]]] = {
     "uk_nino": (r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]", _nino_ok),
     "es_dni": (r"[0-9]{8}-?[A-Z]|[XYZ]-?[0-9]{7}-?[A-Z]", dni_ok),
