@@ -7,7 +7,7 @@ conversation stays coherent, and the value cannot be recovered without the key.
 Detectors (kinds): ``SECRET`` (API keys, bearer tokens, JWTs, private keys, passwords and
 keys after a ``password=``-style label, credentials in URLs), ``EMAIL``, ``IBAN`` (mod-97
 checked), ``CARD`` (Luhn and issuer-prefix checked), ``SSN`` (US), ``NATIONAL_ID``
-(identity and tax numbers of 20 countries, each with its own check: see ``_national``), ``IP`` (IPv4, IPv6), ``PHONE`` (international and
+(identity and tax numbers of 21 countries, each with its own check: see ``_national``), ``IP`` (IPv4, IPv6), ``PHONE`` (international and
 national formats), ``ADDRESS`` (street addresses in English, German, French, Spanish,
 Italian and Portuguese patterns). Users add their own kinds (regexes) and an allow-list of
 values that must stay as they are (a company's support address, say).
