@@ -211,3 +211,15 @@ def test_upper_case_hex_ids_do_not_run_the_step() -> None:
     match = pii._set_matcher(pii._compile_trigger_set(kinds, json=True))
     blob = b'{"sha":"9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08","trace":"4bf92f3577b34da6a3ce929d0e0e4736"}'
     assert kinds.index("NATIONAL_ID") not in (match(blob) or [])
+
+
+def test_metadata_key_that_names_a_social_security_number() -> None:
+    from assay.ingest import ScrubSettings
+
+    meta = {"customer": {"ssn": "123456789", "social_security_number": "123-45-6789", "ssn_last4": "6789", "order": "123456789"}}
+    for settings in (None, ScrubSettings(disable=["NATIONAL_ID"])):
+        out = Scrubber(b"k" * 32, settings=settings).scrub_json(meta)["customer"]
+        assert out["ssn"].startswith("<SSN_") and out["ssn"] == out["social_security_number"]  # one number, one token
+        assert out["ssn_last4"] == "6789" and out["order"] == "123456789"
+    assert Scrubber(b"k" * 32, settings=ScrubSettings(disable=["SSN"])).scrub_json({"ssn": "123456789"}) == {"ssn": "123456789"}
+    assert Scrubber(b"k" * 32).scrub_json({"ssn": "666123456"}) == {"ssn": "666123456"}  # no SSN starts with 666

@@ -179,8 +179,10 @@ def shape_hint(d: str) -> str:
 
 
 def label_hint() -> str:
-    return ("(?-i:" + "|".join(map(re.escape, _UPPER_LABELS)) + r")\b|(?i:(?:\b|_)(?:" + "|".join(map(re.escape, _LOWER_LABELS)) + "))|"
-            + "|".join(map(re.escape, _CJK)))
+    """(Also "ssn" and "social_security": a metadata key that names a US social security
+    number is read in the same walk.)"""
+    return ("(?-i:" + "|".join(map(re.escape, _UPPER_LABELS)) + r")\b|(?i:(?:\b|_)(?:" + "|".join(map(re.escape, _LOWER_LABELS))
+            + r"|ssn|social[ _]security))|" + "|".join(map(re.escape, _CJK)))
 
 
 def trigger(d: str) -> str:

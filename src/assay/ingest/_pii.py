@@ -237,6 +237,9 @@ def _compact_id(value: str) -> str:
 
 
 _NON_DIGIT = re.compile(r"\D")
+# a metadata key that says its value is a US social security number, and such a value
+_SSN_KEY = re.compile(r"(?i)(?:^|\s)(?:ssn|social security(?: number| no)?)(?:$|\s)")
+_SSN_VALUE = re.compile(r"(?!000|666|9\d\d)\d{3}([- ]?)(?!00)\d{2}\1(?!0000)\d{4}")
 _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$")
 _DATEISH = re.compile(r"^(?:\d{4}[-. /]\d{1,2}[-. /]\d{1,2}|\d{1,2}[-. /]\d{1,2}[-. /]\d{4})(?:\D|$)")
 
@@ -555,6 +558,7 @@ class Scrubber:
         # metadata keys that name a national number ({"pesel": "44051401359"}): the index of
         # NATIONAL_ID's trigger, -1 when it is switched off
         self._national_at = next((i for i, (kind, _) in enumerate(enabled) if kind == "NATIONAL_ID"), -1)
+        self._ssn_keys = "SSN" not in disabled
         # a whole JSON value can skip the walk when nothing in it can match (and no user patterns)
         self._json_trigger = _trigger_set([kind for kind, _ in enabled], json=True) if prefilter and enabled and not self._custom else None
         self._match = _set_matcher(self._trigger) if self._trigger is not None else None
@@ -804,7 +808,9 @@ class Scrubber:
         again for the check that lets a value with nothing to find return as it is."""
         if isinstance(value, str):
             return self.scrub(value)
-        keys = self._national_at >= 0 and self._json_match is None
+        # (a key can name a national number, read when their trigger fired, or a US social
+        # security number, whose words are part of that trigger: read always if it is off)
+        keys = (self._national_at >= 0 or self._ssn_keys) and self._json_match is None
         if self._json_match is not None and isinstance(value, (dict, list)) and value:
             if blob is None:
                 try:
@@ -815,9 +821,9 @@ class Scrubber:
                 fired = self._json_match(blob)
                 if fired is None:
                     return value
-                keys = self._national_at in fired
+                keys = self._national_at in fired if self._national_at >= 0 else self._ssn_keys
             else:
-                keys = self._national_at >= 0
+                keys = self._national_at >= 0 or self._ssn_keys
         return self._walk(value, keys)
 
     def _walk(self, value: Any, keys: bool) -> Any:
@@ -844,16 +850,25 @@ class Scrubber:
         return value
 
     def _named_by_key(self, key: str, value: str | int) -> str | None:
-        """The token for ``value`` when ``key`` names a national number that it is."""
-        m = KEY_LABEL.search(key.replace("_", " "))
+        """The token for ``value`` when ``key`` names a national number that it is (or a US
+        social security number: ``{"ssn": "123456789"}``)."""
+        words = key.replace("_", " ")
+        m = KEY_LABEL.search(words) if self._national_at >= 0 else None
         if m is None:
+            if self._ssn_keys and _SSN_KEY.search(words):
+                v = str(value).strip()
+                if _SSN_VALUE.fullmatch(v) and not self.allowed(v):
+                    kinds: list[str] = []
+                    tok = self._token("SSN", _NON_DIGIT.sub("", v), kinds)
+                    self.found.update(kinds)
+                    return tok
             return None
         v = str(value).strip()
         if not ID_VALUE.fullmatch(v) or not labelled_ok(m.group(0), v) or self.allowed(v):
             return None
-        kinds: list[str] = []
-        tok = self._token("NATIONAL_ID", _compact_id(v), kinds)
-        self.found.update(kinds)
+        found: list[str] = []
+        tok = self._token("NATIONAL_ID", _compact_id(v), found)
+        self.found.update(found)
         return tok
 
     def json_may_hold(self, blob: bytes) -> bool:
