@@ -31,7 +31,7 @@ from functools import cache
 
 
 @cache
-def _stdnum(name: str) -> Callable[[str], bool]:
+def stdnum_check(name: str) -> Callable[[str], bool]:
     """``stdnum.<name>.is_valid``, imported on first use (each module costs a few ms)."""
     return importlib.import_module(f"stdnum.{name}").is_valid  # type: ignore[no-any-return]
 
@@ -57,20 +57,20 @@ SHAPES: dict[str, tuple[str, Callable[[str], bool]]] = {
     # year's two digits are the last it reaches (and letters there would make English words
     # such as "temperature" candidates)
     "it_codicefiscale": (r"[A-Za-z]{6}[0-9]{2}[A-EHLMPR-Ta-ehlmpr-t][0-9LMNP-Vlmnp-v]{2}[A-Za-z][0-9LMNP-Vlmnp-v]{3}[A-Za-z]",
-                         lambda v: _stdnum("it.codicefiscale")(v)),
-    "mx_curp": (r"[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]", lambda v: _stdnum("mx.curp")(v)),
-    "in_pan": (r"[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]", lambda v: _stdnum("in_.pan")(v)),
-    "fi_hetu": (r"[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-FHJ-NPR-Y]", lambda v: _stdnum("fi.hetu")(v)),
-    "kr_rrn": (r"[0-9]{6}-[1-8][0-9]{6}", lambda v: _stdnum("kr.rrn")(v)),
-    "se_personnummer": (r"(?:19|20)?[0-9]{6}[-+][0-9]{4}", lambda v: _stdnum("se.personnummer")(v)),
-    "br_cpf": (r"[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}", lambda v: _stdnum("br.cpf")(v)),
-    "ch_ahv": (r"756\.[0-9]{4}\.[0-9]{4}\.[0-9]{2}", lambda v: _stdnum("ch.ssn")(v)),
-    "in_aadhaar": (r"[2-9][0-9]{3} [0-9]{4} [0-9]{4}", lambda v: _stdnum("in_.aadhaar")(v)),
+                         lambda v: stdnum_check("it.codicefiscale")(v)),
+    "mx_curp": (r"[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]", lambda v: stdnum_check("mx.curp")(v)),
+    "in_pan": (r"[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]", lambda v: stdnum_check("in_.pan")(v)),
+    "fi_hetu": (r"[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-FHJ-NPR-Y]", lambda v: stdnum_check("fi.hetu")(v)),
+    "kr_rrn": (r"[0-9]{6}-[1-8][0-9]{6}", lambda v: stdnum_check("kr.rrn")(v)),
+    "se_personnummer": (r"(?:19|20)?[0-9]{6}[-+][0-9]{4}", lambda v: stdnum_check("se.personnummer")(v)),
+    "br_cpf": (r"[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}", lambda v: stdnum_check("br.cpf")(v)),
+    "ch_ahv": (r"756\.[0-9]{4}\.[0-9]{4}\.[0-9]{2}", lambda v: stdnum_check("ch.ssn")(v)),
+    "in_aadhaar": (r"[2-9][0-9]{3} [0-9]{4} [0-9]{4}", lambda v: stdnum_check("in_.aadhaar")(v)),
     # sex, year, month (20+ for some born abroad), department (2A/2B: Corsica), commune, order, key
     "fr_nir": (r"[12] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[ABab]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}",
-               lambda v: _stdnum("fr.nir")(v)),
+               lambda v: stdnum_check("fr.nir")(v)),
     "cn_ric": (r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]",
-               lambda v: _stdnum("cn.ric")(v)),
+               lambda v: stdnum_check("cn.ric")(v)),
 }
 
 # The candidates, longest shapes first where two can start alike; a candidate is a national
@@ -151,7 +151,7 @@ _LABEL_KEYS = {w.lower(): checks for w, checks in _LABELS.items()}
 def labelled_ok(label: str, value: str) -> bool:
     """Whether ``value`` is a number that ``label`` (as written before it) can name."""
     checks = _LABEL_KEYS.get(label.lower())
-    return checks is not None and any(_stdnum(name)(value) for name in checks)
+    return checks is not None and any(stdnum_check(name)(value) for name in checks)
 
 
 # What the prefilter looks for (RE2 syntax; ``d`` is RE2's class for Python's ``\d``): a

@@ -29,7 +29,7 @@ import re2
 
 from assay.errors import ConfigError
 from assay.ingest._national import ID_VALUE, KEY_LABEL, LABELLED, NATIONAL, NOT_AN_ID, labelled_ok, national_kind
-from assay.ingest._national import label_hint, shape_hint
+from assay.ingest._national import label_hint, shape_hint, stdnum_check
 from assay.ingest._national import trigger as national_trigger
 
 
@@ -89,8 +89,8 @@ _MAESTRO = frozenset({"5018", "5020", "5038", "5893", "6304", "6759", "6761", "6
 
 
 def ean13_ok(digits: str) -> bool:
-    """GS1's check digit of a 13-digit product barcode (EAN-13): weights 1, 3, 1, ..."""
-    return len(digits) == 13 and (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12])) % 10) % 10 == int(digits[12])
+    """Whether ``digits`` (13 of them) are a valid EAN-13 product barcode (python-stdnum's check)."""
+    return len(digits) == 13 and stdnum_check("ean")(digits)
 
 
 _CARD_WORD = re.compile(r"(?i)\b(?:card|cards|karte|kreditkarte|tarjeta|carte|cartão|cartao|carta|kaart|kort|visa|maestro|mastercard|amex"
@@ -832,10 +832,7 @@ class Scrubber:
         if type(value) is int and value >= 10**11:  # a card number logged as a JSON number
             digits = str(value)
             if card_ok(digits) and not ean13_ok(digits) and not self.allowed(digits):  # (a barcode, not an old 13-digit Visa)
-                kinds: list[str] = []
-                tok = self._token("CARD", digits, kinds)
-                self.found.update(kinds)
-                return tok
+                return self.token("CARD", digits)
             return value
         if isinstance(value, dict):
             if keys:
@@ -858,18 +855,12 @@ class Scrubber:
             if self._ssn_keys and _SSN_KEY.search(words):
                 v = str(value).strip()
                 if _SSN_VALUE.fullmatch(v) and not self.allowed(v):
-                    kinds: list[str] = []
-                    tok = self._token("SSN", _NON_DIGIT.sub("", v), kinds)
-                    self.found.update(kinds)
-                    return tok
+                    return self.token("SSN", _NON_DIGIT.sub("", v))
             return None
         v = str(value).strip()
         if not ID_VALUE.fullmatch(v) or not labelled_ok(m.group(0), v) or self.allowed(v):
             return None
-        found: list[str] = []
-        tok = self._token("NATIONAL_ID", _compact_id(v), found)
-        self.found.update(found)
-        return tok
+        return self.token("NATIONAL_ID", _compact_id(v))
 
     def json_may_hold(self, blob: bytes) -> bool:
         """Whether scrubbing the JSON value serialised as ``blob`` may change it (``False``:
