@@ -168,7 +168,12 @@ _leaf = st.one_of(
     st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=3)), max_size=12).map("".join),
     st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(),
 )
-_json = st.recursive(_leaf, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(["a", "key", "token", "x y"]), inner, max_size=4)), max_leaves=12)
+_leaf = st.one_of(_leaf, st.sampled_from(["5551234567", "+44 20 7946 0958", "bob at example dot com", "bob@localhost",
+                                           "Acceso Vial 14, Sevilla", "N/A", "20261127", "44051401359", "123-45-6789"]))
+# keys that name what their value is (an e-mail, phone, address field, a national number) and keys that do not
+_KEYS = ["a", "key", "token", "x y", "phone", "customerEmail", "shipping_address", "ip_address", "mobile_build", "pesel", "ssn",
+         "Teléfono", "x" * 50 + "_phone_number"]
+_json = st.recursive(_leaf, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4)), max_leaves=12)
 
 
 @settings(max_examples=800, deadline=None)

@@ -240,6 +240,32 @@ _NON_DIGIT = re.compile(r"\D")
 # a metadata key that says its value is a US social security number, and such a value
 _SSN_KEY = re.compile(r"(?i)(?:^|\s)(?:ssn|social security(?: number| no)?)(?:$|\s)")
 _SSN_VALUE = re.compile(r"(?!000|666|9\d\d)\d{3}([- ]?)(?!00)\d{2}\1(?!0000)\d{4}")
+# A metadata key that says what its value is, for values the patterns would not find
+# alone: {"phone": "5551234567"}, {"customerEmail": "bob at example dot com"},
+# {"shipping_address": "Acceso Vial 14, Sevilla"}. The key is read as words (``_``, ``-``,
+# ``.`` and camelCase split), the kind's word may have words before it ("customer phone")
+# but only these after it ("phone number", "address line 1"), so "phone_verified" or
+# "mobile_build" name no phone number. The value must look like one (``_field_value``).
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
+_KEY_SPLIT = re.compile(r"[\s_.\-]+")
+_FIELD_KEY = re.compile(
+    r"(?:^|\s)(?:"
+    r"(?P<EMAIL>e ?mail|mail|courriel|correo)(?:\s(?:address|addr|adresse|electr[oó]nico|primary|secondary|work|personal|contact|[1-3]))*"
+    r"|(?P<PHONE>(?:tele)?phone|tel|mobile|msisdn|fax|whatsapp|cell ?phone|cell|handy|telefon|tel[eé]fono|telefone|t[eé]l[eé]phone"
+    r"|cellulare|celular|m[oó]vil)(?:\s(?:number|no|nr|num|nummer|n[uú]mero|num[eé]ro|e164|primary|secondary|home|work|personal|main|[1-3]))*"
+    r"|(?P<ADDRESS>street|address|adresse|direcci[oó]n|endere[cç]o|indirizzo|anschrift|stra(?:ss|ß)e|adres|adresa|morada)"
+    r"(?:\s(?:line|street|full|[1-3]))*"
+    r")$"
+)
+# "ip_address", "wallet_address" and the like name no place ("cell" alone: a cell id, not a phone)
+_NOT_A_PLACE = re.compile(r"(?:^|\s)(?:ip|mac|email|e mail|mail|wallet|web|url|server|host|remote|memory|contract|bitcoin|btc|eth"
+                          r"|from|sender|recipient|reply to|to|cc|bcc)\s+address")
+_NO_VALUE = frozenset(("n/a", "na", "none", "null", "unknown", "not provided", "not available", "redacted", "-", "—", "tbd"))
+_AT_WORD = re.compile(r"\s*[\[(<{]\s*at\s*[\])>}]\s*|\s+at\s+")
+_DOT_WORD = re.compile(r"\s*[\[(<{]\s*dot\s*[\])>}]\s*|\s+dot\s+")
+_EMAIL_VALUE = re.compile(r"[^@\s<>]{1,64}@[^@\s<>]{1,255}")
+_PHONE_VALUE = re.compile(r"(?P<num>\+?[\d\s().\-/]{7,25}?)(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?")
+_LETTER = re.compile(r"[^\W\d_]")
 _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$")
 _DATEISH = re.compile(r"^(?:\d{4}[-. /]\d{1,2}[-. /]\d{1,2}|\d{1,2}[-. /]\d{1,2}[-. /]\d{4})(?:\D|$)")
 
@@ -420,6 +446,12 @@ _TRIGGERS = {
 }
 
 
+# in serialised JSON: a key that may name an e-mail, phone or address field (``_FIELD_KEY``)
+_KEY_TRIGGER = (r'(?i)"[^"]*(?:mail|courriel|correo|phone|tel|mobil|msisdn|fax|whatsapp|cell|celular|handy|m[oó]vil'
+                r'|street|address|adres|direcci|endere|indirizzo|anschrift|stra(?:ss|ß)e|morada)[^"]*":')
+FIELD_KINDS = ("EMAIL", "PHONE", "ADDRESS")
+
+
 def _trigger_set(kinds: list[str], *, json: bool = False) -> re2.Set:
     """One RE2 set of the triggers of ``kinds``; ``json=True`` for serialised JSON text.
     Compiled once per process (1.8 ms each; an ingest of many small files made a scrubber,
@@ -440,6 +472,8 @@ def _compile_trigger_set(kinds: list[str], *, json: bool = False) -> re2.Set:
         pattern = _TRIGGERS[kind].replace(_WS, _WS_JSON) if json else _TRIGGERS[kind]
         if trig.Add(pattern) < 0:  # pragma: no cover - the patterns are fixed
             raise ValueError(f"bad trigger for {kind}")
+    if json and any(kind in FIELD_KINDS for kind in kinds) and trig.Add(_KEY_TRIGGER) < 0:  # (index len(kinds))
+        raise ValueError("bad trigger for field keys")  # pragma: no cover
     trig.Compile()
     return trig
 
@@ -559,6 +593,11 @@ class Scrubber:
         # NATIONAL_ID's trigger, -1 when it is switched off
         self._national_at = next((i for i, (kind, _) in enumerate(enabled) if kind == "NATIONAL_ID"), -1)
         self._ssn_keys = "SSN" not in disabled
+        # metadata keys that name an e-mail, phone or address field: the index of their
+        # trigger in the JSON set (after the kinds'), -1 when those kinds are all off
+        self._fields = frozenset(k for k in FIELD_KINDS if k not in disabled)
+        self._fields_at = len(enabled) if self._fields else -1
+        self._key_kinds: dict[str, tuple[str, str] | None] = {}
         # a whole JSON value can skip the walk when nothing in it can match (and no user patterns)
         self._json_trigger = _trigger_set([kind for kind, _ in enabled], json=True) if prefilter and enabled and not self._custom else None
         self._match = _set_matcher(self._trigger) if self._trigger is not None else None
@@ -810,7 +849,8 @@ class Scrubber:
             return self.scrub(value)
         # (a key can name a national number, read when their trigger fired, or a US social
         # security number, whose words are part of that trigger: read always if it is off)
-        keys = (self._national_at >= 0 or self._ssn_keys) and self._json_match is None
+        any_keys = self._national_at >= 0 or self._ssn_keys or self._fields_at >= 0
+        keys = any_keys and self._json_match is None
         if self._json_match is not None and isinstance(value, (dict, list)) and value:
             if blob is None:
                 try:
@@ -821,9 +861,10 @@ class Scrubber:
                 fired = self._json_match(blob)
                 if fired is None:
                     return value
-                keys = self._national_at in fired if self._national_at >= 0 else self._ssn_keys
+                keys = ((self._national_at in fired if self._national_at >= 0 else self._ssn_keys)
+                        or self._fields_at in fired)
             else:
-                keys = self._national_at >= 0 or self._ssn_keys
+                keys = any_keys
         return self._walk(value, keys)
 
     def _walk(self, value: Any, keys: bool) -> Any:
@@ -847,20 +888,69 @@ class Scrubber:
         return value
 
     def _named_by_key(self, key: str, value: str | int) -> str | None:
-        """The token for ``value`` when ``key`` names a national number that it is (or a US
-        social security number: ``{"ssn": "123456789"}``)."""
-        words = key.replace("_", " ")
-        m = KEY_LABEL.search(words) if self._national_at >= 0 else None
-        if m is None:
-            if self._ssn_keys and _SSN_KEY.search(words):
-                v = str(value).strip()
-                if _SSN_VALUE.fullmatch(v) and not self.allowed(v):
-                    return self.token("SSN", _NON_DIGIT.sub("", v))
+        """The token for ``value`` when ``key`` names what it is and it is one: a national
+        number (``{"pesel": ...}``), a US social security number (``{"ssn": "123456789"}``),
+        an e-mail address, a phone number or a postal address (``_FIELD_KEY``)."""
+        named = self._key_kinds.get(key, False)
+        if named is False:
+            named = self._read_key(key)
+            if len(self._key_kinds) < 10_000:
+                self._key_kinds[key] = named
+        if named is None:
             return None
+        kind, label = named
+        if kind in FIELD_KINDS:
+            return self._field_value(kind, value)
         v = str(value).strip()
-        if not ID_VALUE.fullmatch(v) or not labelled_ok(m.group(0), v) or self.allowed(v):
+        if kind == "SSN":
+            if _SSN_VALUE.fullmatch(v) and not self.allowed(v):
+                return self.token("SSN", _NON_DIGIT.sub("", v))
+            return None
+        if not ID_VALUE.fullmatch(v) or not labelled_ok(label, v) or self.allowed(v):
             return None
         return self.token("NATIONAL_ID", _compact_id(v))
+
+    def _read_key(self, key: str) -> tuple[str, str] | None:
+        """What ``key`` says its value is: ``(kind, the words that say it)``, or ``None``."""
+        words = _CAMEL.sub(" ", key.replace("_", " "))
+        m = KEY_LABEL.search(words) if self._national_at >= 0 else None
+        if m is not None:
+            return "NATIONAL_ID", m.group(0)
+        if self._ssn_keys and _SSN_KEY.search(words):
+            return "SSN", "ssn"
+        if not self._fields:
+            return None
+        low = _KEY_SPLIT.sub(" ", words).strip().lower()
+        m = _FIELD_KEY.search(low)
+        if m is None or m.lastgroup not in self._fields:
+            return None
+        if m.lastgroup == "ADDRESS" and _NOT_A_PLACE.search(low):
+            return None
+        return m.lastgroup, m.group(0)
+
+    def _field_value(self, kind: str, value: str | int) -> str | None:
+        """The token for the value of a field that ``kind`` names, if it looks like one."""
+        if type(value) is int:
+            if kind != "PHONE" or value < 0:
+                return None
+            v = str(value)
+        else:
+            v = value.strip()
+        if not v or len(v) > 320 or v.lower() in _NO_VALUE or PSEUDONYM.search(v) or self.allowed(v):
+            return None
+        if kind == "PHONE":
+            m = _PHONE_VALUE.fullmatch(v)
+            if m is None or _DATEISH.match(v):
+                return None
+            digits = _NON_DIGIT.sub("", m.group("num"))
+            return self.token("PHONE", digits) if 7 <= len(digits) <= 15 else None
+        if kind == "EMAIL":  # also written around filters: "bob at example dot com", "bob[at]example.com"
+            email = _DOT_WORD.sub(".", _AT_WORD.sub("@", v.lower()))
+            return self.token("EMAIL", email) if _EMAIL_VALUE.fullmatch(email) else None
+        # ADDRESS: words with a letter, not an e-mail or a URL ("London" alone stays)
+        if len(v) < 4 or "@" in v or "://" in v or _LETTER.search(v) is None or not any(c.isspace() for c in v):
+            return None
+        return self.token("ADDRESS", v)
 
     def json_may_hold(self, blob: bytes) -> bool:
         """Whether scrubbing the JSON value serialised as ``blob`` may change it (``False``:
