@@ -116,6 +116,18 @@ def test_gzip_and_globs(project, tmp_path):
     assert ingest(project, ["logs/*.jsonl*"]).kept == 2
 
 
+def test_a_line_that_starts_with_gzips_magic_bytes_is_no_gzip_file(project, tmp_path):
+    """Only gzip's two magic bytes and its deflate method byte make a file (or a stream) read as
+    gzip: a text file whose first line starts with the two bytes keeps the valid rows after it."""
+    f = tmp_path / "c.jsonl"
+    f.write_bytes(b"\x1f\x8b garbage\n" + json.dumps(_row(1)).encode() + b"\n")
+    summary = ingest(project, [str(f)])
+    assert summary.kept == 1 and summary.quarantined == 1
+    g = tmp_path / "d"  # no suffix: the bytes decide, and real gzip data is still read as such
+    g.write_bytes(gzip.compress((json.dumps(_row(2)) + "\n").encode()))
+    assert ingest(project, [str(g)]).kept == 1
+
+
 def test_missing_file_is_a_clear_error(project):
     with pytest.raises(InputError, match="no file matches"):
         ingest(project, ["nope/*.jsonl"])

@@ -82,6 +82,7 @@ def test_a_key_names_its_value(s: Scrubber, key: str, value: object, kind: str) 
         ("mail_server", "smtp.example.com"),
         ("address", "N/A"),
         ("address", "London"),  # one word: a city, not an address
+        ("address", "Santa Maria da Feira"),  # a city again: no number, and the key names no street
         ("address", "https://example.com/a b"),
         ("street_number", "14"),
         ("wallet_address", "0xAbC 123"),

@@ -291,7 +291,8 @@ def test_garbage_never_crashes_and_valid_rows_survive(tmp_path, garbage, shape):
     f.write_bytes(b"\n".join(lines) + b"\n")
     rows = list(read_jsonl(f))
     res = Processor(b"k", "s", str(f), shape, None, True).process(rows, None)
-    valid_pos = next(p for p, raw in rows if raw.strip() == json.dumps(valid).encode())
+    # (a line the reader already knows is broken, such as one holding gzip's magic bytes, comes as a _BadRow)
+    valid_pos = next(p for p, raw in rows if isinstance(raw, bytes) and raw.strip() == json.dumps(valid).encode())
     bad_lines = {b["line"] for b in res.bad}
     assert valid_pos not in bad_lines
     assert len(res.good) >= 1

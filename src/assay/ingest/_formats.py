@@ -88,8 +88,8 @@ def compression(path: Path) -> str | None:
             head = fh.read(4)
     except OSError:
         return None
-    if head[:2] == b"\x1f\x8b":
-        return ".gz"
+    if head[:3] == b"\x1f\x8b\x08":  # gzip's magic and its one compression method (RFC 1952): a text
+        return ".gz"                  # line that starts with the two magic bytes is no gzip stream
     if head == b"\x28\xb5\x2f\xfd":
         return ".zst"
     if head[:3] == b"BZh" and head[3:4].isdigit() and head[3:4] != b"0":

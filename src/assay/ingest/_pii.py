@@ -266,6 +266,16 @@ _DOT_WORD = re.compile(r"\s*[\[(<{]\s*dot\s*[\])>}]\s*|\s+dot\s+")
 _EMAIL_VALUE = re.compile(r"[^@\s<>]{1,64}@[^@\s<>]{1,255}")
 _PHONE_VALUE = re.compile(r"(?P<num>\+?[\d\s().\-/]{7,25}?)(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?")
 _LETTER = re.compile(r"[^\W\d_]")
+# words that make a value in an address field a street even without a house number
+# ("chemin de Legrand"), not the words city names use too (Park, Lake, Valley, Feira)
+_STREET_WORD = re.compile(
+    r"(?i)(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|straat|laan|plein|gracht|kade|dijk|singel|steeg|dreef)(?!\w)"
+    r"|(?<!\w)(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|square|sq|terrace|close"
+    r"|crescent|way|highway|parkway|alley|row|walk|mews|rue|chemin|allée|impasse|quai|calle|avenida|avda|plaza|paseo|camino"
+    r"|carretera|ronda|travesía|pasaje|via|viale|piazza|corso|largo|vicolo|strada|rua|travessa|praça|alameda|estrada|rodovia"
+    r"|ulica|ul)(?!\w)"
+)
+_DIGIT = re.compile(r"\d")
 _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$")
 _DATEISH = re.compile(r"^(?:\d{4}[-. /]\d{1,2}[-. /]\d{1,2}|\d{1,2}[-. /]\d{1,2}[-. /]\d{4})(?:\D|$)")
 
@@ -900,7 +910,7 @@ class Scrubber:
             return None
         kind, label = named
         if kind in FIELD_KINDS:
-            return self._field_value(kind, value)
+            return self._field_value(kind, label, value)
         v = str(value).strip()
         if kind == "SSN":
             if _SSN_VALUE.fullmatch(v) and not self.allowed(v):
@@ -928,8 +938,9 @@ class Scrubber:
             return None
         return m.lastgroup, m.group(0)
 
-    def _field_value(self, kind: str, value: str | int) -> str | None:
-        """The token for the value of a field that ``kind`` names, if it looks like one."""
+    def _field_value(self, kind: str, label: str, value: str | int) -> str | None:
+        """The token for the value of a field that ``kind`` names (in the key's words
+        ``label``), if it looks like one."""
         if type(value) is int:
             if kind != "PHONE" or value < 0:
                 return None
@@ -947,8 +958,10 @@ class Scrubber:
         if kind == "EMAIL":  # also written around filters: "bob at example dot com", "bob[at]example.com"
             email = _DOT_WORD.sub(".", _AT_WORD.sub("@", v.lower()))
             return self.token("EMAIL", email) if _EMAIL_VALUE.fullmatch(email) else None
-        # ADDRESS: words with a letter, not an e-mail or a URL ("London" alone stays)
-        if len(v) < 4 or "@" in v or "://" in v or _LETTER.search(v) is None or not any(c.isspace() for c in v):
+        # ADDRESS: words with a letter, not an e-mail or a URL, and a number or a street's word
+        # unless the key names a street ("London" or "Santa Maria da Feira" stay: a city)
+        if (len(v) < 4 or "@" in v or "://" in v or _LETTER.search(v) is None or not any(c.isspace() for c in v)
+                or ("street" not in label and _DIGIT.search(v) is None and _STREET_WORD.search(v) is None)):
             return None
         return self.token("ADDRESS", v)
 

@@ -39,7 +39,7 @@ PREVIEW_BYTES = 16 * 2**20
 """A dry run spools at most this much of a text stream (cut at a line break): it shows the first rows only."""
 
 _CHUNK = 1 << 20
-_GZIP, _ZSTD, _PARQUET = b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"PAR1"
+_GZIP, _ZSTD, _PARQUET = b"\x1f\x8b\x08", b"\x28\xb5\x2f\xfd", b"PAR1"  # (gzip: magic + deflate, RFC 1952)
 
 
 def _suffix(head: bytes) -> str:
