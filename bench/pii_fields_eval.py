@@ -10,11 +10,14 @@ writes it, as bare digits and as a JSON number; an e-mail plainly and written ar
 whose key only looks like such a name (``phone_verified``, ``mobile_build``, ``mail_server``,
 ``ip_address`` holds no place) or whose value is none (``"N/A"``, a date, a city). A value counts
 as found when the field became a token of its kind; any token in a negative is a false positive.
+Each value is also put, as the same field in JSON, into a message ("in a message": a tool call's
+arguments as the OpenAI shape writes them).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 from collections import Counter, defaultdict
@@ -101,6 +104,16 @@ def evaluate(n: int) -> tuple[dict[tuple[str, str], list[int]], Counter[str], in
                 found[(kind, form)][1] += 1
                 if not hit:
                     misses[kind].append((locale, key, value, out))
+                # the same field as JSON inside a message (a tool call's arguments, a tool's result)
+                text = s.scrub(f"[tool_call lookup_customer {json.dumps(_field(key, value), ensure_ascii=False)}]")
+                try:
+                    leaf = _leaf(json.loads(text[len("[tool_call lookup_customer "):-1]))
+                    m = TOKEN.fullmatch(leaf) if isinstance(leaf, str) else None
+                    hit = m is not None and m.group(1) == kind
+                except json.JSONDecodeError:  # a number replaced by a bare token: no longer JSON
+                    hit = f"<{kind}_" in text and str(value) not in text
+                found[(kind, "in a message")][0] += hit
+                found[(kind, "in a message")][1] += 1
             for neg in negatives(fake, r):
                 n_neg += 1
                 out = s.scrub_json(neg)

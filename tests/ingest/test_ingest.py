@@ -117,12 +117,14 @@ def test_gzip_and_globs(project, tmp_path):
 
 
 def test_a_line_that_starts_with_gzips_magic_bytes_is_no_gzip_file(project, tmp_path):
-    """Only gzip's two magic bytes and its deflate method byte make a file (or a stream) read as
-    gzip: a text file whose first line starts with the two bytes keeps the valid rows after it."""
-    f = tmp_path / "c.jsonl"
-    f.write_bytes(b"\x1f\x8b garbage\n" + json.dumps(_row(1)).encode() + b"\n")
-    summary = ingest(project, [str(f)])
-    assert summary.kept == 1 and summary.quarantined == 1
+    """A text file whose first line starts with a compressor's magic bytes is read as text and
+    keeps the valid rows after that line (it was read as a compressed file that broke off at
+    once, and lost them); real compressed data without a suffix is still read as such."""
+    for i, magic in enumerate((b"\x1f\x8b", b"\x1f\x8b\x08", b"(\xb5/\xfd", b"BZh9")):  # gzip, zstd, bzip2
+        f = tmp_path / f"c{i}.jsonl"
+        f.write_bytes(magic + b" garbage\n" + json.dumps(_row(10 + i)).encode() + b"\n")
+        summary = ingest(project, [str(f)])
+        assert (summary.kept, summary.quarantined) == (1, 1), magic
     g = tmp_path / "d"  # no suffix: the bytes decide, and real gzip data is still read as such
     g.write_bytes(gzip.compress((json.dumps(_row(2)) + "\n").encode()))
     assert ingest(project, [str(g)]).kept == 1

@@ -135,6 +135,9 @@ _FRAGMENTS = [
     "AKIA", "abcdefghijklmnopqrstuvwxyz012345", "password", "PASSWORT", "mot de passe", "contraseña", "=", " is ",
     "Bearer ", "eyJhbGciOiJIUzI1NiJ9", "https://", "bob:hunter2@", "GB82", "WEST", "DE89", "3704", "0044", "0532",
     "0130", "ssn", "SSN:", "security number ", "v1.2.3.4", "2026-11-26", "order", "#", "x",
+    # JSON and Python dicts in a text, with keys that name a field
+    '{"phone": "', '"phone":', "'email': '", '"shipping_address":', '"MÓVIL"', ' : ', '"', "'", "\\", "5551234567", "bob at example dot com",
+    "Acceso Vial 14", "N/A", '{"', '": "', '", "',
 ]
 
 

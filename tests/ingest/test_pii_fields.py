@@ -143,3 +143,38 @@ def test_end_to_end_through_ingest(tmp_path: Path) -> None:
     stored = json.dumps(rec.model_dump(mode="json"), ensure_ascii=False)
     assert "5551234567" not in stored and "example" not in stored
     assert rec.metadata["user"]["phone"].startswith("<PHONE_") and rec.metadata["locale"] == "en-US"
+
+
+@pytest.mark.parametrize(
+    "text,kinds",
+    [
+        # a tool call's arguments, as the OpenAI shape writes them into the message
+        ('[tool_call lookup_customer {"phone":"5551234567","email":"bob at example dot com"}]', {"PHONE": 1, "EMAIL": 1}),
+        # a tool's result, with a phone number as a JSON number and a space before the colon
+        ('{"name": "Bob", "address" : "Acceso Vial 14, Sevilla", "mobile": 447700900123}', {"ADDRESS": 1, "PHONE": 1}),
+        # a Python dict written out
+        ("lookup(customer={'phone': '5551234567', 'phone_verified': True})", {"PHONE": 1}),
+        # a JSON escape in the value
+        ('{"street": "Calle \\u00c1vila 3"}', {"ADDRESS": 1}),
+    ],
+)
+def test_fields_in_json_inside_a_text(s: Scrubber, text: str, kinds: dict[str, int]) -> None:
+    out = s.scrub(text)
+    assert dict(s.found) == kinds, out
+    for value in ("5551234567", "447700900123", "example", "Acceso", "u00c1vila"):
+        assert value not in out
+    if text.startswith("{"):  # still JSON, a number's token as a string
+        assert isinstance(json.loads(out), dict)
+
+
+def test_fields_in_text_leave_other_keys_and_prose_alone(s: Scrubber) -> None:
+    for text in ('{"order": "5551234567", "ticket_id": 5551234567}', '{"phone_verified": "yes", "mobile_build": "20261127"}',
+                 "the phone: number 2026-11-27 is a date", "{'email': 'unknown'}"):
+        assert s.scrub(text) == text
+    assert not s.found
+
+
+def test_a_cached_text_counts_its_fields_again(s: Scrubber) -> None:
+    text = '{"phone": "5551234567"}'
+    first = s.scrub(text)
+    assert s.scrub(text) == first and s.found["PHONE"] == 2

@@ -88,13 +88,39 @@ def compression(path: Path) -> str | None:
             head = fh.read(4)
     except OSError:
         return None
-    if head[:3] == b"\x1f\x8b\x08":  # gzip's magic and its one compression method (RFC 1952): a text
-        return ".gz"                  # line that starts with the two magic bytes is no gzip stream
-    if head == b"\x28\xb5\x2f\xfd":
-        return ".zst"
-    if head[:3] == b"BZh" and head[3:4].isdigit() and head[3:4] != b"0":
-        return ".bz2"
-    return None
+    comp = None
+    if head[:3] == b"\x1f\x8b\x08":  # gzip's magic and its one compression method (RFC 1952)
+        comp = ".gz"
+    elif head == b"\x28\xb5\x2f\xfd":
+        comp = ".zst"
+    elif head[:3] == b"BZh" and head[3:4].isdigit() and head[3:4] != b"0":
+        comp = ".bz2"
+    return comp if comp is not None and _decodes(path, comp) else None
+
+
+def _decodes(path: Path, comp: str) -> bool:
+    """Whether the start of ``path`` decompresses as ``comp``: a text file whose first line
+    happens to start with a compressor's magic bytes is read as text (its valid rows kept),
+    not as a compressed file that breaks off at once."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(1 << 16)
+    except OSError:
+        return True  # (reading it reports the error)
+    try:
+        if comp == ".gz":
+            zlib.decompressobj(wbits=31).decompress(data, 1 << 16)
+        elif comp == ".bz2":
+            bz2.BZ2Decompressor().decompress(data, 1 << 16)
+        else:
+            try:
+                import zstandard
+            except ImportError:  # reading it says what to install
+                return True
+            zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read(1 << 16)
+    except Exception:  # noqa: BLE001 - any decoder's error (bz2's is an OSError): not this compression
+        return False
+    return True
 
 
 class BrokenStream(Exception):

@@ -267,10 +267,11 @@ _EMAIL_VALUE = re.compile(r"[^@\s<>]{1,64}@[^@\s<>]{1,255}")
 _PHONE_VALUE = re.compile(r"(?P<num>\+?[\d\s().\-/]{7,25}?)(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?")
 _LETTER = re.compile(r"[^\W\d_]")
 # words that make a value in an address field a street even without a house number
-# ("chemin de Legrand"), not the words city names use too (Park, Lake, Valley, Feira)
+# ("chemin de Legrand"), not the words city names use too (Park, Lake, Valley, Feira, St. for
+# Saint, -ufer as in Taufer)
 _STREET_WORD = re.compile(
-    r"(?i)(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|straat|laan|plein|gracht|kade|dijk|singel|steeg|dreef)(?!\w)"
-    r"|(?<!\w)(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|square|sq|terrace|close"
+    r"(?i)(?:straße|strasse|str\.|weg|gasse|platz|allee|straat|laan|plein|gracht|steeg|dreef)(?!\w)"
+    r"|(?<!\w)(?:street|road|rd|avenue|ave|lane|ln|drive|boulevard|blvd|court|place|square|sq|terrace|close"
     r"|crescent|way|highway|parkway|alley|row|walk|mews|rue|chemin|allée|impasse|quai|calle|avenida|avda|plaza|paseo|camino"
     r"|carretera|ronda|travesía|pasaje|via|viale|piazza|corso|largo|vicolo|strada|rua|travessa|praça|alameda|estrada|rodovia"
     r"|ulica|ul)(?!\w)"
@@ -456,10 +457,17 @@ _TRIGGERS = {
 }
 
 
-# in serialised JSON: a key that may name an e-mail, phone or address field (``_FIELD_KEY``)
-_KEY_TRIGGER = (r'(?i)"[^"]*(?:mail|courriel|correo|phone|tel|mobil|msisdn|fax|whatsapp|cell|celular|handy|m[oó]vil'
-                r'|street|address|adres|direcci|endere|indirizzo|anschrift|stra(?:ss|ß)e|morada)[^"]*":')
+# a quoted key that may name an e-mail, phone or address field (``_FIELD_KEY``), in JSON or a
+# Python dict written out in a text, or in the serialised JSON of metadata
+_TRIGGERS["FIELDS"] = (r"""(?i)["'][^"']*(?:mail|courriel|correo|phone|tel|mobil|msisdn|fax|whatsapp|cell|celular|handy|m[oó]vil"""
+                       r"""|street|address|adres|direcci|endere|indirizzo|anschrift|stra(?:ss|ß)e|morada)[^"']*["']""" + _WS + "*:")
 FIELD_KINDS = ("EMAIL", "PHONE", "ADDRESS")
+# such a pair in a text (a tool call's arguments, a tool's result): the quoted key, then a
+# quoted value or a number of 7 to 15 digits
+_FIELD_PAIR = re.compile(
+    r"""(?P<q>["'])(?P<key>[^"'\\\n]{1,80})(?P=q)\s*:\s*"""
+    r"""(?:"(?P<dq>(?:[^"\\\n]|\\.){1,320})"|'(?P<sq>(?:[^'\\\n]|\\.){1,320})'|(?P<num>\d{7,15})(?![\d.eE]))"""
+)
 
 
 def _trigger_set(kinds: list[str], *, json: bool = False) -> re2.Set:
@@ -482,8 +490,6 @@ def _compile_trigger_set(kinds: list[str], *, json: bool = False) -> re2.Set:
         pattern = _TRIGGERS[kind].replace(_WS, _WS_JSON) if json else _TRIGGERS[kind]
         if trig.Add(pattern) < 0:  # pragma: no cover - the patterns are fixed
             raise ValueError(f"bad trigger for {kind}")
-    if json and any(kind in FIELD_KINDS for kind in kinds) and trig.Add(_KEY_TRIGGER) < 0:  # (index len(kinds))
-        raise ValueError("bad trigger for field keys")  # pragma: no cover
     trig.Compile()
     return trig
 
@@ -581,7 +587,11 @@ class Scrubber:
         self._steps: list[tuple[str, Callable[[str, list[str]], str], int | None]] = [
             (kind, self._simple(kind, rx), None) for kind, rx in self._custom
         ]
+        # e-mail, phone and address fields named by their key in a text's JSON ("FIELDS" is no
+        # kind of its own: a value gets the kind its key names; it goes with those kinds)
+        self._fields = frozenset(k for k in FIELD_KINDS if k not in disabled)
         builtin: list[tuple[str, Callable[[str, list[str]], str]]] = [
+            *([("FIELDS", self._keyed)] if self._fields else []),
             ("SECRET", self._secret),
             ("EMAIL", self._simple("EMAIL", _EMAIL, str.lower, _EMAIL_RUNS)),
             ("IBAN", self._checked("IBAN", _IBAN, lambda v: _SEPARATOR.sub("", v).upper(), iban_ok, shorter=True)),
@@ -604,9 +614,8 @@ class Scrubber:
         self._national_at = next((i for i, (kind, _) in enumerate(enabled) if kind == "NATIONAL_ID"), -1)
         self._ssn_keys = "SSN" not in disabled
         # metadata keys that name an e-mail, phone or address field: the index of their
-        # trigger in the JSON set (after the kinds'), -1 when those kinds are all off
-        self._fields = frozenset(k for k in FIELD_KINDS if k not in disabled)
-        self._fields_at = len(enabled) if self._fields else -1
+        # trigger, -1 when those kinds are all off
+        self._fields_at = next((i for i, (kind, _) in enumerate(enabled) if kind == "FIELDS"), -1)
         self._key_kinds: dict[str, tuple[str, str] | None] = {}
         # a whole JSON value can skip the walk when nothing in it can match (and no user patterns)
         self._json_trigger = _trigger_set([kind for kind, _ in enabled], json=True) if prefilter and enabled and not self._custom else None
@@ -910,7 +919,10 @@ class Scrubber:
             return None
         kind, label = named
         if kind in FIELD_KINDS:
-            return self._field_value(kind, label, value)
+            kinds: list[str] = []
+            tok = self._field_value(kind, label, value, kinds)
+            self.found.update(kinds)
+            return tok
         v = str(value).strip()
         if kind == "SSN":
             if _SSN_VALUE.fullmatch(v) and not self.allowed(v):
@@ -938,7 +950,39 @@ class Scrubber:
             return None
         return m.lastgroup, m.group(0)
 
-    def _field_value(self, kind: str, label: str, value: str | int) -> str | None:
+    def _keyed(self, text: str, kinds: list[str]) -> str:
+        """Values of e-mail, phone and address fields in JSON (or a Python dict) inside a text,
+        ``{"phone": "5551234567"}`` in a tool call's arguments or a tool's result: the value
+        becomes one token, as in metadata."""
+
+        def repl(m: re.Match[str]) -> str:
+            key = m.group("key")
+            named = self._key_kinds.get(key, False)
+            if named is False:
+                named = self._read_key(key)
+                if len(self._key_kinds) < 10_000:
+                    self._key_kinds[key] = named
+            if named is None or named[0] not in FIELD_KINDS:  # (national and SSN keys: their own steps read them)
+                return m.group(0)
+            where = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "num"
+            raw = m.group(where)
+            value: str | int = int(raw) if where == "num" else raw
+            if where == "dq" and "\\" in raw:  # a JSON escape: the value as it reads
+                try:
+                    value = orjson.loads(f'"{raw}"')
+                except orjson.JSONDecodeError:
+                    pass
+            tok = self._field_value(named[0], named[1], value, kinds)
+            if tok is None:
+                return m.group(0)
+            if where == "num":  # (a string now: the text's JSON stays JSON)
+                tok = f'"{tok}"'
+            at = m.start()
+            return m.group(0)[:m.start(where) - at] + tok + m.group(0)[m.end(where) - at:]
+
+        return _FIELD_PAIR.sub(repl, text)
+
+    def _field_value(self, kind: str, label: str, value: str | int, kinds: list[str]) -> str | None:
         """The token for the value of a field that ``kind`` names (in the key's words
         ``label``), if it looks like one."""
         if type(value) is int:
@@ -954,16 +998,16 @@ class Scrubber:
             if m is None or _DATEISH.match(v):
                 return None
             digits = _NON_DIGIT.sub("", m.group("num"))
-            return self.token("PHONE", digits) if 7 <= len(digits) <= 15 else None
+            return self._token("PHONE", digits, kinds) if 7 <= len(digits) <= 15 else None
         if kind == "EMAIL":  # also written around filters: "bob at example dot com", "bob[at]example.com"
             email = _DOT_WORD.sub(".", _AT_WORD.sub("@", v.lower()))
-            return self.token("EMAIL", email) if _EMAIL_VALUE.fullmatch(email) else None
+            return self._token("EMAIL", email, kinds) if _EMAIL_VALUE.fullmatch(email) else None
         # ADDRESS: words with a letter, not an e-mail or a URL, and a number or a street's word
         # unless the key names a street ("London" or "Santa Maria da Feira" stay: a city)
         if (len(v) < 4 or "@" in v or "://" in v or _LETTER.search(v) is None or not any(c.isspace() for c in v)
                 or ("street" not in label and _DIGIT.search(v) is None and _STREET_WORD.search(v) is None)):
             return None
-        return self.token("ADDRESS", v)
+        return self._token("ADDRESS", v, kinds)
 
     def json_may_hold(self, blob: bytes) -> bool:
         """Whether scrubbing the JSON value serialised as ``blob`` may change it (``False``:

@@ -48,7 +48,7 @@ def _suffix(head: bytes) -> str:
     format detection (an empty stream reads as empty JSON Lines)."""
     if head.startswith(_GZIP):
         return ".gz"
-    if head.startswith(_ZSTD):
+    if head.startswith(_ZSTD) and not (len(head) > 4 and head[4] & 0x08):  # (a frame header's reserved bit is 0)
         return ".zst"
     if head[:3] == b"BZh" and head[3:4].isdigit() and head[3:4] != b"0":
         return ".bz2"
