@@ -130,6 +130,16 @@ def test_a_line_that_starts_with_gzips_magic_bytes_is_no_gzip_file(project, tmp_
     assert ingest(project, [str(g)]).kept == 1
 
 
+def test_a_compressed_file_that_breaks_off_in_its_header_is_quarantined_not_empty(project, tmp_path):
+    """A .gz file cut inside its header holds nothing to keep, but it is no empty file: ingest
+    says where it breaks (it stored nothing and reported nothing)."""
+    for name in ("cut.jsonl.gz", "cut.json.gz"):
+        f = tmp_path / name
+        f.write_bytes(b"\x1f\x8b\x08\x0a" + b'{"input": "hi"}\n')  # the flags say a file name follows, which never ends
+        summary = ingest(project, [str(f)])
+        assert (summary.kept, summary.quarantined) == (0, 1), name
+
+
 def test_missing_file_is_a_clear_error(project):
     with pytest.raises(InputError, match="no file matches"):
         ingest(project, ["nope/*.jsonl"])

@@ -107,20 +107,22 @@ def _decodes(path: Path, comp: str) -> bool:
             data = fh.read(1 << 16)
     except OSError:
         return True  # (reading it reports the error)
+    # it decodes when it gives some output, or a whole (empty) stream; a header that only
+    # waits for more bytes (b"\x1f\x8b\x08\n{...") is no compressed file
     try:
         if comp == ".gz":
-            zlib.decompressobj(wbits=31).decompress(data, 1 << 16)
-        elif comp == ".bz2":
-            bz2.BZ2Decompressor().decompress(data, 1 << 16)
-        else:
-            try:
-                import zstandard
-            except ImportError:  # reading it says what to install
-                return True
-            zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read(1 << 16)
+            d = zlib.decompressobj(wbits=31)
+            return bool(d.decompress(data, 1 << 16)) or d.eof
+        if comp == ".bz2":
+            b = bz2.BZ2Decompressor()
+            return bool(b.decompress(data, 1 << 16)) or b.eof
+        try:
+            import zstandard
+        except ImportError:  # reading it says what to install
+            return True
+        return bool(zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read(1 << 16))
     except Exception:  # noqa: BLE001 - any decoder's error (bz2's is an OSError): not this compression
         return False
-    return True
 
 
 class BrokenStream(Exception):
@@ -213,11 +215,28 @@ def open_maybe_compressed(path: Path) -> BinaryIO:
     if _ENCODING[0] is not None:  # --encoding: the text as UTF-8 from here on
         fh = io.BufferedReader(_Recoded(fh, _ENCODING[0]), 1 << 20)
     try:
-        skip_bom(fh, path)
+        broken = skip_bom(fh, path)
     except BaseException:
         fh.close()
         raise
+    if broken is not None:  # (the stream's own reader would now read as if at its end: nothing, no error)
+        fh.close()
+        return io.BufferedReader(_BrokenAtStart(broken))
     return fh  # type: ignore[no-any-return]
+
+
+class _BrokenAtStart(io.RawIOBase):
+    """A compressed file that breaks off before its first bytes: every read raises that
+    error, so the reader reports where it breaks (line 1) as it does for a later break."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self._exc = exc
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        raise self._exc
 
 
 _ENCODING: list[str | None] = [None]
@@ -284,19 +303,31 @@ UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def skip_bom(fh: Any, path: Path) -> None:
+def skip_bom(fh: Any, path: Path) -> BaseException | None:
     """Past a UTF-8 byte order mark at the start of a text file (Windows tools write one;
     it is not part of the first row). UTF-16 text is an :class:`InputError` that says how
-    to re-encode it: its bytes are not the rows' UTF-8."""
+    to re-encode it: its bytes are not the rows' UTF-8. Returns the error of a compressed
+    stream that breaks off before its first bytes."""
     try:
         head = fh.peek(8)[:8]
-    except _STREAM_ERRORS:  # the reader that reads on says where it breaks
-        return
+    except _STREAM_ERRORS as exc:
+        return exc
     if head[:3] == UTF8_BOM:
         fh.read(3)
     elif head[:2] in _UTF16_BOMS and b"\x00" in head[2:]:  # UTF-16 text: a zero byte in each ASCII character
         raise InputError("the file is UTF-16 text; assay reads UTF-8 unless told", file=str(path),
                          hint="pass --encoding utf-16 (in assay.yaml: encoding: utf-16 on the source)")
+    return None
+
+
+def _broken_at_start(path: Path) -> BaseException | None:
+    """The error of a compressed file that breaks off before its first byte, else None."""
+    with open_maybe_compressed(path) as fh:
+        try:
+            fh.read(1)
+        except _STREAM_ERRORS as exc:
+            return exc
+    return None
 
 
 def _head(path: Path, size: int = 65536) -> bytes:
@@ -763,6 +794,9 @@ def read_json(path: Path) -> Iterator[tuple[int, Payload]]:
     (``jq`` output; each object a row), or one object (one row, read with ijson)."""
     head = _head(path)
     if not head.strip():  # an empty file (a Spark or Snowflake job's empty part file): no rows
+        broken = _broken_at_start(path)
+        if broken is not None:  # (not empty: compressed data that breaks off before its first bytes)
+            yield 1, _BadRow(broken_stream(broken, "items"))
         return
     if _object_stream(head):
         prefix, key, stream = "", None, True
