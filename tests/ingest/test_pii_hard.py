@@ -28,6 +28,12 @@ POSITIVES = [
     # national numbers written without separators: trunk 0, then 9 or 10 digits (France, Germany, UK, NL)
     ("PHONE", "contactez-moi au 0147699205 svp", "0147699205"),
     ("PHONE", "Rufen Sie mich unter 01620466109 an", "01620466109"),
+    # plain digits after a word that says how to reach the writer
+    ("PHONE", "you can reach me at 6677552727 if needed", "6677552727"),
+    ("PHONE", "Contact me on 4155552671 tomorrow", "4155552671"),
+    ("PHONE", "Mein Kontakt: 2183299884. Danke!", "2183299884"),
+    ("PHONE", "contacto 5867127002 por favor", "5867127002"),
+    ("PHONE", "text me at 3383254389 when it ships", "3383254389"),
     ("PHONE", "you can reach me at 02074960913 if needed", "02074960913"),
     # a card followed by its expiry or CVV, in CJK text, after a JSON escape
     ("CARD", "card 4111 1111 1111 1111 12/26", "4111 1111 1111 1111"),
@@ -66,6 +72,10 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # a contact word that does not name the number after it
+    "contact ID 1234567890 in the CRM",
+    "Contact our team about order 1234567890",
+    "Kontakt aufnehmen: Ticket 1234567890",
     # support prose about passwords and keys
     "The password is incorrect", "The API key is invalid", "Your access token was rejected", "Passwort ist falsch",
     "La contraseña es incorrecta", "contraseña: olvidada", "api_key: None", "password: ********",

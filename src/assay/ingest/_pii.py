@@ -217,10 +217,11 @@ _PHONE_WORD = re.compile(r"(?i)phone|tel\b|tél|call|mobile|cell|fax|whatsapp|sm
 _CURRENCY = re.compile(r"\s?(?:€|\$|£|¥|EUR\b|USD\b|GBP\b|euros?\b|dollars?\b)")
 _DIGIT_RUN = re.compile(r"(?<![\w+])\+?\(?\d[\d ./()-]{6,18}\d(?![\d/])")
 _PHONE_WORDS = ("phone", "tel", "mobile", "cell", "call me", "whatsapp", "my number", "numéro", "número", "numero", "handy",
-                "móvil", "movil", "fijo", "portable", "llám", "llam")
+                "móvil", "movil", "fijo", "portable", "llám", "llam", "contact", "kontakt", "reach me", "text me")
 _PHONE_SAID = re.compile(
     r"(?i)\b(?:phone|tel|mobile|cell|call me|whatsapp|my number|numéro|número|numero|telefono|teléfono|telefon|handy|móvil|movil"
-    r"|fijo|portable|cellulare|llámame|llamame)\b\.?\s*(?:is|es|est|ist|è|é|at|on|al|au|:|#)?\s*[:.]?\s*$"
+    r"|fijo|portable|cellulare|llámame|llamame|contact(?: me)?|contacto|contatto|kontakt|reach me|text me)\b\.?\s*"
+    r"(?:is|es|est|ist|è|é|at|on|al|au|:|#)?\s*[:.]?\s*$"
 )
 """A number after a word that says it is a phone number ("Tel. 089/1234567", "my number is
 9876543210", "llámame al 612 34 56 78"): read with the national formats the plain pattern
