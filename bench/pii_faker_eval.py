@@ -82,7 +82,8 @@ def evaluate(n: int) -> tuple[dict[str, dict[str, object]], dict[str, list[str]]
         worst = min((loc for (k, loc) in total if k == kind), key=lambda loc: tp[(kind, loc)] / total[(kind, loc)])
         table[kind] = {"values": t, "recall": hit / t, "false_positives": fp[kind],
                        "precision": hit / (hit + fp[kind]) if hit + fp[kind] else float("nan"),
-                       "weakest": f"{worst} {tp[(kind, worst)] / total[(kind, worst)]:.0%}"}
+                       "weakest": f"{worst} {tp[(kind, worst)] / total[(kind, worst)]:.0%}",
+                       "by_locale": {loc: tp[(kind, loc)] / total[(kind, loc)] for (k, loc) in total if k == kind}}
     return table, misses, false_pos, n_neg
 
 
@@ -90,6 +91,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300, help="draws per locale")
     ap.add_argument("--errors", type=int, default=0, help="show this many misses and false positives per kind")
+    ap.add_argument("--locales", action="store_true", help="recall per locale under each kind")
     args = ap.parse_args()
     table, misses, false_pos, n_neg = evaluate(args.n)
     print(f"Faker values, {len(LOCALES)} locales x {args.n} draws; {n_neg:,} look-alike negatives\n")
@@ -97,6 +99,8 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---|")
     for kind, row in table.items():
         print(f"| {kind} | {row['values']:,} | {row['recall']:.1%} | {row['false_positives']} | {row['precision']:.1%} | {row['weakest']} |")
+        if args.locales:
+            print("|  | " + ", ".join(f"{loc} {r:.0%}" for loc, r in row["by_locale"].items()) + " | | | | |")
     if args.errors:
         for kind in table:
             for line in misses[kind][: args.errors]:

@@ -42,6 +42,7 @@ CASES = {
     "a field key before a long escaped value": '{"phone": "' + _rep("\\\\"),
     "quotes around field words without values": _rep("'email' :"),
     "a Brazilian place word repeated": _rep("Parque "),
+    "a Spanish street word and names repeated": _rep("Acceso Ana de "),
     "a place word and particles repeated": _rep("Setor de da "),
     "a national number's word repeated": _rep("PESEL "),
     "a national number's word and spaces": "PESEL" + " " * N + "1",

@@ -28,6 +28,11 @@ POSITIVES = [
     # national numbers written without separators: trunk 0, then 9 or 10 digits (France, Germany, UK, NL)
     ("PHONE", "contactez-moi au 0147699205 svp", "0147699205"),
     ("PHONE", "Rufen Sie mich unter 01620466109 an", "01620466109"),
+    # Spanish kinds of street that prose also uses: before a name of two words or more
+    ("ADDRESS", "Envíalo a Acceso Yolanda Sáez 119, por favor", "Yolanda Sáez 119"),
+    ("ADDRESS", "vivo en Cuesta de San Vicente 12, Madrid", "San Vicente 12"),
+    ("ADDRESS", "Cañada de Tadeo Vendrell 69 Puerta 9", "Tadeo Vendrell 69"),
+    ("ADDRESS", "Vial Rufina Zabala 20", "Rufina Zabala 20"),
     # plain digits after a word that says how to reach the writer
     ("PHONE", "you can reach me at 6677552727 if needed", "6677552727"),
     ("PHONE", "Contact me on 4155552671 tomorrow", "4155552671"),
@@ -72,6 +77,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # the same Spanish words in prose
+    "Error: Acceso Denegado 403",
+    "La Cuesta Enero 2026 fue dura",
+    "Acceso Directo 3 veces al día",
+    "Bajada de Precios 20% en todo",
     # a contact word that does not name the number after it
     "contact ID 1234567890 in the CRM",
     "Contact our team about order 1234567890",

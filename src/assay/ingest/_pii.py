@@ -396,9 +396,13 @@ _ROMANCE_STREET = ("Calle|calle|C/|Avenida|avenida|Avda\\.|Plaza|Paseo|Rambla|Ca
                    "|WhatsApp|Telegram|Discord|LinkedIn|GitHub|Facebook|Instagram|Live|Video|Post|Fax|Stripe|PayPal|Uber)\\b)"
                    "|Viale|viale|Piazza|piazza|Corso|Largo|Vicolo|Strada|Contrada|Rua|rua|Travessa|Praça|praça|Alameda|Estrada|Rodovia"
                    "|Vila|Jardim|Ladeira|Viela")
+# Spanish kinds of street that prose also writes ("Acceso Denegado 403", "Bajada de Precios 20%",
+# "La Cuesta Enero 2026"): only before a name of two words or more, then a house number that
+# is not a year or a share
+_ES_STREET_WORD = "Vial|Glorieta|Callejón|Cañada|Acceso|Cuesta|Pasadizo|Bajada|Carrer"
 _ROMANCE_TRIGGER = ("Calle|calle|C/|Avenida|avenida|Avda\\.|Plaza|Paseo|Rambla|Camino|Carretera|Ronda|Travesía|Urbanización|Pasaje"
                     "|Via|Viale|viale|Piazza|piazza|Corso|Largo|Vicolo|Strada|Contrada|Rua|rua|Travessa|Praça|praça|Alameda|Estrada"
-                    "|Rodovia|Vila|Jardim|Ladeira|Viela")
+                    "|Rodovia|Vila|Jardim|Ladeira|Viela|Vial|Glorieta|Callejón|Cañada|Acceso|Cuesta|Pasadizo|Bajada|Carrer")
 # Brazilian and Italian kinds of place that are also everyday nouns ("Parque", "Campo", "Área",
 # "Borgo", "Canale"): an address only with a comma before its number, "Setor de Cardoso, 89",
 # "Borgo Casini, 38"
@@ -421,6 +425,8 @@ _ADDRESS = re.compile(
     r"(?:(?:de la|de l'|des|du|de|la|le|l'|d')\s*)?" + _UPPER + r"(?:\s+" + _UPPER + r"){0,5}"
     r"|\b(?:" + _ROMANCE_STREET + r")\s+(?:(?:de la|de|del|della|dei|di|da|das|do|dos|des)\s+)?"
     + _UPPER + r"(?:\s+" + _UPPER + r"){0,5},?\s+(?:n\.?º?\s*)?\d{1,4}\b"
+    r"|\b(?:" + _ES_STREET_WORD + r")\s+(?:(?:de la|de los|de las|del|de)\s+)?" + _UPPER
+    + r"(?:\s+(?:(?:de|del|y)\s+)?" + _UPPER + r"){1,4},?\s+(?:n\.?º?\s*)?(?!(?:19|20)\d\d\b)\d{1,4}\b(?![.,]\d|\s?%)"
     r"|\b(?:" + _BR_PLACE + r")\s+(?:(?:de|da|das|do|dos|di|del|della|dei|degli)\s+){0,2}"
     + _UPPER + r"(?:\s+(?:(?:de|da|das|do|dos|e|di|del|della)\s+)?" + _UPPER + r"){0,4},\s?(?:n\.?º?\s*)?(?!(?:19|20)\d\d\b)\d{1,5}\b(?![.,]\d)"
     # not a distance, a date, a count: "Parque Nacional, 5 km", "Campo Grande, 3 de maio"
