@@ -223,3 +223,32 @@ def test_metadata_key_that_names_a_social_security_number() -> None:
         assert out["ssn_last4"] == "6789" and out["order"] == "123456789"
     assert Scrubber(b"k" * 32, settings=ScrubSettings(disable=["SSN"])).scrub_json({"ssn": "123456789"}) == {"ssn": "123456789"}
     assert Scrubber(b"k" * 32).scrub_json({"ssn": "666123456"}) == {"ssn": "666123456"}  # no SSN starts with 666
+
+
+def test_one_national_number_can_be_switched_off() -> None:
+    """``scrub.disable: [NATIONAL_ID:in_aadhaar]`` for a team whose ticket numbers come in groups
+    of four: Aadhaar numbers are then left, by shape, after their word and under a key; the
+    other national numbers are still found."""
+    from assay.ingest._pii import ScrubSettings
+
+    s = Scrubber(b"k", ScrubSettings(disable=["NATIONAL_ID:in_aadhaar"]))
+    text = "Details: 8697 2510 2730, Aadhaar 869725102730, PESEL 26062814175"
+    out = s.scrub(text)
+    # (the groups are no Aadhaar number now, and the phone detector reads them as what they look
+    # like; a team's ticket numbers have their word before them: "Ticket 8697 2510 2730" stays)
+    assert "869725102730" in out and "26062814175" not in out
+    assert s.scrub_json({"aadhaar": "869725102730"}) == {"aadhaar": "869725102730"}
+    assert s.found == {"NATIONAL_ID": 1, "PHONE": 1}
+    assert s.scrub("Ticket 8697 2510 2730") == "Ticket 8697 2510 2730"
+    on = Scrubber(b"k")
+    on.scrub(text)
+    assert on.found == {"NATIONAL_ID": 3}
+
+
+@pytest.mark.parametrize("bad", ["NATIONAL_ID:xx_nothing", "PHONE:us", "NOPE"])
+def test_switching_off_an_unknown_number_is_a_clear_error(bad: str) -> None:
+    from assay.errors import ConfigError
+    from assay.ingest._pii import ScrubSettings
+
+    with pytest.raises(ConfigError, match="unknown"):
+        Scrubber(b"k", ScrubSettings(disable=[bad]))

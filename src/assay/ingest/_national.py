@@ -92,10 +92,11 @@ NOT_AN_ID = re.compile(
 )
 
 
-def national_kind(value: str) -> str | None:
-    """The name of the national number ``value`` is (as written), or None."""
+def national_kind(value: str, off: frozenset[str] = frozenset()) -> str | None:
+    """The name of the national number ``value`` is (as written), or None; numbers named in
+    ``off`` (switched off: ``scrub.disable: [NATIONAL_ID:in_aadhaar]``) are not looked for."""
     for name, rx, ok in _WHOLE:
-        if rx.fullmatch(value) and ok(value):
+        if name not in off and rx.fullmatch(value) and ok(value):
             return name
     return None
 
@@ -148,10 +149,21 @@ ID_VALUE = re.compile(r"[0-9](?:[ .-]?[0-9]){7,12}")
 _LABEL_KEYS = {w.lower(): checks for w, checks in _LABELS.items()}
 
 
-def labelled_ok(label: str, value: str) -> bool:
-    """Whether ``value`` is a number that ``label`` (as written before it) can name."""
+# a check's python-stdnum module -> the number's name (as SHAPES names them)
+_CHECK_NAMES = {"pl.pesel": "pl_pesel", "nl.bsn": "nl_bsn", "de.idnr": "de_steuerid", "ca.sin": "ca_sin", "br.cpf": "br_cpf",
+                "in_.aadhaar": "in_aadhaar", "tr.tckimlik": "tr_tckimlik", "no.fodselsnummer": "no_fodselsnummer",
+                "se.personnummer": "se_personnummer", "fr.nir": "fr_nir", "ch.ssn": "ch_ahv", "be.nn": "be_nn", "pt.nif": "pt_nif",
+                "dk.cpr": "dk_cpr", "kr.rrn": "kr_rrn", "cn.ric": "cn_ric"}
+NUMBER_NAMES = tuple(sorted({*SHAPES, *_CHECK_NAMES.values()}))
+"""The numbers NATIONAL_ID finds, by name: each can be switched off on its own
+(``scrub.disable: [NATIONAL_ID:in_aadhaar]``)."""
+
+
+def labelled_ok(label: str, value: str, off: frozenset[str] = frozenset()) -> bool:
+    """Whether ``value`` is a number that ``label`` (as written before it) can name (and
+    that is not one of the numbers named in ``off``)."""
     checks = _LABEL_KEYS.get(label.lower())
-    return checks is not None and any(stdnum_check(name)(value) for name in checks)
+    return checks is not None and any(_CHECK_NAMES[name] not in off and stdnum_check(name)(value) for name in checks)
 
 
 # What the prefilter looks for (RE2 syntax; ``d`` is RE2's class for Python's ``\d``): a

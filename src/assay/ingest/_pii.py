@@ -28,7 +28,7 @@ import orjson
 import re2
 
 from assay.errors import ConfigError
-from assay.ingest._national import ID_VALUE, KEY_LABEL, LABELLED, NATIONAL, NOT_AN_ID, labelled_ok, national_kind
+from assay.ingest._national import ID_VALUE, KEY_LABEL, LABELLED, NATIONAL, NOT_AN_ID, NUMBER_NAMES, labelled_ok, national_kind
 from assay.ingest._national import label_hint, shape_hint, stdnum_check
 from assay.ingest._national import trigger as national_trigger
 
@@ -542,7 +542,8 @@ class ScrubSettings:
 
     ``patterns``: extra kinds, ``{"CUSTOMER_ID": r"CUST-\\d{8}"}`` (applied first).
     ``allow``: values left as they are; a plain string matches exactly (case-insensitive),
-    ``re:<regex>`` matches by full regex. ``disable``: built-in kinds to switch off.
+    ``re:<regex>`` matches by full regex. ``disable``: built-in kinds to switch off, or one
+    national number (``NATIONAL_ID:in_aadhaar``; the names are ``_national.NUMBER_NAMES``).
     """
 
     patterns: dict[str, str] = field(default_factory=dict)
@@ -558,8 +559,13 @@ class ScrubSettings:
             except re.error as exc:
                 raise ConfigError(f"scrub pattern {name!r} is not a valid regex: {exc}", field=f"scrub.patterns.{name}") from None
         for kind in self.disable:
-            if kind.upper() not in KINDS:
-                raise ConfigError(f"unknown PII kind {kind!r}", field="scrub.disable", hint=f"use one of: {', '.join(KINDS)}")
+            head, _, number = kind.partition(":")
+            if head.upper() not in KINDS or (number and head.upper() != "NATIONAL_ID"):
+                raise ConfigError(f"unknown PII kind {kind!r}", field="scrub.disable",
+                                  hint=f"use one of: {', '.join(KINDS)}, or NATIONAL_ID:<number> for one national number")
+            if number and number.lower() not in NUMBER_NAMES:
+                raise ConfigError(f"unknown national number {number!r} in {kind!r}", field="scrub.disable",
+                                  hint=f"use one of: {', '.join(NUMBER_NAMES)}")
         literal = {a.lower() for a in self.allow if not a.startswith("re:")}
         regexes = []
         for a in self.allow:
@@ -589,7 +595,9 @@ class Scrubber:
         self.found: Counter[str] = Counter()
         self.settings = settings or ScrubSettings()
         self._custom, self._allow_lit, self._allow_re = self.settings.compiled()
-        disabled = {k.upper() for k in self.settings.disable}
+        disabled = {k.upper() for k in self.settings.disable if ":" not in k}
+        # single national numbers switched off ("NATIONAL_ID:in_aadhaar": a team's 4-4-4 ticket numbers)
+        self._numbers_off = frozenset(k.partition(":")[2].lower() for k in self.settings.disable if ":" in k)
         # (kind, detector, trigger index or None = always run); user patterns run first
         self._steps: list[tuple[str, Callable[[str, list[str]], str], int | None]] = [
             (kind, self._simple(kind, rx), None) for kind, rx in self._custom
@@ -707,7 +715,7 @@ class Scrubber:
     def _national(self, text: str, kinds: list[str]) -> str:
         def shaped(m: re.Match[str]) -> str:
             v = m.group(0)
-            if national_kind(v) is None or self.allowed(v):
+            if national_kind(v, self._numbers_off) is None or self.allowed(v):
                 return v
             if v[0].isdigit() and v[-1].isdigit() and NOT_AN_ID.search(text, max(0, m.start() - 32), m.start()):
                 return v  # "ticket 4585 4732 5288": a number said to be something else
@@ -722,7 +730,7 @@ class Scrubber:
             # whole, then without its last groups
             cut = v
             while True:
-                if sum(c.isdigit() for c in cut) >= 8 and labelled_ok(label, cut):
+                if sum(c.isdigit() for c in cut) >= 8 and labelled_ok(label, cut, self._numbers_off):
                     if self.allowed(cut):
                         return m.group(0)
                     start = m.start("value") - m.start()
@@ -935,7 +943,7 @@ class Scrubber:
             if _SSN_VALUE.fullmatch(v) and not self.allowed(v):
                 return self.token("SSN", _NON_DIGIT.sub("", v))
             return None
-        if not ID_VALUE.fullmatch(v) or not labelled_ok(label, v) or self.allowed(v):
+        if not ID_VALUE.fullmatch(v) or not labelled_ok(label, v, self._numbers_off) or self.allowed(v):
             return None
         return self.token("NATIONAL_ID", _compact_id(v))
 

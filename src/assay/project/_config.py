@@ -54,7 +54,7 @@ class SourceSettings(_Section):
 class ScrubConfig(_Section):
     patterns: dict[str, str] = Field(default_factory=dict, description="extra PII kinds: NAME -> regex")
     allow: list[str] = Field(default_factory=list, description="values never scrubbed; 're:' prefix for a regex")
-    disable: list[str] = Field(default_factory=list, description="built-in kinds to switch off, e.g. ADDRESS")
+    disable: list[str] = Field(default_factory=list, description="built-in kinds to switch off, e.g. ADDRESS, or one national number, e.g. NATIONAL_ID:in_aadhaar")
 
 
 class ProfileSettings(_Section):
