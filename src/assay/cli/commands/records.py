@@ -4,31 +4,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import orjson
 import typer
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import select
 
 from assay.cli._app import JsonOpt, ProjectOpt, _n, app
 from assay.cli._output import emit_json, err, out, pipe_closed, rich_progress
 from assay.errors import InputError
-from assay.ingest import (
-    DeleteSummary,
-    delete_files,
-    ingested_files,
-    iter_stored_records,
-    quarantined_rows,
-    record_stats,
-    stored_records,
-)
-from assay.records import Record
 from assay.project import as_project
 from assay.store import json_text
-from assay.store._schema import profiles
+
+if TYPE_CHECKING:
+    from assay.ingest import DeleteSummary
+    from assay.records import Record
+
+# (``assay.ingest`` and its readers load when a command runs, not when the CLI starts)
 
 SinceOpt = Annotated[Optional[str], typer.Option(help="only records from this time on (2026-11-01, 2026-11-01T14:00)")]
 UntilOpt = Annotated[Optional[str], typer.Option(help="only records before this time; a day is taken in whole (2026-11-05)")]
@@ -44,6 +38,8 @@ def stats(
     json_out: JsonOpt = False,
 ) -> None:
     """Counts of stored records per source, day and model, and of quarantined rows."""
+    from assay.ingest import record_stats
+
     s = record_stats(project, source=source)
     if json_out:
         emit_json(s.to_json())
@@ -79,6 +75,8 @@ def show(
     json_out: JsonOpt = False,
 ) -> None:
     """Show stored records as ingest left them (scrubbed): check a --map, the scrubbing, a file."""
+    from assay.ingest import stored_records
+
     found = stored_records(project, limit=limit, source=source, file=file, model=model, contains=grep, id_prefix=record_id,
                            since=since, until=until, order=order)
     if json_out:
@@ -150,6 +148,8 @@ def files(
     json_out: JsonOpt = False,
 ) -> None:
     """The files ingest has read, with the records and quarantined rows stored from each."""
+    from assay.ingest import ingested_files
+
     found = ingested_files(project, source=source)
     if json_out:
         emit_json(found.to_json())
@@ -183,6 +183,8 @@ def quarantine(
     json_out: JsonOpt = False,
 ) -> None:
     """List quarantined rows as file:line: reason."""
+    from assay.ingest import quarantined_rows
+
     rows = quarantined_rows(project, limit=show, offset=offset, source=source, file=file, reason=reason)
     if json_out:
         emit_json({"schema": "assay.records.quarantine/v1", "total": rows.total, "offset": offset,
@@ -217,6 +219,8 @@ def export(
 ) -> None:
     """Write stored records (scrubbed) as JSON Lines, one record a line, streamed: the
     fields of `records show --json`, readable by `assay ingest` and any JSON tool."""
+    from assay.ingest import iter_stored_records, stored_records
+
     found = stored_records(project, limit=0, source=source, file=file, model=model, contains=grep, since=since, until=until)
     total = found.total if limit is None else min(limit, found.total)
     if dest != "-" and Path(dest).exists() and not force:
@@ -260,6 +264,8 @@ def delete(
     json_out: JsonOpt = False,
 ) -> None:
     """Delete what ingest stored from these files (or a source): their records, quarantined rows and ingest history."""
+    from assay.ingest import delete_files
+
     plan = delete_files(project, paths, source=source, dry_run=True)
     what = _deleted(plan)
     if dry_run:
@@ -313,6 +319,10 @@ def _deleted(summary: DeleteSummary) -> str:
 
 def profiles_made(project: Path) -> bool:
     """Whether the project has a profile (whose weights a deletion makes stale)."""
+    from sqlalchemy import select
+
+    from assay.store._schema import profiles
+
     store = as_project(project).open_store()
     try:
         with store.read() as conn:
