@@ -925,11 +925,7 @@ class Scrubber:
         """The token for ``value`` when ``key`` names what it is and it is one: a national
         number (``{"pesel": ...}``), a US social security number (``{"ssn": "123456789"}``),
         an e-mail address, a phone number or a postal address (``_FIELD_KEY``)."""
-        named = self._key_kinds.get(key, False)
-        if named is False:
-            named = self._read_key(key)
-            if len(self._key_kinds) < 10_000:
-                self._key_kinds[key] = named
+        named = self._key_named(key)
         if named is None:
             return None
         kind, label = named
@@ -946,6 +942,15 @@ class Scrubber:
         if not ID_VALUE.fullmatch(v) or not labelled_ok(label, v, self._numbers_off) or self.allowed(v):
             return None
         return self.token("NATIONAL_ID", _compact_id(v))
+
+    def _key_named(self, key: str) -> tuple[str, str] | None:
+        """``_read_key``, remembered per key (metadata repeats its keys on every row)."""
+        named = self._key_kinds.get(key, False)
+        if named is False:
+            named = self._read_key(key)
+            if len(self._key_kinds) < 10_000:
+                self._key_kinds[key] = named
+        return named
 
     def _read_key(self, key: str) -> tuple[str, str] | None:
         """What ``key`` says its value is: ``(kind, the words that say it)``, or ``None``."""
@@ -971,12 +976,7 @@ class Scrubber:
         becomes one token, as in metadata."""
 
         def repl(m: re.Match[str]) -> str:
-            key = m.group("key")
-            named = self._key_kinds.get(key, False)
-            if named is False:
-                named = self._read_key(key)
-                if len(self._key_kinds) < 10_000:
-                    self._key_kinds[key] = named
+            named = self._key_named(m.group("key"))
             if named is None or named[0] not in FIELD_KINDS:  # (national and SSN keys: their own steps read them)
                 return m.group(0)
             where = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "num"
