@@ -85,17 +85,23 @@ def compression(path: Path) -> str | None:
         return comp
     try:
         with path.open("rb") as fh:
-            head = fh.read(4)
+            head = fh.read(5)
     except OSError:
         return None
-    comp = None
-    if head[:3] == b"\x1f\x8b\x08":  # gzip's magic and its one compression method (RFC 1952)
-        comp = ".gz"
-    elif head == b"\x28\xb5\x2f\xfd":
-        comp = ".zst"
-    elif head[:3] == b"BZh" and head[3:4].isdigit() and head[3:4] != b"0":
-        comp = ".bz2"
+    comp = compressed_by_magic(head)
     return comp if comp is not None and _decodes(path, comp) else None
+
+
+def compressed_by_magic(head: bytes) -> str | None:
+    """``.gz``, ``.zst`` or ``.bz2`` when the first bytes ``head`` (five or more) start a
+    stream of that compression, else None."""
+    if head[:3] == b"\x1f\x8b\x08":  # gzip's magic and its one compression method (RFC 1952)
+        return ".gz"
+    if head[:4] == b"\x28\xb5\x2f\xfd" and not (len(head) > 4 and head[4] & 0x08):  # (a frame header's reserved bit is 0)
+        return ".zst"
+    if head[:3] == b"BZh" and head[3:4].isdigit() and head[3:4] != b"0":
+        return ".bz2"
+    return None
 
 
 def _decodes(path: Path, comp: str) -> bool:

@@ -29,6 +29,7 @@ from typing import BinaryIO
 
 from assay._progress import ProgressFactory, no_progress
 from assay.errors import InputError
+from assay.ingest._formats import compressed_by_magic
 
 STDIN = "-"
 """The path that names standard input."""
@@ -39,19 +40,16 @@ PREVIEW_BYTES = 16 * 2**20
 """A dry run spools at most this much of a text stream (cut at a line break): it shows the first rows only."""
 
 _CHUNK = 1 << 20
-_GZIP, _ZSTD, _PARQUET = b"\x1f\x8b\x08", b"\x28\xb5\x2f\xfd", b"PAR1"  # (gzip: magic + deflate, RFC 1952)
+_PARQUET = b"PAR1"
 
 
 def _suffix(head: bytes) -> str:
     """The file name suffix that makes the readers read what the stream holds: compressed
     streams are told by their magic bytes, as a Parquet file is; text is left to the
     format detection (an empty stream reads as empty JSON Lines)."""
-    if head.startswith(_GZIP):
-        return ".gz"
-    if head.startswith(_ZSTD) and not (len(head) > 4 and head[4] & 0x08):  # (a frame header's reserved bit is 0)
-        return ".zst"
-    if head[:3] == b"BZh" and head[3:4].isdigit() and head[3:4] != b"0":
-        return ".bz2"
+    comp = compressed_by_magic(head)
+    if comp is not None:
+        return comp
     if head.startswith(_PARQUET):
         return ".parquet"
     if head.startswith(b"PK\x03\x04"):  # a zip file: an Excel workbook is one
