@@ -3,15 +3,18 @@
     .venv/bin/python bench/pii_fields_eval.py [--n 100] [--errors 5]
 
 Production logs carry user profile fields in their metadata: ``{"phone": ...}``,
-``{"customerEmail": ...}``, ``{"shipping_address": ...}``. Their values come from Faker (8
+``{"customerEmail": ...}``, ``{"shipping_address": ...}``, ``{"customer_name": ...}``. Their values come from Faker (8
 locales), under key names apps use, in the forms they take there: a phone number as Faker
 writes it, as bare digits and as a JSON number; an e-mail plainly and written around filters
-("bob at example dot com"); a street address and a whole postal address. Negatives are fields
+("bob at example dot com"); a street address and a whole postal address; a first name, a
+last name and a full name. Negatives are fields
 whose key only looks like such a name (``phone_verified``, ``mobile_build``, ``mail_server``,
-``ip_address`` holds no place) or whose value is none (``"N/A"``, a date, a city). A value counts
+``ip_address`` holds no place, ``product_name``, ``company_legal_name``, a tool's ``name``) or
+whose value is none (``"N/A"``, a date, a city). A value counts
 as found when the field became a token of its kind; any token in a negative is a false positive.
 Each value is also put, as the same field in JSON, into a message ("in a message": a tool call's
-arguments as the OpenAI shape writes them).
+arguments as the OpenAI shape writes them). A name is also written in a sentence of its record
+("named in its record": ingest gives it the field's token there).
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ KEYS = {
     "EMAIL": ["email", "customer_email", "userEmail", "contact.email", "E-Mail"],
     "PHONE": ["phone", "phone_number", "phoneNumber", "mobile", "customer.phone", "whatsapp", "msisdn"],
     "ADDRESS": ["address", "shipping_address", "street_address", "billing_address", "addressLine1"],
+    "PERSON": ["first_name", "lastName", "full_name", "customer_name", "customer.fullName", "cardholder_name", "contact.first_name",
+               "recipientName", "surname"],
 }
 TOKEN = re.compile(r"<([A-Z_]+)_[0-9a-f]{6}>")
 
@@ -68,6 +73,11 @@ def positives(fake: Faker, r: random.Random) -> list[tuple[str, str, Any]]:
     ]
 
 
+def name_positives(fake: Faker) -> list[tuple[str, str, Any]]:
+    """(Names were added later, drawn from their own generators, so the draws above stay as they were.)"""
+    return [("PERSON", "first name", fake.first_name()), ("PERSON", "last name", fake.last_name()), ("PERSON", "full name", fake.name())]
+
+
 def negatives(fake: Faker, r: random.Random) -> list[dict[str, Any]]:
     return [
         {"phone_verified": r.choice([True, False])}, {"phone_country_code": str(r.randint(1, 999))},
@@ -83,8 +93,19 @@ def negatives(fake: Faker, r: random.Random) -> list[dict[str, Any]]:
     ]
 
 
+def name_negatives(fake: Faker, r: random.Random) -> list[dict[str, Any]]:
+    return [
+        {"name": r.choice(["get_order", "start_return", "search_docs"])}, {"product_name": fake.catch_phrase()},
+        {"company_name": fake.company()}, {"file_name": fake.file_name()}, {"model_name": r.choice(["gpt-4o-mini", "claude-sonnet-4"])},
+        {"tool_name": r.choice(["lookup_customer", "create_ticket"])}, {"display_name": fake.user_name()},
+        {"user_name": fake.user_name()}, {"company_legal_name": fake.company()}, {"first_name_verified": r.choice([True, False])},
+        {"last_name_length": r.randint(2, 20)}, {"first_name": r.choice(["string", "N/A", "", "unknown"])},
+        {"customer": {"name_id": str(r.randint(1000, 99999))}}, {"app_name": fake.word()},
+    ]
+
+
 def evaluate(n: int) -> tuple[dict[tuple[str, str], list[int]], Counter[str], int, dict[str, list[Any]], list[Any]]:
-    r = random.Random(11)
+    r, rn = random.Random(11), random.Random(12)
     s = Scrubber(b"fields-eval")
     found: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     fp: Counter[str] = Counter()
@@ -92,11 +113,12 @@ def evaluate(n: int) -> tuple[dict[tuple[str, str], list[int]], Counter[str], in
     misses: dict[str, list[Any]] = defaultdict(list)
     false_pos: list[Any] = []
     for locale in LOCALES:
-        fake = Faker(locale)
+        fake, fake_names = Faker(locale), Faker(locale)
         fake.seed_instance(11)
+        fake_names.seed_instance(12)
         for _ in range(n):
-            for kind, form, value in positives(fake, r):
-                key = r.choice(KEYS[kind])
+            for kind, form, value in positives(fake, r) + name_positives(fake_names):
+                key = (rn if kind == "PERSON" else r).choice(KEYS[kind])
                 out = _leaf(s.scrub_json(_field(key, value)))
                 m = TOKEN.fullmatch(out) if isinstance(out, str) else None
                 hit = m is not None and m.group(1) == kind
@@ -114,7 +136,15 @@ def evaluate(n: int) -> tuple[dict[tuple[str, str], list[int]], Counter[str], in
                     hit = f"<{kind}_" in text and str(value) not in text
                 found[(kind, "in a message")][0] += hit
                 found[(kind, "in a message")][1] += 1
-            for neg in negatives(fake, r):
+                if kind == "PERSON":  # the name from the field, written in the record's message
+                    s.names_begin()
+                    s.scrub_json(_field(key, value))
+                    said = rn.choice(["Hi, this is {} speaking.", "Dear {}, your parcel is on its way.", "{} here: where is my order?",
+                                     "Thanks {}!", "Name on the card: {}"]).format(value)
+                    out = s.with_names(s.scrub(said), s.names_found())
+                    found[(kind, "named in its record")][0] += value not in out and "<PERSON_" in out
+                    found[(kind, "named in its record")][1] += 1
+            for neg in negatives(fake, r) + name_negatives(fake_names, rn):
                 n_neg += 1
                 out = s.scrub_json(neg)
                 if out != neg:

@@ -138,6 +138,8 @@ _FRAGMENTS = [
     # JSON and Python dicts in a text, with keys that name a field
     '{"phone": "', '"phone":', "'email': '", '"shipping_address":', '"MÓVIL"', ' : ', '"', "'", "\\", "5551234567", "bob at example dot com",
     "Acceso Vial 14", "N/A", '{"', '": "', '", "',
+    '"customer_name": "', "'firstName': '", '"Nachname":', '"name": "', "Maria García", "O'Brien", "Jean-Luc",
+    "my name is ", "My full name is ", "je m'appelle ", "Customer name: ", "first_name=", "N/A", "Dr. ", " de la ", "van 't ",
 ]
 
 
@@ -172,10 +174,11 @@ _leaf = st.one_of(
     st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(),
 )
 _leaf = st.one_of(_leaf, st.sampled_from(["5551234567", "+44 20 7946 0958", "bob at example dot com", "bob@localhost",
-                                           "Acceso Vial 14, Sevilla", "N/A", "20261127", "44051401359", "123-45-6789"]))
-# keys that name what their value is (an e-mail, phone, address field, a national number) and keys that do not
+                                           "Acceso Vial 14, Sevilla", "N/A", "20261127", "44051401359", "123-45-6789",
+                                           "Maria García", "string"]))
+# keys that name what their value is (an e-mail, phone, address, name field, a national number) and keys that do not
 _KEYS = ["a", "key", "token", "x y", "phone", "customerEmail", "shipping_address", "ip_address", "mobile_build", "pesel", "ssn",
-         "Teléfono", "x" * 50 + "_phone_number"]
+         "Teléfono", "x" * 50 + "_phone_number", "customer_name", "firstName", "product_name", "Nachname"]
 _json = st.recursive(_leaf, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4)), max_leaves=12)
 
 

@@ -41,6 +41,8 @@ CASES = {
     "field keys and colons repeated": _rep('"phone": "phone": '),
     "a field key before a long escaped value": '{"phone": "' + _rep("\\\\"),
     "quotes around field words without values": _rep("'email' :"),
+    "a name field before a value of many short words": '{"customer_name": "' + _rep("A. b' ") + '"}',
+    "name words in quoted keys repeated": _rep('"first last customer name'),
     "a Brazilian place word repeated": _rep("Parque "),
     "a Spanish street word and names repeated": _rep("Acceso Ana de "),
     "a place word and particles repeated": _rep("Setor de da "),

@@ -1,4 +1,4 @@
-"""A metadata key that says what its value is: e-mail, phone and address fields.
+"""A metadata key that says what its value is: e-mail, phone, address and person's name fields.
 
 The values here are ones the text detectors leave alone on their own (a bare ten-digit
 number, an e-mail written around filters, an address in a form no pattern knows); under a
@@ -54,6 +54,24 @@ def _kind(value: object) -> str | None:
         ("home_address", "ul. Marszałkowska 10/12, Warszawa", "ADDRESS"),
         ("Adresse", "Hauptstr. 5\n10115 Berlin", "ADDRESS"),
         ("dirección", "Cuesta de San Vicente 12, Madrid", "ADDRESS"),
+        ("first_name", "Maria", "PERSON"),
+        ("lastName", "García López", "PERSON"),
+        ("customer_name", "John O'Brien", "PERSON"),
+        ("fullName", "Jean-Luc Picard", "PERSON"),
+        ("cardholder_name", "J. R. Smith", "PERSON"),
+        ("card_holder_name", "SMITH, JOHN", "PERSON"),
+        ("recipient_name", "Ella van 't Wel-van der Leek", "PERSON"),
+        ("user_full_name", "Ann Lee", "PERSON"),
+        ("surname", "Nowak", "PERSON"),
+        ("Vorname", "Jürgen", "PERSON"),
+        ("nachname", "Müller-Lüdenscheidt", "PERSON"),
+        ("prénom", "Éloïse", "PERSON"),
+        ("nombre_completo", "Ana Pérez", "PERSON"),
+        ("apellidos", "de la Cruz Ortega", "PERSON"),
+        ("cognome", "Rossi", "PERSON"),
+        ("nazwisko", "Wiśniewska", "PERSON"),
+        ("contactName", "山田 太郎", "PERSON"),
+        ("billing.first_name", "Li", "PERSON"),
     ],
 )
 def test_a_key_names_its_value(s: Scrubber, key: str, value: object, kind: str) -> None:
@@ -89,6 +107,21 @@ def test_a_key_names_its_value(s: Scrubber, key: str, value: object, kind: str) 
         ("order_number", "5551234567"),
         ("email", "<EMAIL_abcdef>"),  # scrubbed already: stays as it is
         ("address", "<ADDRESS_abcdef>, Porto"),
+        # a bare "name" names a tool, a model, a product as often as a person
+        ("name", "Maria Garcia"),
+        ("name", "get_order"),
+        ("product_full_name", "Acme Trail Tent"),
+        ("company_legal_name", "Acme Outdoor GmbH"),
+        ("hotel_guest_name_policy", "strict"),
+        ("display_name", "trailrunner"),
+        ("user_name", "jdoe"),
+        ("first_name_verified", True),
+        ("last_name_length", 7),
+        ("first_name", "string"),  # a schema's example
+        ("first_name", "N/A"),
+        ("customer_name", "Order 12345"),  # digits: no name
+        ("full_name", "<PERSON_abcdef>"),
+        ("customer_name", "a" * 101),
     ],
 )
 def test_a_key_that_names_no_such_field_or_a_value_that_is_none(s: Scrubber, key: str, value: object) -> None:
@@ -103,6 +136,11 @@ def test_nested_and_in_lists(s: Scrubber) -> None:
     assert _kind(out["contacts"][0]["email"]) == "EMAIL"
 
 
+def test_a_name_has_one_token_whatever_its_case_and_spacing(s: Scrubber) -> None:
+    out = s.scrub_json({"first_name": "Maria  GARCÍA", "contact": {"full_name": "maria garcía"}})
+    assert out["first_name"] == out["contact"]["full_name"] == s.token("PERSON", "maria garcía")
+
+
 def test_one_value_one_token_however_it_is_written(s: Scrubber) -> None:
     """The token is the value's: a key-named phone number gets the same one as the number in text,
     an e-mail written around filters the same one as the address written plainly."""
@@ -114,6 +152,9 @@ def test_one_value_one_token_however_it_is_written(s: Scrubber) -> None:
 def test_allow_list_and_disabled_kinds() -> None:
     allowed = Scrubber(b"k", ScrubSettings(allow=["bob at example dot com"]))
     assert allowed.scrub_json({"email": "bob at example dot com"}) == {"email": "bob at example dot com"}
+    no_names = Scrubber(b"k", ScrubSettings(disable=["PERSON"]))
+    assert no_names.scrub_json({"first_name": "Maria"}) == {"first_name": "Maria"}
+    assert no_names.scrub('{"customer_name": "Maria Garcia"}') == '{"customer_name": "Maria Garcia"}'
     no_phone = Scrubber(b"k", ScrubSettings(disable=["PHONE"]))
     assert no_phone.scrub_json({"phone": "5551234567", "email": "bob@localhost"}) == {
         "phone": "5551234567", "email": no_phone.token("EMAIL", "bob@localhost")}
@@ -122,10 +163,12 @@ def test_allow_list_and_disabled_kinds() -> None:
 def test_the_prefilter_reads_the_keys_too() -> None:
     """Without a trigger in the values, the JSON prefilter must still send a field key's value to
     be read (the same output as with no prefilter at all)."""
-    value = {"profile": {"x" * 60 + "Email": "bob at example dot com", "Straße": "Am Hang 3"}, "n": 1}
+    value = {"profile": {"x" * 60 + "Email": "bob at example dot com", "Straße": "Am Hang 3", "customerFirstName": "Ann"}, "n": 1}
     fast, slow = Scrubber(b"k"), Scrubber(b"k", prefilter=False)
     assert fast.scrub_json(value) == slow.scrub_json(value)
-    assert fast.found == slow.found == {"EMAIL": 1, "ADDRESS": 1}
+    assert fast.found == slow.found == {"EMAIL": 1, "ADDRESS": 1, "PERSON": 1}
+    for text in ('{"customerFirstName": "Ann"}', "{'Nachname': 'Müller'}", '{"nombre_del_cliente": "Ana Pérez"}'):
+        assert fast.scrub(text) == slow.scrub(text) != text
 
 
 def test_end_to_end_through_ingest(tmp_path: Path) -> None:
@@ -156,12 +199,14 @@ def test_end_to_end_through_ingest(tmp_path: Path) -> None:
         ("lookup(customer={'phone': '5551234567', 'phone_verified': True})", {"PHONE": 1}),
         # a JSON escape in the value
         ('{"street": "Calle \\u00c1vila 3"}', {"ADDRESS": 1}),
+        # a person's name in a tool call's arguments; the tool's own "name" stays
+        ('{"name": "create_ticket", "arguments": {"customer_name": "Maria Gonzalez", "first_name": "Ana"}}', {"PERSON": 2}),
     ],
 )
 def test_fields_in_json_inside_a_text(s: Scrubber, text: str, kinds: dict[str, int]) -> None:
     out = s.scrub(text)
     assert dict(s.found) == kinds, out
-    for value in ("5551234567", "447700900123", "example", "Acceso", "u00c1vila"):
+    for value in ("5551234567", "447700900123", "example", "Acceso", "u00c1vila", "Gonzalez", "Ana"):
         assert value not in out
     if text.startswith("{"):  # still JSON, a number's token as a string
         assert isinstance(json.loads(out), dict)
@@ -169,7 +214,8 @@ def test_fields_in_json_inside_a_text(s: Scrubber, text: str, kinds: dict[str, i
 
 def test_fields_in_text_leave_other_keys_and_prose_alone(s: Scrubber) -> None:
     for text in ('{"order": "5551234567", "ticket_id": 5551234567}', '{"phone_verified": "yes", "mobile_build": "20261127"}',
-                 "the phone: number 2026-11-27 is a date", "{'email': 'unknown'}"):
+                 "the phone: number 2026-11-27 is a date", "{'email': 'unknown'}",
+                 '{"name": "get_order", "model_name": "gpt-4o", "product_name": "Trail Tent"}'):
         assert s.scrub(text) == text
     assert not s.found
 
@@ -178,3 +224,124 @@ def test_a_cached_text_counts_its_fields_again(s: Scrubber) -> None:
     text = '{"phone": "5551234567"}'
     first = s.scrub(text)
     assert s.scrub(text) == first and s.found["PHONE"] == 2
+
+
+def test_a_name_from_a_name_field_is_scrubbed_in_the_whole_record(tmp_path: Path) -> None:
+    """The customer's name in the metadata: the same name in the messages, the answer, the
+    feedback and the other metadata gets the same token; other words stay."""
+    from assay.ingest import ingest, iter_stored_records
+    from assay.project import load_project
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    row = {"messages": [{"role": "user", "content": "Hi, this is Maria García (MARIA  GARCÍA on the card). Will you refund Marian? Maria"}],
+           "output": "Sorry maria garcía, we will refund.",
+           "metadata": {"customer": {"first_name": "Maria", "full_name": "Maria García"}, "note": "call Maria back"},
+           "feedback": {"thumbs": "down", "comment": "Maria García was kind"}}
+    (tmp_path / "a.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n")
+    project = load_project(tmp_path)
+    summary = ingest(project, [str(tmp_path / "a.jsonl")], workers=0)
+    (rec,) = list(iter_stored_records(project))
+    s = Scrubber(project.key)
+    full, first = s.token("PERSON", "maria garcía"), s.token("PERSON", "maria")
+    assert rec.messages[0].content == f"Hi, this is {full} ({full} on the card). Will you refund Marian? {first}"
+    assert rec.output == f"Sorry {full}, we will refund."
+    assert rec.metadata == {"customer": {"first_name": first, "full_name": full}, "note": f"call {first} back"}
+    assert rec.feedback is not None and rec.feedback.comment == f"{full} was kind"
+    assert summary.pii["PERSON"] == 8
+
+
+def test_a_record_without_name_fields_keeps_the_names_in_its_text(tmp_path: Path) -> None:
+    """Names are taken from name fields only, and only for their own record."""
+    from assay.ingest import ingest, iter_stored_records
+    from assay.project import load_project
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    rows = [{"messages": [{"role": "user", "content": "I am Ann Lee"}], "output": "ok", "metadata": {"customer_name": "Ann Lee"}},
+            {"messages": [{"role": "user", "content": "Ann Lee wrote before"}], "output": "ok", "metadata": {}}]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    project = load_project(tmp_path)
+    ingest(project, [str(tmp_path / "a.jsonl")], workers=0)
+    texts = sorted(r.messages[0].content for r in iter_stored_records(project))
+    assert texts[0] == "Ann Lee wrote before" and texts[1].startswith("I am <PERSON_")
+
+
+def test_with_names_matches_whole_names_only(s: Scrubber) -> None:
+    names = [("Maria García", "<PERSON_aaaaaa>"), ("Will", "<PERSON_bbbbbb>"), ("ann", "<PERSON_cccccc>")]
+    text = "maria  garcía, MariaGarcía, Will, will you? WILL. Ann and ann and Annie <PERSON_aaaaaa>"
+    assert s.with_names(text, names) == (
+        "<PERSON_aaaaaa>, MariaGarcía, <PERSON_bbbbbb>, will you? <PERSON_bbbbbb>. <PERSON_cccccc> and ann and Annie <PERSON_aaaaaa>")
+
+
+def test_names_in_a_cached_text_reach_every_record_that_holds_it() -> None:
+    """A tool result repeated across records is scrubbed once (cached): each record still
+    learns the names in it, so its messages are scrubbed the same way whatever came before."""
+    s = Scrubber(b"k")
+    text = '{"customer_name": "Ann Lee"}'
+    for _ in range(2):
+        s.names_begin()
+        s.scrub(text)
+        assert s.names_found() == [("Ann Lee", s.token("PERSON", "ann lee"))]
+    tools = [{"example": {"first_name": "Bo"}}]
+    for _ in range(2):
+        s.names_begin()
+        s.scrub_json_cached(tools, json.dumps(tools).encode())
+        assert [n for n, _ in s.names_found()] == ["Bo"]
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Hi, my name is Maria de la Cruz and my order never arrived", "Maria de la Cruz"),
+        ("My name is Dr. John Smith.", "John Smith"),  # the title stays, the sentence's stop too
+        ("My name is J. R. Smith, thanks", "J. R. Smith"),
+        ("my full name is Ella van 't Wel-Leek. Please check", "Ella van 't Wel-Leek"),
+        ("My name is Ana I need help", "Ana"),
+        ("je m'appelle Éloïse Dupont, merci", "Éloïse Dupont"),
+        ("Hola, me llamo Ana y necesito ayuda", "Ana"),
+        ("Mein Name ist JÜRGEN MÜLLER.", "JÜRGEN MÜLLER"),
+        ("nazywam się Zofia Wiśniewska.", "Zofia Wiśniewska"),
+        ("Customer name: siobhán larsen\nOrder: 12345", "siobhán larsen"),  # after a label, also in lower case
+        ("first_name=Ann", "Ann"),
+        ("Nachname: Müller, Vorname: X", "Müller"),
+    ],
+)
+def test_a_name_in_text_after_its_words_or_label(s: Scrubber, text: str, name: str) -> None:
+    out = s.scrub(text)
+    assert name not in out and s.token("PERSON", name.casefold()) in out, out
+    assert s.names_found()[0] == (name, s.token("PERSON", name.casefold()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My name is not important, just fix it.", "my name is on the list already", "my name is maria garcia",
+        "What is my name on the account?", "Customer name: N/A", "customer name: unknown", "Customer name: missing",
+        "The customer name field is empty.", "Name: John Smith", "Product name: Trail Tent 3", "Tool name: lookup_customer",
+        "first_name = string", "Company name: Acme Outdoor GmbH", "my name is Mr.", "My name is The same",
+        "Customer name: bob@example.com", "Product full name: Trail Tent", "company legal name: acme outdoor",
+    ],
+)
+def test_no_name_in_text(text: str) -> None:
+    s = Scrubber(b"k")
+    out = s.scrub(text)
+    assert "<PERSON_" not in out and not s.names_found(), out
+
+
+def test_a_record_with_many_names_is_searched_for_its_first_64(tmp_path: Path) -> None:
+    """A tool's result that lists many customers: each is scrubbed where it stands; the
+    record's other texts are searched for the first 64 names only."""
+    from assay.ingest import ingest, iter_stored_records
+    from assay.project import load_project
+
+    (tmp_path / "assay.yaml").write_text("project: t\n")
+    people = [f"Ann {chr(65 + i // 26)}{chr(97 + i % 26)}son" for i in range(100)]
+    listing = json.dumps([{"customer_name": p} for p in people])
+    row = {"messages": [{"role": "user", "content": f"is {people[0]} or {people[99]} on the list?"},
+                        {"role": "tool", "content": listing}], "output": "yes"}
+    (tmp_path / "a.jsonl").write_text(json.dumps(row) + "\n")
+    project = load_project(tmp_path)
+    ingest(project, [str(tmp_path / "a.jsonl")], workers=0)
+    (rec,) = list(iter_stored_records(project))
+    s = Scrubber(project.key)
+    assert rec.messages[0].content == f"is {s.token('PERSON', people[0].casefold())} or {people[99]} on the list?"
+    assert not any(p in rec.messages[1].content for p in people)

@@ -249,6 +249,18 @@ _SSN_VALUE = re.compile(r"(?!000|666|9\d\d)\d{3}([- ]?)(?!00)\d{2}\1(?!0000)\d{4
 # "mobile_build" name no phone number. The value must look like one (``_field_value``).
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
 _KEY_SPLIT = re.compile(r"[\s_.\-]+")
+# A person's name: a key that says whose name ("first_name", "customer_name", "Vorname"); a
+# bare "name" names a tool, a model or a product as often as a person, so it is not read
+_PERSON_KEY = (
+    r"(?:first|last|given|family|middle|maiden|full|legal|birth|second|christian)\s?name|surname|forename"
+    r"|(?:customer|client|contact|patient|passenger|guest|recipient|sender|card ?holder|account ?holder|policy ?holder|holder"
+    r"|applicant|beneficiary|employee|member|buyer|billing|shipping|person|caller|travell?er|student|insured|signer"
+    r"|signatory|consignee|addressee|kin|parent|guardian)\sname"
+    r"|vorname|nachname|familienname|geburtsname|pr[eé]nom|nom\s(?:client|du client|de famille|complet|patient)"
+    r"|apellidos?|nombre\s(?:completo|y apellidos|del? cliente|cliente|del? paciente|paciente|titular|del titular)"
+    r"|cognome|nome\s(?:completo|e cognome|do cliente|cliente|del cliente)|sobrenome|voornaam|achternaam|naam\sklant"
+    r"|imi[eę]|nazwisko"
+)
 _FIELD_KEY = re.compile(
     r"(?:^|\s)(?:"
     r"(?P<EMAIL>e ?mail|mail|courriel|correo)(?:\s(?:address|addr|adresse|electr[oó]nico|primary|secondary|work|personal|contact|[1-3]))*"
@@ -256,11 +268,44 @@ _FIELD_KEY = re.compile(
     r"|cellulare|celular|m[oó]vil)(?:\s(?:number|no|nr|num|nummer|n[uú]mero|num[eé]ro|e164|primary|secondary|home|work|personal|main|[1-3]))*"
     r"|(?P<ADDRESS>street|address|adresse|direcci[oó]n|endere[cç]o|indirizzo|anschrift|stra(?:ss|ß)e|adres|adresa|morada)"
     r"(?:\s(?:line|street|full|[1-3]))*"
+    rf"|(?P<PERSON>{_PERSON_KEY})(?:\s(?:[1-3]|en|latin|kana|kanji|romaji))*"
     r")$"
 )
 # "ip_address", "wallet_address" and the like name no place ("cell" alone: a cell id, not a phone)
 _NOT_A_PLACE = re.compile(r"(?:^|\s)(?:ip|mac|email|e mail|mail|wallet|web|url|server|host|remote|memory|contract|bitcoin|btc|eth"
                           r"|from|sender|recipient|reply to|to|cc|bcc)\s+address")
+# "product_full_name", "company_legal_name": the word before says it is no person's name
+_NOT_A_PERSON = re.compile(
+    r"(?:^|\s)(?:product|company|business|file|tool|model|app|application|host|domain|brand|store|shop|team|org|organization"
+    r"|organisation|project|dataset|table|column|field|event|function|class|module|package|service|server|device|branch|city"
+    r"|country|region|bank|merchant|vendor|item|plan|course|street|queue|bucket|group|role|channel|workspace|repo|repository"
+    r"|database|index|metric|feature|tag|category|entity|trade|registered|site"
+    r"|venue|hotel|restaurant|airline|carrier|pet|ship|vessel|dog|cat)\s+$"
+)
+# a person's name: up to 8 words of letters (O'Brien, Jean-Luc, J. R. Smith, "Smith, John", van 't Wel), no digits
+_PERSON_VALUE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\-])*(?:(?:\s+|,\s*)['’]?[^\W\d_](?:[^\W\d_]|['’.\-])*){0,7}")
+# what a form or a schema's example puts in a name field
+_NO_NAME = frozenset(("string", "str", "text", "name", "first name", "last name", "full name", "firstname", "lastname",
+                      "anonymous", "anon", "guest", "user", "customer", "client", "test", "none", "nobody", "someone", "me"))
+# A name in prose, after the words that introduce it ("my name is", "je m'appelle") or a label
+# with a name field's words ("Customer name: ", "Nachname:"): the capitalised words that follow
+_NAME_INTRO = (r"my name is|my name's|my name’s|my full name is|i am called|i'm called|i’m called|je m'appelle|je m’appelle"
+               r"|mon nom est|me llamo|mi nombre es|mi chiamo|il mio nome è|ich heiße|ich heisse|mein name ist|meu nome é"
+               r"|eu me chamo|mijn naam is|ik heet|nazywam się|mam na imię")
+_PERSON_LABEL = _PERSON_KEY.replace(r"\s?", r"[ _\-]?").replace(r"\s", r"[ _\-]")
+_NAME_IN_TEXT = re.compile(
+    rf"(?:(?i:(?<!\w)(?:{_NAME_INTRO}))|(?P<label>(?i:(?<![\w\-])(?:{_PERSON_LABEL})[ \t]*[:=])))"
+    r"[ \t]*(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+['’]?[^\W\d_][\w'’.\-]*){0,5})"
+)
+# words before a name that are no part of it, and capitalised words that are no name
+_NAME_TITLE = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sr sr. sra sra. herr frau mme mme. m. mlle dott. sig. sig.ra".split())
+_NAME_PARTICLE = frozenset("de da do dos das del della di du van von der den ten ter le la 't ’t bin ibn al y e".split())
+_NOT_A_NAME = frozenset("i the a an not no on in at also just here still now your my our this that what why how it is was "
+                        "unknown none n/a anonymous private irrelevant missing blank empty required optional redacted hidden "
+                        "withheld same".split())
+# after a label ("Customer name: siobhán larsen") a name may be written in lower case: these end it
+_NAME_STOP = frozenset("and or but with is was are the a an for from to please thanks thank who which that if as at on in "
+                       "of by via order email phone tel".split())
 _NO_VALUE = frozenset(("n/a", "na", "none", "null", "unknown", "not provided", "not available", "redacted", "-", "—", "tbd"))
 _AT_WORD = re.compile(r"\s*[\[(<{]\s*at\s*[\])>}]\s*|\s+at\s+")
 _DOT_WORD = re.compile(r"\s*[\[(<{]\s*dot\s*[\])>}]\s*|\s+dot\s+")
@@ -467,8 +512,19 @@ _TRIGGERS = {
 # a quoted key that may name an e-mail, phone or address field (``_FIELD_KEY``), in JSON or a
 # Python dict written out in a text, or in the serialised JSON of metadata
 _TRIGGERS["FIELDS"] = (r"""(?i)["'][^"']*(?:mail|courriel|correo|phone|tel|mobil|msisdn|fax|whatsapp|cell|celular|handy|m[oó]vil"""
-                       r"""|street|address|adres|direcci|endere|indirizzo|anschrift|stra(?:ss|ß)e|morada)[^"']*["']""" + _WS + "*:")
-FIELD_KINDS = ("EMAIL", "PHONE", "ADDRESS")
+                       r"""|street|address|adres|direcci|endere|indirizzo|anschrift|stra(?:ss|ß)e|morada"""
+                       # a person's name field (not a bare "name": tool calls are full of those)
+                       r"""|(?:first|last|given|family|middle|maiden|full|legal|birth|second|christian|customer|client|contact"""
+                       r"""|patient|passenger|guest|recipient|sender|holder|applicant|beneficiary|employee|member|buyer|billing"""
+                       r"""|shipping|person|caller|travel|student|insured|signer|signatory|consignee|addressee|kin|parent|guardian)"""
+                       r"""[^"']*name|surname|forename|vorname|nachname|familienname|geburtsname|pr[eé]nom|nom[^"']*(?:client|famille"""
+                       r"""|complet|patient)|apellido|nombre[^"']*(?:completo|apellido|cliente|paciente|titular)|cognome"""
+                       r"""|nome[^"']*(?:completo|cliente)|sobrenome|voornaam|achternaam|naam[^"']*klant|imi[eę]|nazwisko"""
+                       r""")[^"']*["']""" + _WS + "*:")
+FIELD_KINDS = ("EMAIL", "PHONE", "ADDRESS", "PERSON")
+_TRIGGERS["PERSON"] = (r"(?i)(?:my name|my full name|i am called|i'm called|i’m called|m'appelle|m’appelle|mon nom|me llamo|mi nombre|mi chiamo"
+                       r"|mio nome|ich hei|mein name|meu nome|me chamo|mijn naam|ik heet|nazywam|na imi"
+                       rf"|(?:{_PERSON_LABEL})[ \t]*[:=])")
 # such a pair in a text (a tool call's arguments, a tool's result): the quoted key, then a
 # quoted value or a number of 7 to 15 digits
 _FIELD_PAIR = re.compile(
@@ -533,7 +589,7 @@ def _may_hold(rx: Any, text: str) -> bool:
         return True
 
 
-KINDS = ("SECRET", "EMAIL", "IBAN", "CARD", "SSN", "NATIONAL_ID", "IP", "PHONE", "ADDRESS")
+KINDS = ("SECRET", "EMAIL", "IBAN", "CARD", "SSN", "NATIONAL_ID", "IP", "PHONE", "ADDRESS", "PERSON")
 
 
 @dataclass
@@ -617,6 +673,7 @@ class Scrubber:
             ("IP", self._ip),
             ("PHONE", self._phone),
             ("ADDRESS", self._simple("ADDRESS", _ADDRESS)),
+            ("PERSON", self._person),
         ]
         enabled = [(kind, step) for kind, step in builtin if kind not in disabled]
         self._steps += [(kind, step, i if prefilter else None) for i, (kind, step) in enumerate(enabled)]
@@ -636,10 +693,14 @@ class Scrubber:
         self._json_trigger = _trigger_set([kind for kind, _ in enabled], json=True) if prefilter and enabled and not self._custom else None
         self._match = _set_matcher(self._trigger) if self._trigger is not None else None
         self._json_match = _set_matcher(self._json_trigger) if self._json_trigger is not None else None
-        self._cache: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._cache: dict[str, tuple[str, tuple[str, ...]] | tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
         self._cache_chars = 0
         self._tokens: dict[tuple[str, str], str] = {}
-        self._json_cache: dict[bytes, tuple[Any, bytes, tuple[str, ...]]] = {}
+        self._json_cache: dict[bytes, tuple[Any, bytes, tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+        # the names (value, token) found since ``names_begin`` (in name fields, after "my name
+        # is"): the same name written elsewhere in the record gets the same token (``with_names``)
+        self._names: list[tuple[str, str]] = []
+        self._name_patterns: dict[tuple[tuple[str, str], ...], tuple[re.Pattern[str], dict[str, str]]] = {}
 
     # -------------------------------------------------------------- tokens
 
@@ -741,6 +802,61 @@ class Scrubber:
                 cut = cut[:at]
 
         return LABELLED.sub(named, text) if _may_hold(_NATIONAL_LABEL, text) else text
+
+    def _person(self, text: str, kinds: list[str]) -> str:
+        """A name after the words that introduce one: its capitalised words ("my name is Maria
+        de la Cruz and ..." -> "Maria de la Cruz"; a title before it stays); or after a name
+        field's label, also in lower case ("Customer name: siobhán larsen")."""
+
+        def repl(m: re.Match[str]) -> str:
+            label = m.group("label") is not None  # a form's field: its value may be in lower case
+            if label and _NOT_A_PERSON.search(text[max(0, m.start() - 40):m.start()].lower() + " "):
+                return m.group(0)  # "Product full name: Trail Tent"
+            words = m.group("name").split()
+            start = 0
+            while start < len(words) and words[start].lower() in _NAME_TITLE:
+                start += 1
+            keep: list[str] = []
+            i = start
+            while i < len(words):
+                w = words[i]
+                if any(c.isdigit() for c in w):
+                    break
+                if w[0].isupper() or (label and w[0].isalpha() and w.rstrip(".,").lower() not in _NAME_STOP
+                                      and (keep or w.rstrip(".,").lower() not in _NAME_PARTICLE)):
+                    if keep and w.rstrip(".,").lower() in _NOT_A_NAME:  # "Ana I need help"
+                        break
+                    keep.append(w)
+                    i += 1
+                    if w[-1] == "," or (w[-1] == "." and len(w) > 2):  # "Maria, and ...", "Ana. Please ...": it ends
+                        break
+                    continue
+                j = i  # particles, then a capitalised word: "de la Cruz", "van 't Wel"
+                while j < len(words) and words[j].lower() in _NAME_PARTICLE:
+                    j += 1
+                if j == i or j == len(words) or not words[j][0].isupper() or not keep:
+                    break
+                keep += words[i:j]
+                i = j
+            if not keep:
+                return m.group(0)
+            last = keep[-1]
+            if last.endswith((".", ",")) and not (len(last) == 2 and last[0].isupper()):  # a sentence's stop, not "J."
+                keep[-1] = last.rstrip(".,")
+            value = " ".join(keep)
+            if keep[0].lower() in _NOT_A_NAME or value.lower() in _NO_NAME or self.allowed(value) or PSEUDONYM.search(value):
+                return m.group(0)
+            # the words kept, as written (their spacing too): from the first (after a title) to the last
+            at = end = text.index(keep[0], m.start("name"))
+            for w in keep:
+                end = text.index(w, end) + len(w)
+            if end < len(text) and text[end] in "/@_":  # "N/A", "bob@example.com": no name
+                return m.group(0)
+            tok = self._token("PERSON", value.casefold(), kinds)
+            self._names.append((value, tok))
+            return text[m.start():at] + tok + text[end:m.end()]
+
+        return _NAME_IN_TEXT.sub(repl, text)
 
     def _ssn(self, text: str, kinds: list[str]) -> str:
         def repl(m: re.Match[str]) -> str:
@@ -854,8 +970,11 @@ class Scrubber:
         if hit is not None:
             if hit[1]:
                 self.found.update(hit[1])
+                if len(hit) > 2:  # the names it held (for the rest of its record)
+                    self._names.extend(hit[2])  # type: ignore[misc]
             return hit[0]
         kinds: list[str] = []
+        named = len(self._names)
         out = text
         for step in self._always:
             out = step(out, kinds)
@@ -871,7 +990,7 @@ class Scrubber:
         if len(cache) >= _CACHE_MAX or self._cache_chars > _CACHE_CHARS:
             cache.clear()
             self._cache_chars = len(text)
-        cache[text] = (out, tuple(kinds))
+        cache[text] = (out, tuple(kinds), tuple(self._names[named:])) if len(self._names) > named else (out, tuple(kinds))
         return out
 
     def scrub_json(self, value: Any, blob: bytes | None = None) -> Any:
@@ -968,6 +1087,8 @@ class Scrubber:
             return None
         if m.lastgroup == "ADDRESS" and _NOT_A_PLACE.search(low):
             return None
+        if m.lastgroup == "PERSON" and _NOT_A_PERSON.search(low[:m.start()] + " "):
+            return None
         return m.lastgroup, m.group(0)
 
     def _keyed(self, text: str, kinds: list[str]) -> str:
@@ -1014,6 +1135,12 @@ class Scrubber:
                 return None
             digits = _NON_DIGIT.sub("", m.group("num"))
             return self._token("PHONE", digits, kinds) if 7 <= len(digits) <= 15 else None
+        if kind == "PERSON":  # words of letters; one token whatever the case and spacing ("maria  GARCÍA")
+            if len(v) > 100 or v.lower() in _NO_NAME or _PERSON_VALUE.fullmatch(v) is None:
+                return None
+            tok = self._token("PERSON", " ".join(v.split()).casefold(), kinds)
+            self._names.append((v, tok))
+            return tok
         if kind == "EMAIL":  # also written around filters: "bob at example dot com", "bob[at]example.com"
             email = _DOT_WORD.sub(".", _AT_WORD.sub("@", v.lower()))
             return self._token("EMAIL", email, kinds) if _EMAIL_VALUE.fullmatch(email) else None
@@ -1037,15 +1164,65 @@ class Scrubber:
         if hit is not None:
             if hit[2]:
                 self.found.update(hit[2])
+                self._names.extend(hit[3])
             return hit[0], hit[1]
         before = self.found.copy()
+        named = len(self._names)
         clean = self.scrub_json(value, blob)
         clean_blob = blob if clean is value else orjson.dumps(clean, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
         cache = self._json_cache
         if len(cache) >= 1_000:
             cache.clear()
-        cache[blob] = (clean, clean_blob, tuple((self.found - before).elements()))
+        cache[blob] = (clean, clean_blob, tuple((self.found - before).elements()), tuple(self._names[named:]))
         return clean, clean_blob
+
+    # -------------------------------------------------------------- names across a record
+
+    def names_begin(self) -> None:
+        """Start a record: forget the names found in name fields so far."""
+        self._names.clear()
+
+    def names_found(self) -> list[tuple[str, str]]:
+        """The names (as written, token) found since ``names_begin``: in name fields, after
+        "my name is" and its kin, after a name field's label."""
+        return self._names
+
+    def with_names(self, text: str, names: list[tuple[str, str]]) -> str:
+        """``text`` with each of ``names`` (``names_found``) written in it swapped for its token: a record whose
+        metadata names its customer (``{"customer_name": "Maria García"}``) keeps no "Maria
+        García" in its messages either. A name of several words is found in any case and
+        spacing; a name of one word only capitalised or in capitals ("Will", "WILL", not "will")."""
+        if not text:
+            return text
+        key = tuple(names)
+        hit = self._name_patterns.get(key)
+        if hit is None:
+            by_form: dict[str, str] = {}
+            alts = []
+            for value, tok in names:
+                words = value.split()
+                if len(words) > 1:
+                    alts.append(r"(?i:" + r"[\s,]+".join(re.escape(w.strip(",")) for w in words if w.strip(",")) + ")")
+                    by_form[" ".join(value.replace(",", " ").split()).casefold()] = tok
+                else:
+                    word = value[0].upper() + value[1:] if value[0].islower() else value
+                    alts += [re.escape(word), re.escape(word.upper())]
+                    by_form[word.casefold()] = tok
+            alts.sort(key=len, reverse=True)  # the longest name first: "Maria García" before "Maria"
+            pattern = re.compile(r"(?<![\w<])(?:" + "|".join(alts) + r")(?![\w>])")
+            if len(self._name_patterns) >= 1_000:
+                self._name_patterns.clear()
+            hit = self._name_patterns[key] = (pattern, by_form)
+        pattern, by_form = hit
+
+        def repl(m: re.Match[str]) -> str:
+            tok = by_form.get(" ".join(m.group(0).replace(",", " ").split()).casefold())
+            if tok is None:
+                return m.group(0)
+            self.found["PERSON"] += 1
+            return tok
+
+        return pattern.sub(repl, text)
 
 
 PSEUDONYM = re.compile(r"<([A-Z][A-Z_]*)_[0-9a-f]{6}>")

@@ -398,6 +398,7 @@ class Processor:
         fb = f["feedback"].model_dump() if f["feedback"] is not None else None
         final = contents
         if self.scrub:
+            scrubber.names_begin()
             clean = [scrubber.scrub(c) for c in contents]
             if any(a is not b for a, b in zip(clean, contents)):
                 final = clean
@@ -422,6 +423,26 @@ class Processor:
                 clean_tools, tools_json = scrubber.scrub_json_cached(tools, tools_json)
                 if clean_rest is not rest or clean_tools is not tools:
                     meta = {**clean_rest, SHARED_META: clean_tools}
+                    meta_json = orjson.dumps(meta, option=_CANON)
+            names = scrubber.names_found()
+            if names:  # a name from a name field, written elsewhere in the record: the same token there
+                # (the first 64 different names: a tool's result that lists a thousand customers
+                # has each scrubbed where it stands, not searched for in every text)
+                names = list(dict.fromkeys(names))[:64]
+                named = [scrubber.with_names(c, names) for c in final]
+                if any(a != b for a, b in zip(named, final)):
+                    final = named
+                    msgs_json = orjson.dumps([{"content": c, "role": r} for c, r in zip(final, roles)])
+                if output:
+                    output = scrubber.with_names(output, names)
+                if fb is not None:
+                    for k in ("comment", "edit"):
+                        if fb.get(k):
+                            fb[k] = scrubber.with_names(fb[k], names)
+                # (not in the tool list, stored once for every record that sends it)
+                named_meta = {k: v if k == SHARED_META else _with_names(v, scrubber, names) for k, v in meta.items()}
+                if named_meta != meta:
+                    meta = named_meta
                     meta_json = orjson.dumps(meta, option=_CANON)
         if tools_json is not None and len(tools_json) >= SHARED_MIN_CHARS:
             # long tool definitions: stored once, like system prompts
@@ -461,6 +482,17 @@ class Processor:
             else:
                 out.append({"content": c, "role": r})
         return orjson.dumps(out)
+
+
+def _with_names(value: Any, scrubber: Scrubber, names: list[tuple[str, str]]) -> Any:
+    """Each string in ``value`` with ``names`` swapped for their tokens (``Scrubber.with_names``)."""
+    if isinstance(value, str):
+        return scrubber.with_names(value, names)
+    if isinstance(value, dict):
+        return {k: _with_names(v, scrubber, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_names(v, scrubber, names) for v in value]
+    return value
 
 
 _WORKER_CACHE: dict[tuple[Any, ...], Processor] = {}
