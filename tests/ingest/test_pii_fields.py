@@ -243,7 +243,7 @@ def test_a_name_from_a_name_field_is_scrubbed_in_the_whole_record(tmp_path: Path
     (rec,) = list(iter_stored_records(project))
     s = Scrubber(project.key)
     full, first = s.token("PERSON", "maria garcía"), s.token("PERSON", "maria")
-    assert rec.messages[0].content == f"Hi, this is {full} ({full} on the card). Will you refund Marian? {first}"
+    assert rec.messages[0].content == f"Hi, this is {full} ({full} on the card). Will you refund Marian? {first}"  # (alone at the end)
     assert rec.output == f"Sorry {full}, we will refund."
     assert rec.metadata == {"customer": {"first_name": first, "full_name": full}, "note": f"call {first} back"}
     assert rec.feedback is not None and rec.feedback.comment == f"{full} was kind"
@@ -267,9 +267,25 @@ def test_a_record_without_name_fields_keeps_the_names_in_its_text(tmp_path: Path
 
 def test_with_names_matches_whole_names_only(s: Scrubber) -> None:
     names = [("Maria García", "<PERSON_aaaaaa>"), ("Will", "<PERSON_bbbbbb>"), ("ann", "<PERSON_cccccc>")]
-    text = "maria  garcía, MariaGarcía, Will, will you? WILL. Ann and ann and Annie <PERSON_aaaaaa>"
+    text = "maria  garcía, MariaGarcía, Will, will you? Hi WILL and Ann and ann and Annie <PERSON_aaaaaa>"
     assert s.with_names(text, names) == (
-        "<PERSON_aaaaaa>, MariaGarcía, <PERSON_bbbbbb>, will you? <PERSON_bbbbbb>. <PERSON_cccccc> and ann and Annie <PERSON_aaaaaa>")
+        "<PERSON_aaaaaa>, MariaGarcía, <PERSON_bbbbbb>, will you? Hi <PERSON_bbbbbb> and <PERSON_cccccc> and ann and Annie <PERSON_aaaaaa>")
+
+
+@pytest.mark.parametrize(
+    "text,out",
+    [
+        ("Will you ship it?", "Will you ship it?"),  # a sentence's first word: the verb, not the name
+        ("Sure. Will do!", "Sure. Will do!"),
+        ("WILL YOU ANSWER", "WILL YOU ANSWER"),
+        ("Will, your parcel is here", "<P>, your parcel is here"),  # a comma after it: the name
+        ("Thanks,\nWill", "Thanks,\n<P>"),  # alone on its line
+        ("Thanks Will!", "Thanks <P>!"),
+        ("Will here: where is my order?", "<P> here: where is my order?"),
+    ],
+)
+def test_a_one_word_name_where_a_sentence_starts(s: Scrubber, text: str, out: str) -> None:
+    assert s.with_names(text, [("Will", "<P>")]) == out
 
 
 def test_names_in_a_cached_text_reach_every_record_that_holds_it() -> None:
@@ -345,3 +361,40 @@ def test_a_record_with_many_names_is_searched_for_its_first_64(tmp_path: Path) -
     s = Scrubber(project.key)
     assert rec.messages[0].content == f"is {s.token('PERSON', people[0].casefold())} or {people[99]} on the list?"
     assert not any(p in rec.messages[1].content for p in people)
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Where is my parcel?\n\nKind regards,\nMaria", "Maria"),
+        ("Danke\n\nMit freundlichen Grüßen\nJürgen M.", "Jürgen M."),
+        ("Danke!\n\nBeste Grüße\nSophie", "Sophie"),  # "Beste" is no "Best" and a name
+        ("Olá,\n\nAtenciosamente,\nFernanda A.", "Fernanda A."),
+        ("Thanks, Tom", "Tom"),
+        ("Un saludo,\nAna de la Cruz", "Ana de la Cruz"),
+        ("Best regards\n\nJohn Smith\nACME Corp", "John Smith"),
+        ("> Cordialement,\n> Éloïse", "Éloïse"),  # quoted
+        ("On Mon, 5 Nov 2026 at 10:30, Maria García <maria@example.com> wrote:\n> hi", "Maria García"),
+        ("Am Montag, 5. November 2026 um 10:30 schrieb Jürgen Müller:\n> Hallo", "Jürgen Müller"),
+        ("Le lun. 5 nov. 2026 à 10:30, Éloïse Dupont <e@example.fr> a écrit :", "Éloïse Dupont"),
+        ("From: Ana Pérez <ana@example.com>\nSent: Monday", "Ana Pérez"),
+    ],
+)
+def test_a_name_that_signs_a_letter_or_heads_a_quote(s: Scrubber, text: str, name: str) -> None:
+    out = s.scrub(text)
+    assert name not in out and s.token("PERSON", name.casefold()) in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for your help", "Thanks! Where is my order?", "Best,\nThe ShopRight team", "Regards,\nSupport Team",
+        "> On Tuesday, 3 November 2026 at 09:12, ShopRight Support wrote:", "Thanks Again", "thanks!\nmaria",
+        "Cheers\nBig Thanks To You All", "Best Buy has it in stock", "From: support@example.com\nTo: me",
+        "Kind regards,\nThe Acme Customer Service Team",
+    ],
+)
+def test_no_name_after_a_sign_off(text: str) -> None:
+    s = Scrubber(b"k")
+    out = s.scrub(text)
+    assert "<PERSON_" not in out, out

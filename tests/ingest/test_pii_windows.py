@@ -1,5 +1,6 @@
-"""E-mail, card and phone regexes searched only around their candidates (``windows=True``,
-the default) must scrub exactly as searching the whole text does."""
+"""E-mail, card and phone regexes searched only around their candidates, and the name
+regexes only where RE2 finds their words (``windows=True``, the default), must scrub exactly
+as searching the whole text does."""
 
 import re
 
@@ -27,6 +28,9 @@ _FRAGMENTS = [
     # punctuation, letters, whitespace
     " ", " ", "  ", ",", "/", ":", ";", "#", "'", '"', "<", ">", "=", "é", "ß", "日本", "Ä", "ı", "\t", "\n", "\r\n",
     "\u00a0", "\u2009", "\u3000", "\x0b", "\x1c", "\x85", "tie", "notes", "on", "Suite",
+    # people's names and the words around them
+    "my name is ", "My full name is ", "Customer name: ", "first_name=", "Kind regards,", "Thanks", "Beste Grüße", "\n> ",
+    "On Mon, 5 Nov 2026, ", " wrote:", "From: ", "Maria", "García", "de la", "J.", "Ana",
 ]
 
 _text = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=3)), max_size=30).map("".join)
