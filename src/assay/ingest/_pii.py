@@ -15,6 +15,7 @@ values that must stay as they are (a company's support address, say).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -293,11 +294,10 @@ _NAME_INTRO = (r"my name is|my name's|my name’s|my full name is|i am called|i'
                r"|mon nom est|me llamo|mi nombre es|mi chiamo|il mio nome è|ich heiße|ich heisse|mein name ist|meu nome é"
                r"|eu me chamo|mijn naam is|ik heet|nazywam się|mam na imię")
 _PERSON_LABEL = _PERSON_KEY.replace(r"\s?", r"[ _\-]?").replace(r"\s", r"[ _\-]")
-_NAME_IN_TEXT = re.compile(
+_NAME_IN_TEXT = (  # (compiled by ``_name_regexes``)
     rf"(?:(?i:(?<!\w)(?:{_NAME_INTRO}))|(?P<label>(?i:(?<![\w\-])(?:{_PERSON_LABEL})[ \t]*[:=])))"
     r"[ \t]*(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+['’]?[^\W\d_][\w'’.\-]*){0,5})"
 )
-# where such a name may start (``Scrubber._person``): the same words, in one RE2 pass
 # words before a name that are no part of it, and capitalised words that are no name
 _NAME_TITLE = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sr sr. sra sra. herr frau mme mme. m. mlle dott. sig. sig.ra".split())
 _NAME_PARTICLE = frozenset("de da do dos das del della di du van von der den ten ter le la 't ’t bin ibn al y e".split())
@@ -318,7 +318,7 @@ _SIGNOFF = (r"(?:kind|best|warm|warmest|many|with)[ \t]+(?:regards|wishes|thanks
             r"|(?:cordiali|distinti)[ \t]+saluti|saluti|grazie|atenciosamente|abraços|obrigad[oa]|att\.|cumprimentos"
             r"|met[ \t]+vriendelijke[ \t]+groet(?:en)?|groeten|groetjes|pozdrawiam|z[ \t]+poważaniem")
 _NAME_WORDS = r"[^\W\d_][\w'’.\-]*(?:[ \t]+['’]?[^\W\d_][\w'’.\-]*){0,3}"
-_NAME_SIGNED = re.compile(
+_NAME_SIGNED = (  # (compiled by ``_name_regexes``)
     rf"(?im)^[ \t>]*(?:{_SIGNOFF})(?!\w)(?:[ \t]*,[ \t]*|[ \t]+|[ \t]*[,!.]?[ \t]*(?:\r?\n[ \t>]*){{1,2}})(?!(?:{_SIGNOFF})(?!\w))"
     rf"(?P<name>{_NAME_WORDS})[ \t]*\.?[ \t]*(?=\r?\n|\Z)"
     rf"|^[ \t>]*(?:On|Le|El|Em)[ \t][^\n]{{4,100}}?,[ \t]+(?P<header>{_NAME_WORDS})[ \t]*(?:<{{1,2}}[^<>\n]{{1,120}}>{{1,2}})?[ \t]+"
@@ -326,6 +326,15 @@ _NAME_SIGNED = re.compile(
     rf"|^[ \t>]*Am[ \t][^\n]{{4,100}}?[ \t]schrieb[ \t]+(?P<schrieb>{_NAME_WORDS})[ \t]*(?:<{{1,2}}[^<>\n]{{1,120}}>{{1,2}})?[ \t]*:"
     rf"|^[ \t>*]*(?:From|Von|De|Da)[ \t]*:[ \t]*(?P<sender>{_NAME_WORDS})[ \t]*(?:<{{1,2}}[^<>\n]{{1,120}}>{{1,2}}|\[mailto:[^\]\n]{{1,120}}\])?[ \t]*(?=\r?\n|\Z)"
 )
+
+
+@functools.cache
+def _name_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """``_NAME_IN_TEXT`` and ``_NAME_SIGNED`` compiled, the first time a text may hold such a
+    name (13 ms of a process's start-up otherwise, spent even when no text needs them)."""
+    return re.compile(_NAME_IN_TEXT), re.compile(_NAME_SIGNED)
+
+
 # names a team or a desk signs with, not a person's
 _NOT_A_SIGNER = frozenset("support team service services customer customers help helpdesk desk sales billing admin staff "
                           "management kundenservice kundendienst service-team équipe equipo equipe atendimento servicio "
@@ -368,11 +377,12 @@ def _scan_names(text: str, said: Callable[[re.Match[str]], tuple[str, int] | Non
     """``text`` with the names after their words (``_NAME_IN_TEXT``) swapped: the regex is
     tried where ``next_at(pos)`` says one may start (a match, or a position), in order; after
     a name the search goes on where the name ends ("my name is Ana. Customer name: Bo" has two)."""
+    in_text = _name_regexes()[0]
     parts, last = [], 0
     cue = next_at(0)
     while cue is not None:
         pos = cue if type(cue) is int else cue.start()
-        m = _NAME_IN_TEXT.match(text, pos)
+        m = in_text.match(text, pos)
         got = said(m) if m is not None else None
         if got is None:
             nxt = pos + 1
@@ -981,20 +991,21 @@ class Scrubber:
             got = take(m, m.lastgroup or "name", False, True)
             return m.group(0) if got is None else got[0] + m.string[got[1]:m.end()]
 
+        name_in_text, name_signed = _name_regexes()
         if not self._windows:  # the regexes alone, position by position (the reference)
-            return _NAME_SIGNED.sub(signed, _scan_names(text, said, lambda pos: _NAME_IN_TEXT.search(text, pos)))
+            return name_signed.sub(signed, _scan_names(text, said, lambda pos: name_in_text.search(text, pos)))
         # Python's regexes try their many case-folded words at every position (540 us on 2 KB
         # of text): RE2 finds the places where they can start, and they are tried only there
         where = _Cues(text)
         if where.text is None:  # a lone surrogate: RE2 takes no such text
-            return _NAME_SIGNED.sub(signed, _scan_names(text, said, lambda pos: _NAME_IN_TEXT.search(text, pos)))
+            return name_signed.sub(signed, _scan_names(text, said, lambda pos: name_in_text.search(text, pos)))
         text = _scan_names(text, said, lambda pos: where.next(_NAME_CUE_B, pos))
         if text is not where.text:
             where = _Cues(text)
         found = []  # a sign-off or a quote header at a line's start: as ``sub``, on after each match
         pos = where.next(_SIGNED_CUE_B, 0)
         while pos is not None:
-            m = _NAME_SIGNED.match(text, pos)
+            m = name_signed.match(text, pos)
             if m is None:
                 pos = where.next(_SIGNED_CUE_B, pos + 1)
                 continue
