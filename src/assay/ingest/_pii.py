@@ -393,52 +393,6 @@ def _scan_names(text: str, said: Callable[[re.Match[str]], tuple[str, int] | Non
     return "".join(parts) + text[last:] if parts else text
 
 
-class _Cues:
-    """Where an RE2 pattern (compiled for bytes) next matches in a text, as a character
-    position: the text is encoded once, and the C matcher is called directly (the Python
-    wrapper spends 20 us a call on 2 KB re-encoding the text and mapping its offsets)."""
-
-    __slots__ = ("text", "_b", "_ascii", "_at")
-
-    def __init__(self, text: str) -> None:
-        self.text: str | None = text
-        try:
-            self._b = text.encode()
-        except UnicodeEncodeError:
-            self.text = None
-            return
-        self._ascii = len(self._b) == len(text)
-        self._at = (0, 0)  # a character position and its byte offset, to count on from
-
-    def next(self, rx: Any, pos: int) -> int | None:
-        b = self._b
-        if self._ascii:
-            bpos = pos
-        else:
-            c, o = self._at
-            bpos = o + len(self.text[c:pos].encode()) if pos >= c else len(self.text[:pos].encode())  # type: ignore[index]
-        if bpos > len(b):
-            return None
-        start = rx.Match(re2._Anchor.UNANCHORED, b, bpos, len(b))[0][0]
-        if start < 0:
-            return None
-        if self._ascii:
-            return start
-        char = pos + len(b[bpos:start].decode())
-        self._at = (char, start)
-        return char
-
-
-def _re2_bytes(pattern: str) -> Any:
-    """The C matcher of ``pattern`` for UTF-8 bytes (``_Cues``)."""
-    return re2.compile(pattern.encode())._regexp
-
-
-# where a name may follow its words, and where a sign-off or a quote header starts a line
-_NAME_CUE_B = _re2_bytes(rf"(?i)(?:{_NAME_INTRO})|(?:{_PERSON_LABEL})[ \t]*[:=]")
-_SIGNED_CUE_B = _re2_bytes(rf"(?im)^[ \t>*]*(?:{_SIGNOFF}|on|le|el|em|am|from|von|de|da)")
-
-
 _NO_VALUE = frozenset(("n/a", "na", "none", "null", "unknown", "not provided", "not available", "redacted", "-", "—", "tbd"))
 _AT_WORD = re.compile(r"\s*[\[(<{]\s*at\s*[\])>}]\s*|\s+at\s+")
 _DOT_WORD = re.compile(r"\s*[\[(<{]\s*dot\s*[\])>}]\s*|\s+dot\s+")
@@ -512,6 +466,52 @@ class _Runs:
                 char = first + _BYTES_TO_CHARS(data, start, end)
                 byte, start, end = end, first, char
             spans.append((start, min(n, end + self.ahead)))
+
+
+class _Cues:
+    """Where an RE2 pattern (``_RE2.RE2``, for bytes) next matches in a text, as a character
+    position: the text is encoded once and the C matcher called directly, as ``_Runs`` does
+    (the public wrapper spends 20 us a call on 2 KB re-encoding the text and mapping offsets)."""
+
+    __slots__ = ("text", "_b", "_ascii", "_at")
+
+    def __init__(self, text: str) -> None:
+        self.text: str | None = text
+        try:
+            self._b = text.encode()
+        except UnicodeEncodeError:
+            self.text = None
+            return
+        self._ascii = len(self._b) == len(text)
+        self._at = (0, 0)  # a character position and its byte offset, to count on from
+
+    def next(self, rx: Any, pos: int) -> int | None:
+        b = self._b
+        if self._ascii:
+            bpos = pos
+        else:
+            c, o = self._at
+            bpos = o + len(self.text[c:pos].encode()) if pos >= c else len(self.text[:pos].encode())  # type: ignore[index]
+        if bpos > len(b):
+            return None
+        start = rx.Match(_UNANCHORED, b, bpos, len(b))[0][0]
+        if start < 0:
+            return None
+        if self._ascii:
+            return start
+        char = pos + _BYTES_TO_CHARS(b, bpos, start)
+        self._at = (char, start)
+        return char
+
+
+def _bytes_rx(pattern: str) -> Any:
+    """``pattern`` as the RE2 extension's own object, for ``_Cues``; ``None`` without it."""
+    return _RE2.RE2(pattern.encode(), re2.Options()) if _RE2 is not None else None
+
+
+# where a name may follow its words, and where a sign-off or a quote header starts a line
+_NAME_CUE_B = _bytes_rx(rf"(?i)(?:{_NAME_INTRO})|(?:{_PERSON_LABEL})[ \t]*[:=]")
+_SIGNED_CUE_B = _bytes_rx(rf"(?im)^[ \t>*]*(?:{_SIGNOFF}|on|le|el|em|am|from|von|de|da)")
 
 
 def _sub(rx: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str, runs: _Runs | None) -> str:
@@ -997,7 +997,7 @@ class Scrubber:
         # Python's regexes try their many case-folded words at every position (540 us on 2 KB
         # of text): RE2 finds the places where they can start, and they are tried only there
         where = _Cues(text)
-        if where.text is None:  # a lone surrogate: RE2 takes no such text
+        if where.text is None or _NAME_CUE_B is None:  # a lone surrogate (RE2 takes no such text); no RE2 extension
             return name_signed.sub(signed, _scan_names(text, said, lambda pos: name_in_text.search(text, pos)))
         text = _scan_names(text, said, lambda pos: where.next(_NAME_CUE_B, pos))
         if text is not where.text:
