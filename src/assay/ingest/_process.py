@@ -425,10 +425,7 @@ class Processor:
                     meta = {**clean_rest, SHARED_META: clean_tools}
                     meta_json = orjson.dumps(meta, option=_CANON)
             names = scrubber.names_found()
-            if names:  # a name from a name field, written elsewhere in the record: the same token there
-                # (the first 64 different names: a tool's result that lists a thousand customers
-                # has each scrubbed where it stands, not searched for in every text)
-                names = list(dict.fromkeys(names))[:64]
+            if names:  # a name found in the record, written elsewhere in it: the same token there
                 named = [scrubber.with_names(c, names) for c in final]
                 if any(a != b for a, b in zip(named, final)):
                     final = named
@@ -440,7 +437,7 @@ class Processor:
                         if fb.get(k):
                             fb[k] = scrubber.with_names(fb[k], names)
                 # (not in the tool list, stored once for every record that sends it)
-                named_meta = {k: v if k == SHARED_META else _with_names(v, scrubber, names) for k, v in meta.items()}
+                named_meta = {k: v if k == SHARED_META else scrubber.with_names_json(v, names) for k, v in meta.items()}
                 if named_meta != meta:
                     meta = named_meta
                     meta_json = orjson.dumps(meta, option=_CANON)
@@ -482,17 +479,6 @@ class Processor:
             else:
                 out.append({"content": c, "role": r})
         return orjson.dumps(out)
-
-
-def _with_names(value: Any, scrubber: Scrubber, names: list[tuple[str, str]]) -> Any:
-    """Each string in ``value`` with ``names`` swapped for their tokens (``Scrubber.with_names``)."""
-    if isinstance(value, str):
-        return scrubber.with_names(value, names)
-    if isinstance(value, dict):
-        return {k: _with_names(v, scrubber, names) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_with_names(v, scrubber, names) for v in value]
-    return value
 
 
 _WORKER_CACHE: dict[tuple[Any, ...], Processor] = {}
