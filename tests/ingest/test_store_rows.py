@@ -26,6 +26,16 @@ json_values = st.recursive(
 texts = st.text(max_size=60) | st.sampled_from(["mail me: ann@example.com", "card 4111 1111 1111 1111", "+44 20 7946 0958"])
 
 
+tool_lists = st.lists(st.fixed_dictionaries({"type": st.just("function"), "function": st.fixed_dictionaries(
+    {"name": st.text(max_size=8), "description": texts | st.text(min_size=200, max_size=300)})}), min_size=1, max_size=3)
+# keys on both sides of "tools" in sorted order ("Tools", "tool", "toolz", "é"), and a tool list as apps send it
+metadata = st.dictionaries(st.text(max_size=8) | st.sampled_from(["Tools", "tool", "tools_", "toolz", "a", "é", "日本"]),
+                           json_values, max_size=5) | st.builds(
+    lambda d, tools: {**d, "tools": tools},
+    st.dictionaries(st.text(max_size=8) | st.sampled_from(["Tools", "tool", "toolz", "a", "é"]), json_values, max_size=4),
+    tool_lists | st.lists(json_values, min_size=1, max_size=3))
+
+
 @st.composite
 def record_fields(draw):
     msgs = [Message(role=draw(st.sampled_from(["system", "user", "assistant", "tool"])), content=draw(texts))
@@ -36,7 +46,7 @@ def record_fields(draw):
     return {
         "ts": ts, "model": draw(st.none() | st.text(max_size=10)), "messages": msgs, "output": draw(st.none() | texts),
         "latency_ms": None, "tokens_in": None, "tokens_out": None, "cost_usd": None,
-        "metadata": draw(st.dictionaries(st.text(max_size=8), json_values, max_size=5)),
+        "metadata": draw(metadata),
         "feedback": fb, "labels": draw(st.none() | st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2)),
     }
 
@@ -50,9 +60,17 @@ def test_store_row_id_is_record_id_and_values_round_trip(f, scrub):
     d = dict(zip(RECORD_COLUMNS, row))
     msgs = orjson.loads(d["messages"])
     assert [m["role"] for m in msgs] == [m.role for m in f["messages"]]
+    meta = orjson.loads(d["meta"])
+    assert d["meta"] == orjson.dumps(meta, option=orjson.OPT_SORT_KEYS).decode()  # stored with its keys sorted
+    if isinstance(meta.get("tools"), dict):  # a long tool list, stored once: the rest of the metadata is as it was
+        assert list(meta["tools"]) == ["content_ref"] and proc._texts[meta["tools"]["content_ref"]]
     if not scrub:
         assert [m["content"] for m in msgs] == [m.content for m in f["messages"]]
-        assert orjson.loads(d["meta"]) == orjson.loads(orjson.dumps(f["metadata"], option=orjson.OPT_NON_STR_KEYS))
+        want = orjson.loads(orjson.dumps(f["metadata"], option=orjson.OPT_NON_STR_KEYS))
+        if isinstance(meta.get("tools"), dict):
+            assert orjson.loads(proc._texts[meta["tools"]["content_ref"]]) == want.pop("tools")
+            meta.pop("tools")
+        assert meta == want
     assert orjson.loads(d["labels"]) == f["labels"]
     assert (orjson.loads(d["feedback"]) is None) == (f["feedback"] is None)
     if f["ts"] is not None:
@@ -133,3 +151,47 @@ def test_the_portable_insert_stores_what_the_sqlite_insert_stores(tmp_path):
         store.close()
     assert stores[0] == stores[1] and len(stores[0]) == 2
     assert stores[0][1]["meta"] == {"k": [1, {"b": None}]} and stores[0][1]["feedback"]["thumb"] == "up"
+
+
+@settings(max_examples=500, deadline=None)
+@given(meta=metadata)
+def test_metadata_around_its_tool_list_is_the_sorted_json_of_the_whole(meta):
+    # the stored metadata and the id are assembled from the JSON of the keys before and after
+    # the tool list: it must be the bytes orjson writes for the whole object, sorted
+    from assay.ingest._process import _CANON, _TOOLS_KEY, _around_tools, _sorted_join
+
+    around = _around_tools(meta)
+    assert around is not None
+    middle = _TOOLS_KEY + orjson.dumps(meta["tools"], option=_CANON) if "tools" in meta else b""
+    assert _sorted_join(around[0], middle, around[1]) == orjson.dumps(meta, option=_CANON)
+    rest = {k: v for k, v in meta.items() if k != "tools"}
+    assert _sorted_join(around[0], b"", around[1]) == orjson.dumps(rest, option=_CANON)
+
+
+def test_metadata_with_a_key_that_is_no_string_is_serialised_whole():
+    from assay.ingest._process import _around_tools
+
+    assert _around_tools({1: "a", "tools": [1]}) is None
+    proc = Processor(KEY, "src", "f.jsonl", "generic", None, True)
+    f = {"ts": None, "model": None, "messages": [Message(role="user", content="hi")], "output": None, "latency_ms": None,
+         "tokens_in": None, "tokens_out": None, "cost_usd": None, "metadata": {1: "a", "tools": [{"name": "x" * 300}]},
+         "feedback": None, "labels": None}
+    row = proc._store_row(dict(f), Scrubber(KEY), None)
+    assert row[0] == record_id(KEY, "src", f)
+    assert orjson.loads(row[10])["1"] == "a"
+
+
+def test_a_tool_list_with_nothing_to_scrub_comes_back_as_the_callers_own_value():
+    s = Scrubber(KEY)
+    tools = [{"type": "function", "function": {"name": "get_order", "description": "look an order up"}}]
+    blob = orjson.dumps(tools, option=orjson.OPT_SORT_KEYS)
+    for _ in range(2):  # the first sight and the cached one
+        again = [dict(t) for t in tools]
+        value, out = s.scrub_json_cached(again, blob)
+        assert value is again and out is blob
+    leaky = [{"type": "function", "function": {"name": "x", "description": "mail ann@example.com"}}]
+    blob = orjson.dumps(leaky, option=orjson.OPT_SORT_KEYS)
+    for _ in range(2):
+        value, out = s.scrub_json_cached([dict(t) for t in leaky], blob)
+        assert "ann@example.com" not in out.decode() and "<EMAIL_" in value[0]["function"]["description"]
+        assert s.found["EMAIL"] >= 1

@@ -839,7 +839,7 @@ class Scrubber:
         self._cache: dict[str, tuple[str, tuple[str, ...]] | tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
         self._cache_chars = 0
         self._tokens: dict[tuple[str, str], str] = {}
-        self._json_cache: dict[bytes, tuple[Any, bytes, tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+        self._json_cache: dict[bytes, tuple[Any, bytes | None, tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
         # the names (value, token) found since ``names_begin`` (in name fields, after "my name
         # is"): the same name written elsewhere in the record gets the same token (``with_names``)
         self._names: list[tuple[str, str]] = []
@@ -1320,9 +1320,12 @@ class Scrubber:
     def scrub_json_cached(self, value: Any, blob: bytes) -> tuple[Any, bytes]:
         """``scrub_json`` for a value many rows repeat (an app's tool list), remembered by
         ``blob``, its JSON with sorted keys: the value scrubbed, and that JSON of it (``blob``
-        itself when nothing changed). The value returned may be shared: do not change it."""
+        itself when nothing changed, and then ``value`` itself too). The value returned may be
+        shared: do not change it."""
         hit = self._json_cache.get(blob)
         if hit is not None:
+            if hit[1] is None:  # nothing in it to scrub: the caller's own value, unchanged
+                return value, blob
             if hit[2]:
                 self.found.update(hit[2])
                 self._names.extend(hit[3])
@@ -1334,7 +1337,11 @@ class Scrubber:
         cache = self._json_cache
         if len(cache) >= 1_000:
             cache.clear()
-        cache[blob] = (clean, clean_blob, tuple((self.found - before).elements()), tuple(self._names[named:]))
+        found = tuple((self.found - before).elements())
+        if clean is value and not found and len(self._names) == named:
+            cache[blob] = (None, None, (), ())  # (no copy of the value kept: the next row's own is returned)
+        else:
+            cache[blob] = (clean, clean_blob, found, tuple(self._names[named:]))
         return clean, clean_blob
 
     # -------------------------------------------------------------- names across a record

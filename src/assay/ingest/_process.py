@@ -73,6 +73,33 @@ def gc_paused() -> Iterator[None]:
 
 
 _CANON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+_TOOLS_KEY = orjson.dumps(SHARED_META) + b":"
+
+
+def _around_tools(meta: dict[str, Any]) -> tuple[bytes, bytes] | None:
+    """The metadata's keys sorted before ``tools`` and after it, each as JSON written as
+    ``_CANON`` writes it (orjson sorts keys by code point, as Python compares strings);
+    None where that cannot be (a key that is no string, a value JSON cannot hold)."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    try:
+        for k, v in meta.items():
+            if type(k) is not str:
+                return None
+            if k < SHARED_META:
+                before[k] = v
+            elif k != SHARED_META:
+                after[k] = v
+        return orjson.dumps(before, option=_CANON), orjson.dumps(after, option=_CANON)
+    except TypeError:  # too deep, or a value JSON has no type for: the whole object decides
+        return None
+
+
+def _sorted_join(before: bytes, middle: bytes, after: bytes) -> bytes:
+    """One JSON object from two (``{...}``) and the member that goes between them
+    (``"tools":[...]``, or nothing)."""
+    inner = [p for p in (before[1:-1], middle, after[1:-1]) if p]
+    return b"{" + b",".join(inner) + b"}"
 
 
 def record_id(key: bytes, source: str, f: dict[str, Any]) -> str:
@@ -201,7 +228,8 @@ class Processor:
     _batch: BatchIndex | None = field(default=None, init=False, repr=False)
     _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _hashes: dict[Any, str] = field(default_factory=dict, init=False, repr=False)
-    _tool_refs: dict[bytes, tuple[str, str]] = field(default_factory=dict, init=False, repr=False)
+    _tool_refs: dict[bytes, tuple[str, str, bytes]] = field(default_factory=dict, init=False, repr=False)
+    _source_json: bytes | None = field(default=None, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
     _hmac: _Hmac | None = field(default=None, init=False, repr=False)
     _within: Within | None = field(default=None, init=False, repr=False)
@@ -365,15 +393,32 @@ class Processor:
         # (``record_id``'s canonical text, assembled from its parts) and, when scrubbing
         # changed nothing in it, as the stored column.
         meta = f["metadata"]
-        try:
-            meta_json = orjson.dumps(meta, option=_CANON)
-        except TypeError as exc:
-            if "Recursion" in str(exc):  # nested deeper than JSON's writer goes (255 levels)
-                raise RowError("nested more than 255 levels deep (metadata or an answer): too deep to store") from None
-            meta = f["metadata"] = _json_safe(meta)
-            meta_json = orjson.dumps(meta, option=_CANON)
         tools = meta.get(SHARED_META)
-        tools_json = orjson.dumps(tools, option=_CANON) if type(tools) is list and tools else None
+        around = None
+        if type(tools) is list and tools:
+            # An app sends the same tool list with every call: the metadata is serialised as
+            # the (sorted) keys before the list, the list, the keys after it. The list's
+            # bytes are then written once, looked up in the scrub cache, and left out of the
+            # trigger scan of the rest (it holds the only long text of most metadata).
+            around = _around_tools(meta)
+        if around is not None:
+            try:
+                tools_json = orjson.dumps(tools, option=_CANON)
+            except TypeError:  # a value JSON has no type for: as below
+                around = None
+            else:
+                meta_json = _sorted_join(around[0], _TOOLS_KEY + tools_json, around[1])
+        if around is None:
+            try:
+                meta_json = orjson.dumps(meta, option=_CANON)
+            except TypeError as exc:
+                if "Recursion" in str(exc):  # nested deeper than JSON's writer goes (255 levels)
+                    raise RowError("nested more than 255 levels deep (metadata or an answer): too deep to store") from None
+                meta = f["metadata"] = _json_safe(meta)
+                meta_json = orjson.dumps(meta, option=_CANON)
+            tools = meta.get(SHARED_META)
+            tools_json = orjson.dumps(tools, option=_CANON) if type(tools) is list and tools else None
+        meta_in = meta
         contents = [m.content for m in f["messages"]]
         roles = [m.role for m in f["messages"]]
         msgs_json = orjson.dumps([{"content": c, "role": r} for c, r in zip(contents, roles)])
@@ -381,15 +426,20 @@ class Processor:
         ts = f["ts"]
         if ts is None:
             ts_iso = ts_text = None
+            ts_json = b"null"
         else:
-            ts_iso = ts.isoformat()
+            ts_iso = ts.isoformat()  # (ASCII digits and signs: its JSON is the text in quotes)
+            ts_json = b'"' + ts_iso.encode() + b'"'
             if ts.tzinfo is timezone.utc:  # utc_text(ts), cut from the text made anyway
                 ts_text = f"{ts_iso[:10]} {ts_iso[11:26]}" if len(ts_iso) == 32 else f"{ts_iso[:10]} {ts_iso[11:19]}.000000"
             else:
                 ts_text = utc_text(ts)
+        source_json = self._source_json
+        if source_json is None:
+            source_json = self._source_json = orjson.dumps(self.source)
         canonical = b"".join((
             b'{"messages":', msgs_json, b',"metadata":', meta_json, b',"output":', orjson.dumps(output),
-            b',"source":', orjson.dumps(self.source), b',"ts":', orjson.dumps(ts_iso), b"}",
+            b',"source":', source_json, b',"ts":', ts_json, b"}",
         ))
         hm = self._hmac
         if hm is None:
@@ -402,7 +452,6 @@ class Processor:
             clean = [scrubber.scrub(c) for c in contents]
             if any(a is not b for a, b in zip(clean, contents)):
                 final = clean
-                msgs_json = orjson.dumps([{"content": c, "role": r} for c, r in zip(clean, roles)])
             if output:
                 output = scrubber.scrub(output)
             if fb is not None and fb.get("comment"):
@@ -414,10 +463,20 @@ class Processor:
                 if clean_meta is not meta:
                     meta = clean_meta
                     meta_json = orjson.dumps(clean_meta, option=_CANON)
+            elif around is not None:
+                rest_json = _sorted_join(around[0], b"", around[1])
+                rest = clean_rest = None
+                if rest_json != b"{}" and scrubber.json_may_hold(rest_json):
+                    rest = {k: v for k, v in meta.items() if k != SHARED_META}
+                    clean_rest = scrubber.scrub_json(rest, rest_json)
+                clean_tools, tools_json = scrubber.scrub_json_cached(tools, tools_json)
+                if clean_rest is not rest or clean_tools is not tools:
+                    if clean_rest is None:
+                        clean_rest = {k: v for k, v in meta.items() if k != SHARED_META}
+                    meta = {**clean_rest, SHARED_META: clean_tools}
+                    meta_json = orjson.dumps(meta, option=_CANON)
             elif scrubber.json_may_hold(meta_json):
-                # Apps send the same tool list with every call, and its descriptions often
-                # hold a trigger word ("key", "token", a URL): it is scrubbed once (the
-                # scrubber caches it by its JSON), the rest of the metadata every time.
+                # (a tool list in metadata whose keys are not all strings)
                 rest = {k: v for k, v in meta.items() if k != SHARED_META}
                 clean_rest = scrubber.scrub_json(rest) if rest else rest
                 clean_tools, tools_json = scrubber.scrub_json_cached(tools, tools_json)
@@ -429,7 +488,6 @@ class Processor:
                 named = [scrubber.with_names(c, names) for c in final]
                 if any(a != b for a, b in zip(named, final)):
                     final = named
-                    msgs_json = orjson.dumps([{"content": c, "role": r} for c, r in zip(final, roles)])
                 if output:
                     output = scrubber.with_names(output, names)
                 if fb is not None:
@@ -448,13 +506,20 @@ class Processor:
                 if len(self._tool_refs) >= 1_000:
                     self._tool_refs.clear()
                 text = tools_json.decode()
-                ref = self._tool_refs[tools_json] = (text_hash(text), text)
+                h = text_hash(text)
+                ref = self._tool_refs[tools_json] = (h, text, _TOOLS_KEY + orjson.dumps({REF: h}))
             self._texts[ref[0]] = ref[1]
-            meta_json = orjson.dumps({**meta, SHARED_META: {REF: ref[0]}}, option=_CANON)
+            if meta is meta_in and around is not None:  # the rest as it was: its bytes again, around the reference
+                meta_json = _sorted_join(around[0], ref[2], around[1])
+            else:
+                meta_json = orjson.dumps({**meta, SHARED_META: {REF: ref[0]}}, option=_CANON)
         for c, r in zip(final, roles):
             if r in SHARED_ROLES and len(c) >= SHARED_MIN_CHARS:  # a long system prompt: stored once
                 msgs_json = self._with_refs(final, roles)
                 break
+        else:
+            if final is not contents:
+                msgs_json = orjson.dumps([{"content": c, "role": r} for c, r in zip(final, roles)])
         return (
             rid, self.source, ts_text, f["model"], msgs_json.decode(), output, f["latency_ms"],
             f["tokens_in"], f["tokens_out"], f["cost_usd"], meta_json.decode(),
