@@ -319,6 +319,16 @@ def test_names_in_a_cached_text_reach_every_record_that_holds_it() -> None:
         ("Customer name: siobhán larsen\nOrder: 12345", "siobhán larsen"),  # after a label, also in lower case
         ("first_name=Ann", "Ann"),
         ("Nachname: Müller, Vorname: X", "Müller"),
+        # in lower case after "my name is" and its kin, when what follows ends the name
+        ("hi my name is maria garcia, my order never arrived", "maria garcia"),
+        ("my name is sam and i need help", "sam"),
+        ("my name is john smith i need help", "john smith"),
+        ("my name is maria de la cruz.", "maria de la cruz"),
+        ("Hola, me llamo ana lópez y necesito ayuda.", "ana lópez"),
+        ("mi chiamo marco rossi e ho un problema", "marco rossi"),
+        ("ik heet jan de vries en ik wacht", "jan de vries"),
+        ("je m'appelle jean-luc dubois, merci", "jean-luc dubois"),
+        ("my name is kevin", "kevin"),
     ],
 )
 def test_a_name_in_text_after_its_words_or_label(s: Scrubber, text: str, name: str) -> None:
@@ -330,7 +340,11 @@ def test_a_name_in_text_after_its_words_or_label(s: Scrubber, text: str, name: s
 @pytest.mark.parametrize(
     "text",
     [
-        "My name is not important, just fix it.", "my name is on the list already", "my name is maria garcia",
+        "My name is not important, just fix it.", "my name is on the list already",
+        # lower-case words after "my name is" that are prose, not a name
+        "My name is spelled wrong on the invoice", "my name is required for the form?", "my name is showing wrong in the app",
+        "my name is gone.", "my name is listed twice", "je m'appelle pas comme ça", "Mi nombre es importante?",
+        "mon nom est bizarre", "my name is private", "my name is the same as before",
         "What is my name on the account?", "Customer name: N/A", "customer name: unknown", "Customer name: missing",
         "The customer name field is empty.", "Name: John Smith", "Product name: Trail Tent 3", "Tool name: lookup_customer",
         "first_name = string", "Company name: Acme Outdoor GmbH", "my name is Mr.", "My name is The same",

@@ -307,6 +307,39 @@ _NOT_A_NAME = frozenset("i the a an not no on in at also just here still now you
 # after a label ("Customer name: siobhán larsen") a name may be written in lower case: these end it
 _NAME_STOP = frozenset("and or but with is was are the a an for from to please thanks thank who which that if as at on in "
                        "of by via order email phone tel".split())
+# After "my name is" and its kin, a name may be written in lower case ("hi my name is maria
+# garcia, my order..."); prose goes on there too ("my name is spelled wrong", "je m'appelle
+# pas comme ça"). Lower-case words are taken as a name only when none is one of these common
+# words of the eight languages, and a comma, a full stop, the text's end or a word that joins
+# a sentence ("and", "i", "et", "und", ...) comes right after them.
+_COMMON_WORDS = frozenset((
+    # English
+    "a about above after again against all already also always am an and another any anyway are as at attached away back "
+    "bad be because been before being below between both but by can cannot changed common complete confidential correct could "
+    "different difficult displayed do does done down each easy either else empty enough even ever every fake false fine first "
+    "for from full funny given good got had has have having he her here hers him his how however i if important in incorrect "
+    "into irrelevant is it its just last legal like listed long lost mentioned might mine misspelled misspelt missing more "
+    "most much must my need needed needs never new no nor not nothing now of off ok okay old on once one only or other our "
+    "out over own private public real really required right same see short should shown simple since so some spelled "
+    "spelt still such sure than that the their them then there these they this those though through to too true under unique "
+    "unknown unusual up updated us used very was we well were weird what when where which while who why will with without "
+    "wrong written yes yet you your gone visible locked duplicated truncated reversed capitalized capitalised "
+    "cut mixed broken fixed ugly invalid valid "
+    # French, Spanish, Italian, Portuguese, German, Dutch, Polish
+    "pas plus comme ça ce cela le les un une des du et ou mais sur dans avec pour par que qui ne est aussi toujours déjà bien "
+    "mal faux vrai "
+    "no es importante el los las una y o pero en con por para muy también ya correcto incorrecto otro igual "
+    "non è il lo gli uno ma che anche sbagliato giusto "
+    "não é o um uma ou mas com também errado certo outro "
+    "nicht ist der die das ein eine und oder aber auf mit für falsch richtig auch schon egal anders "
+    "niet het een en of maar met voor ook fout goed "
+    "nie jest ale też "
+    # what follows a name in a sentence ("mi chiamo marco e ho ...") and what a name is called
+    "e ed ho sono tengo tenho sou habe heb ben need want would bizarre étrange drôle compliqué raro extraño difícil strano "
+    "komisch seltsam lang kurz estranho vreemd dziwne"
+).split())
+_AFTER_LOWER_NAME = re.compile(
+    r"[ \t]*(?:$|[,.!?;:)\n]|(?:and|i|im|i'm|i’m|from|here|et|je|y|und|ich|e|en|ik)(?!\w))", re.IGNORECASE)
 # A letter's sign-off, then the name alone on its line (on the same line after a comma, or on
 # the next); an e-mail's quote header ("On ..., NAME <addr> wrote:", "Am ... schrieb NAME:",
 # "From: NAME <addr>")
@@ -369,6 +402,28 @@ def _name_words(words: list[str], lower_ok: bool) -> list[str]:
             break
         keep += words[i:j]
         i = j
+    return keep
+
+
+def _lower_name_words(words: list[str]) -> list[str]:
+    """The words of a name written in lower case at the start of ``words`` (after "my name
+    is"): up to four words of letters that are no common word, particles between them
+    ("maria de la cruz"); none when the first is a common word."""
+    keep: list[str] = []
+    for w in words[:6]:
+        bare = w.rstrip(".,")
+        low = bare.lower()
+        if (not bare or any(not (c.isalpha() or c in "'’-") for c in bare) or low in _COMMON_WORDS or low in _NAME_STOP
+                or low in _NOT_A_NAME):
+            if keep and low in _NAME_PARTICLE and low not in ("y", "e") and bare == w:  # (not "and" in Spanish, Italian)
+                keep.append(w)  # a particle: kept only if a name word follows (below)
+                continue
+            break
+        keep.append(w)
+        if len([k for k in keep if k.rstrip(".,").lower() not in _NAME_PARTICLE]) == 4 or w != bare:
+            break
+    while keep and keep[-1].lower() in _NAME_PARTICLE:
+        keep.pop()
     return keep
 
 
@@ -953,14 +1008,19 @@ class Scrubber:
         the line after a letter's sign-off ("Kind regards,\nMaria"), or in an e-mail's quote
         header ("On Mon, 5 Nov 2026 at 10:30, Maria García <...> wrote:", "From: ...")."""
 
-        def take(m: re.Match[str], group: str, lower_ok: bool, whole: bool) -> tuple[str, int] | None:
+        def take(m: re.Match[str], group: str, lower_ok: bool, whole: bool, intro: bool = False) -> tuple[str, int] | None:
             """The match's text up to the end of the name, with the name's token, and where
-            that ends; ``None`` if it holds no name."""
+            that ends; ``None`` if it holds no name. ``intro``: after "my name is" and its
+            kin, where a name in lower case is taken when what follows it ends it."""
             words = m.group(group).split()
             start = 0
             while start < len(words) and words[start].lower() in _NAME_TITLE:
                 start += 1
             keep = _name_words(words[start:], lower_ok)
+            loose = False
+            if not keep and intro and start < len(words) and words[start][:1].islower():
+                keep = _lower_name_words(words[start:])
+                loose = True
             if not keep or (whole and len(keep) != len(words) - start):
                 return None
             last = keep[-1]
@@ -977,6 +1037,8 @@ class Scrubber:
                 end = text.index(w, end) + len(w)
             if end < len(text) and text[end] in "/@_":  # "N/A", "bob@example.com": no name
                 return None
+            if loose and not _AFTER_LOWER_NAME.match(text, end):
+                return None  # "my name is spelled wrong": prose, the words run on
             tok = self._token("PERSON", value.casefold(), kinds)
             self._names.append((value, tok))
             return text[m.start():at] + tok, end
@@ -985,7 +1047,7 @@ class Scrubber:
             label = m.group("label") is not None  # a form's field: its value may be in lower case
             if label and _NOT_A_PERSON.search(m.string[max(0, m.start() - 40):m.start()].lower() + " "):
                 return None  # "Product full name: Trail Tent"
-            return take(m, "name", label, False)
+            return take(m, "name", label, False, intro=not label)
 
         def signed(m: re.Match[str]) -> str:
             got = take(m, m.lastgroup or "name", False, True)
