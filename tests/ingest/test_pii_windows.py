@@ -31,6 +31,10 @@ _FRAGMENTS = [
     # people's names and the words around them
     "my name is ", "My full name is ", "Customer name: ", "first_name=", "Kind regards,", "Thanks", "Beste Grüße", "\n> ",
     "On Mon, 5 Nov 2026, ", " wrote:", "From: ", "Maria", "García", "de la", "J.", "Ana",
+    # keys and what stands before them
+    "sk-", "sk-proj-", "abcdefghijklmnopqrstuvwxyz0123", "Bearer ", "bearer ", "authorization: token ", "Authorızation: Basic ",
+    "eyJhbGciOiJIUzI1NiJ9", "https://", "bob:hunter2@", "AKIAIOSFODNN7EXAMPLE", "ghp_", "sk_live_", "-----BEGIN RSA PRIVATE KEY-----",
+    "-----END RSA PRIVATE KEY-----", "AccountKey=", "xoxb-", "hf_", "npm_", "SG.", "password", "api_key=", "token: ",
 ]
 
 _text = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=3)), max_size=30).map("".join)
@@ -125,3 +129,12 @@ def test_without_the_low_level_re2_api_the_detectors_search_whole_texts(monkeypa
         monkeypatch.setattr(runs, "_rx", None)
         assert runs.spans(text) is None
     assert Scrubber(b"k" * 32).scrub(text) == expected != text
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_text)
+def test_every_key_pattern_match_holds_its_hint(text):
+    # the SECRET step runs its key patterns only on a text its hint finds something in
+    from assay.ingest._pii import _SECRET, _SECRET_HINT
+
+    assert _SECRET.search(text) is None or _SECRET_HINT.search(text) is not None, text

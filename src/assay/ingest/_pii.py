@@ -675,6 +675,7 @@ _ADDRESS = re.compile(
 # backtracking ones; a test checks that scrubbing gives the same output with and without.
 _D = r"\p{Nd}"
 _WS = r"[\s\p{Z}\x0b\x1c-\x1f\x85]"
+_NOT_WS = r"[^\s\p{Z}\x0b\x1c-\x1f\x85]"
 # In serialised JSON, whitespace may appear as an escape (\n, \u001f, ...).
 _WS_JSON = r"(?:[\s\p{Z}\x0b\x1c-\x1f\x85]|\\[ntrfb]|\\u00[01][0-9a-fA-F])"
 # A line's start; in serialised JSON also after an escaped line break or a string's quote
@@ -694,7 +695,9 @@ _TRIGGERS = {
     "IP": rf"{_D}{{1,3}}\.{_D}{{1,3}}\.{_D}{{1,3}}\.{_D}{{1,3}}|::|(?:[0-9A-Fa-f]{{1,4}}:){{7}}",
     "PHONE": rf"{_D}(?:[ ./()-]{{0,2}}{_D}){{7}}",
     "ADDRESS": (
-        rf"{_WS}(?:{_US_SUFFIX_WORD})"
+        # a house number, one to three words, a street's suffix that ends a word ("12 Main St",
+        # "350 5th Ave"; not " Stretch", " Please", " Password", " Tracking" as it fired on before)
+        rf"{_D}[A-Za-z]?,?{_WS}+(?:{_NOT_WS}+{_WS}+){{1,3}}(?:{_US_SUFFIX_WORD})(?:[^A-Za-z0-9_]|$)"
         rf"|(?:{_NL_DE_SUFFIX}|ring|Ring|{_DE_STREET_WORD}){_WS}+{_D}"
         rf"|{_D}(?:{_WS}?(?:bis|ter))?,?{_WS}+{_FR_STREET}{_WS}"
         rf"|(?:{_ROMANCE_TRIGGER}|{_BR_PLACE}){_WS}"
@@ -745,8 +748,18 @@ def _trigger_set(kinds: list[str], *, json: bool = False) -> re2.Set:
 _TRIGGER_SETS: dict[tuple[tuple[str, ...], bool], Any] = {}
 
 
+# RE2 builds a set's DFA lazily, state by state, in a cache bounded by ``max_mem``. With the
+# default 8 MiB, the states that varied text needs (the bundled example's e-mails and chats)
+# did not fit: RE2 threw its cache away again and again and rebuilt it, and a 180-character
+# text took 200-300 us to scan instead of 4. The states are allocated only as texts need them
+# (+22 MiB after the example's 24,773 different texts); the bound keeps them from growing further.
+_SET_MAX_MEM = 64 << 20
+
+
 def _compile_trigger_set(kinds: list[str], *, json: bool = False) -> re2.Set:
-    trig = re2.Set.SearchSet(re2.Options())
+    options = re2.Options()
+    options.max_mem = _SET_MAX_MEM
+    trig = re2.Set.SearchSet(options)
     for kind in kinds:
         pattern = _TRIGGERS[kind].replace(_WS, _WS_JSON).replace(_LINE, _LINE_JSON).replace(_NL, _NL_JSON) if json else _TRIGGERS[kind]
         if trig.Add(pattern) < 0:  # pragma: no cover - the patterns are fixed
@@ -778,6 +791,15 @@ def _set_matcher(trig: re2.Set) -> Callable[[Any], list[int] | None]:
 # on 500 characters in Python's regex engine; these, about 1 us)
 _NATIONAL_SHAPE = re2.compile(shape_hint(_D))
 _NATIONAL_LABEL = re2.compile(label_hint())
+
+
+# what every match of ``_SECRET`` holds (its keys' prefixes, "Bearer", "://"): the SECRET
+# trigger also fires on the words of a label ("password", "key", "token"), which only
+# ``_LABELLED_SECRET`` needs, and ``_SECRET`` cost 176 us on an 825-character text
+_SECRET_HINT = re2.compile(
+    r"(?i:author[iı]zat[iı]on|bearer)|-----BEGIN |AccountKey=|hooks\.slack\.com|npm_|whsec_|SG\.|sk-|_live_|_test_|gh[pousr]_"
+    r"|github_pat_|glpat-|AKIA|ASIA|AIza|xox[baprs]-|hf_|eyJ|://"
+)
 
 
 def _may_hold(rx: Any, text: str) -> bool:
@@ -842,8 +864,8 @@ class Scrubber:
 
     def __init__(self, key: bytes, settings: ScrubSettings | None = None, *, prefilter: bool = True, windows: bool = True) -> None:
         """``prefilter=False`` runs every detector on every text; ``windows=False`` searches the
-        whole text for e-mails, cards and phone numbers, not just the runs that can hold one
-        (both slower; same output)."""
+        whole text for e-mails, cards, phone numbers, names and keys, not just where they can
+        be (both slower; same output)."""
         self.key = key
         self._windows = windows
         self.found: Counter[str] = Counter()
@@ -1100,7 +1122,8 @@ class Scrubber:
         def repl(m: re.Match[str]) -> str:
             return m.group(0) if self.allowed(m.group(0)) else self._token("SECRET", m.group(0), kinds)
 
-        text = _SECRET.sub(repl, text)
+        if not self._windows or _may_hold(_SECRET_HINT, text):  # (``windows=False``: the reference, without the hint)
+            text = _SECRET.sub(repl, text)
 
         def labelled(m: re.Match[str]) -> str:
             quote = '"' if m.group("dq") is not None else "'" if m.group("sq") is not None else ""
