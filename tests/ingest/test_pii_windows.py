@@ -35,6 +35,8 @@ _FRAGMENTS = [
     "sk-", "sk-proj-", "abcdefghijklmnopqrstuvwxyz0123", "Bearer ", "bearer ", "authorization: token ", "Authorızation: Basic ",
     "eyJhbGciOiJIUzI1NiJ9", "https://", "bob:hunter2@", "AKIAIOSFODNN7EXAMPLE", "ghp_", "sk_live_", "-----BEGIN RSA PRIVATE KEY-----",
     "-----END RSA PRIVATE KEY-----", "AccountKey=", "xoxb-", "hf_", "npm_", "SG.", "password", "api_key=", "token: ",
+    "Password", "PASSWORT", " ist ", " is ", " ıs ", " İS ", "ſecret", "\u212aey", "mot de passe", "contraseña", " es ", ":", "=",
+    "=>", "->", "：", "DB_", "_PASSWORD", ".token", "'", "hunter2", "s3cr3t-value-123",
 ]
 
 _text = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=3)), max_size=30).map("".join)
@@ -138,3 +140,20 @@ def test_every_key_pattern_match_holds_its_hint(text):
     from assay.ingest._pii import _SECRET, _SECRET_HINT
 
     assert _SECRET.search(text) is None or _SECRET_HINT.search(text) is not None, text
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_text)
+def test_every_labelled_secret_holds_its_hint(text):
+    from assay.ingest._pii import _LABELLED_HINT, _LABELLED_SECRET
+
+    assert _LABELLED_SECRET.search(text) is None or _LABELLED_HINT.search(text) is not None, text
+
+
+@pytest.mark.parametrize("text", ["password: hunter2-x", "ſecret = abcdefgh1234", "\u212aEY: abcdefghijklmnop1234",
+                                  "Kennwort ıst Sommer2026!", "the api_key => 'abcd1234efgh'", "DB_PASSWORD=s3cr3t-value"])
+def test_labelled_secrets_written_oddly_are_held_to_their_hint(text):
+    from assay.ingest._pii import _LABELLED_HINT, _LABELLED_SECRET
+
+    assert _LABELLED_SECRET.search(text) is not None and _LABELLED_HINT.search(text) is not None
+    assert Scrubber(b"k").scrub(text) == Scrubber(b"k", windows=False).scrub(text)

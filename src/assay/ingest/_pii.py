@@ -801,6 +801,16 @@ _SECRET_HINT = re2.compile(
     r"|github_pat_|glpat-|AKIA|ASIA|AIza|xox[baprs]-|hf_|eyJ|://"
 )
 
+# what every match of ``_LABELLED_SECRET`` holds: a label's word, the rest of its identifier,
+# then "is" or an assignment ("password=", "api_key:", "Kennwort ist"); most texts that say
+# "password" do not assign one ("I forgot my password"). (Python's case-insensitive "i"
+# also matches "ı" and "İ", its letter class "ſ" and the Kelvin sign, which RE2 folds
+# otherwise: they are written out.)
+_LABELLED_HINT = re2.compile(
+    r"(?i)(?:pass|pw|kennwort|contraseña|senha|secret|key|token)[A-Za-z0-9_.\-ıİſ\x{212A}]*[\"']?" + _WS + "*"
+    r"(?:[iıİ]s|was|[iıİ]st|est|es|era|è|é|lautet|=|:|：|>)"
+)
+
 
 def _may_hold(rx: Any, text: str) -> bool:
     try:
@@ -1138,6 +1148,8 @@ class Scrubber:
                 return m.group(0)
             return m.group(1) + quote + self._token("SECRET", value, kinds) + quote + tail
 
+        if self._windows and not _may_hold(_LABELLED_HINT, text):
+            return text
         return _LABELLED_SECRET.sub(labelled, text)
 
     def _ip(self, text: str, kinds: list[str]) -> str:
