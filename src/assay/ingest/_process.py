@@ -398,8 +398,9 @@ class Processor:
         if type(tools) is list and tools:
             # An app sends the same tool list with every call: the metadata is serialised as
             # the (sorted) keys before the list, the list, the keys after it. The list's
-            # bytes are then written once, looked up in the scrub cache, and left out of the
-            # trigger scan of the rest (it holds the only long text of most metadata).
+            # bytes are then written once, looked up in the scrub cache (its descriptions
+            # often hold a trigger word, "key", "token", a URL: it is scrubbed once), and
+            # left out of the trigger scan of the rest (it holds most metadata's only long text).
             around = _around_tools(meta)
         if around is not None:
             try:
@@ -476,7 +477,8 @@ class Processor:
                     meta = {**clean_rest, SHARED_META: clean_tools}
                     meta_json = orjson.dumps(meta, option=_CANON)
             elif scrubber.json_may_hold(meta_json):
-                # (a tool list in metadata whose keys are not all strings)
+                # (metadata that could not be split around its tool list: a key that is no
+                # string, a value JSON has no type for) the rest, then the list, from the cache
                 rest = {k: v for k, v in meta.items() if k != SHARED_META}
                 clean_rest = scrubber.scrub_json(rest) if rest else rest
                 clean_tools, tools_json = scrubber.scrub_json_cached(tools, tools_json)
