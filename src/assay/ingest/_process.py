@@ -464,25 +464,21 @@ class Processor:
                 if clean_meta is not meta:
                     meta = clean_meta
                     meta_json = orjson.dumps(clean_meta, option=_CANON)
-            elif around is not None:
-                rest_json = _sorted_join(around[0], b"", around[1])
+            else:  # a tool list: the rest of the metadata, then the list from the cache
+                if around is not None:
+                    rest_json: bytes | None = _sorted_join(around[0], b"", around[1])
+                    may_hold = rest_json != b"{}" and scrubber.json_may_hold(rest_json)
+                else:  # (a key that is no string, a value JSON has no type for: the whole decides)
+                    rest_json = None
+                    may_hold = scrubber.json_may_hold(meta_json)
                 rest = clean_rest = None
-                if rest_json != b"{}" and scrubber.json_may_hold(rest_json):
+                if may_hold:
                     rest = {k: v for k, v in meta.items() if k != SHARED_META}
-                    clean_rest = scrubber.scrub_json(rest, rest_json)
+                    clean_rest = scrubber.scrub_json(rest, rest_json) if rest else rest
                 clean_tools, tools_json = scrubber.scrub_json_cached(tools, tools_json)
                 if clean_rest is not rest or clean_tools is not tools:
                     if clean_rest is None:
                         clean_rest = {k: v for k, v in meta.items() if k != SHARED_META}
-                    meta = {**clean_rest, SHARED_META: clean_tools}
-                    meta_json = orjson.dumps(meta, option=_CANON)
-            elif scrubber.json_may_hold(meta_json):
-                # (metadata that could not be split around its tool list: a key that is no
-                # string, a value JSON has no type for) the rest, then the list, from the cache
-                rest = {k: v for k, v in meta.items() if k != SHARED_META}
-                clean_rest = scrubber.scrub_json(rest) if rest else rest
-                clean_tools, tools_json = scrubber.scrub_json_cached(tools, tools_json)
-                if clean_rest is not rest or clean_tools is not tools:
                     meta = {**clean_rest, SHARED_META: clean_tools}
                     meta_json = orjson.dumps(meta, option=_CANON)
             names = scrubber.names_found()
