@@ -410,6 +410,7 @@ def _lower_name_words(words: list[str]) -> list[str]:
     is"): up to four words of letters that are no common word, particles between them
     ("maria de la cruz"); none when the first is a common word."""
     keep: list[str] = []
+    named = 0  # words kept that are no particle
     for w in words[:6]:
         bare = w.rstrip(".,")
         low = bare.lower()
@@ -420,7 +421,8 @@ def _lower_name_words(words: list[str]) -> list[str]:
                 continue
             break
         keep.append(w)
-        if len([k for k in keep if k.rstrip(".,").lower() not in _NAME_PARTICLE]) == 4 or w != bare:
+        named += low not in _NAME_PARTICLE
+        if named == 4 or w != bare:
             break
     while keep and keep[-1].lower() in _NAME_PARTICLE:
         keep.pop()
@@ -1148,9 +1150,9 @@ class Scrubber:
                 return m.group(0)
             return m.group(1) + quote + self._token("SECRET", value, kinds) + quote + tail
 
-        if self._windows and not _may_hold(_LABELLED_HINT, text):
-            return text
-        return _LABELLED_SECRET.sub(labelled, text)
+        if not self._windows or _may_hold(_LABELLED_HINT, text):
+            text = _LABELLED_SECRET.sub(labelled, text)
+        return text
 
     def _ip(self, text: str, kinds: list[str]) -> str:
         def v4(m: re.Match[str]) -> str:
