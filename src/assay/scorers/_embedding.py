@@ -28,9 +28,11 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported when a score is computed: every command that loads a
+    # project registers this scorer, and importing numpy cost ~0.13 s and started BLAS threads
+    import numpy as np
 
 from assay.errors import AssayError, ConfigError
 from assay.project import Project, ScorerSettings
@@ -67,6 +69,8 @@ def choose_embedder(settings: ScorerSettings, project: Project | None) -> tuple[
 
 def cosine_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise cosine of two matrices of the same shape (0 for a zero row)."""
+    import numpy as np
+
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     num = np.einsum("ij,ij->i", a, b)
@@ -88,6 +92,8 @@ def _embed(texts: list[str], name: str, options: dict[str, Any], settings: Score
     try:
         runner: Any = CachedEmbedder(emb, store) if store is not None else emb
         try:
+            import numpy as np
+
             return np.asarray(runner.fit(texts).transform(texts), dtype=np.float32)
         except ValueError as exc:  # tfidf on too few or too short texts
             raise ConfigError(
@@ -126,6 +132,8 @@ def embedding_similarity(
         vecs = _embed(texts, name, options, settings, project)
         a = vecs[[index[p[1]] for p in pending]]
         b = vecs[[index[p[2]] for p in pending]]
+        import numpy as np
+
         for (r, _, _), c in zip(pending, np.clip(cosine_rows(a, b), 0.0, 1.0)):
             out.append((r, ScoreValue(float(c), f"cosine ({name})")))
     return iter(out)
