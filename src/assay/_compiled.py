@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import Any
 
 MODULES = (
+    "assay.ingest._fast",
     "assay.ingest._formats",
     "assay.ingest._normalise",
     "assay.ingest._pii",

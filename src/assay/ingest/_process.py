@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from assay.ingest._batch import JOINED_OUTPUT, BatchIndex
+from assay.ingest._fast import FastOpenAI
 from assay.ingest._formats import MAX_EXPORT_ROW_BYTES, MAX_ROW_BYTES, RAW_KEEP, _BadRow, too_big
 from assay.ingest._normalise import NoModelCall, RowError, set_ts_format
 from assay.ingest._otel_logs import INDEX_PREFIX as EVENTS_INDEX_PREFIX
@@ -224,12 +225,16 @@ class Processor:
     fold: bool = False
     """Each row's top-level keys are lower-cased first (a Snowflake or Oracle export's
     ``REQUEST``, ``CREATED_AT`` columns)."""
+    fast: bool = True
+    """Plain OpenAI log lines are decoded by :mod:`assay.ingest._fast`; False: every line
+    takes the general path (the same store rows, slower; the reference tests compare with)."""
     _shape: Shape | None = field(default=None, init=False, repr=False)
     _batch: BatchIndex | None = field(default=None, init=False, repr=False)
     _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _hashes: dict[Any, str] = field(default_factory=dict, init=False, repr=False)
     _tool_refs: dict[bytes, tuple[str, str, bytes]] = field(default_factory=dict, init=False, repr=False)
     _source_json: bytes | None = field(default=None, init=False, repr=False)
+    _fast: FastOpenAI | None = field(default=None, init=False, repr=False)
     _scrubber: Scrubber | None = field(default=None, init=False, repr=False)
     _hmac: _Hmac | None = field(default=None, init=False, repr=False)
     _within: Within | None = field(default=None, init=False, repr=False)
@@ -246,12 +251,15 @@ class Processor:
             if self.batch_index is not None:  # a Batch API results file, or OTLP traces whose events are in logs
                 events = os.path.basename(self.batch_index).startswith(EVENTS_INDEX_PREFIX)
                 self._batch = EventsIndex(self.batch_index) if events else BatchIndex(self.batch_index)  # type: ignore[assignment]
+            if (self.fast and self._shape.name == "openai" and not self.mapping and not self.fold and self.within is None
+                    and self.batch_index is None):
+                self._fast = FastOpenAI()
         assert self._scrubber is not None
         return self._shape, self._scrubber
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_shape"] = state["_scrubber"] = state["_hmac"] = state["_batch"] = state["_within"] = None
+        state["_shape"] = state["_scrubber"] = state["_hmac"] = state["_batch"] = state["_within"] = state["_fast"] = None
         state["_texts"], state["_hashes"], state["_tool_refs"] = {}, {}, {}
         return state
 
@@ -290,6 +298,7 @@ class Processor:
         scrubber.found.clear()
         out = ChunkResult()
         self._texts = out.texts
+        fast = self._fast
         for pos, payload in chunk:
             if isinstance(payload, _BadRow):
                 self._quarantine(out, pos, payload.reason, payload, scrubber, now)
@@ -301,6 +310,15 @@ class Processor:
                     limit = MAX_ROW_BYTES if shape.explode is None else MAX_EXPORT_ROW_BYTES
                     self._quarantine(out, pos, too_big(len(payload), limit), payload, scrubber, now)
                     continue
+                if fast is not None:  # a plain OpenAI log line: decoded typed, to the same fields
+                    f = fast(payload)
+                    if f is not None:
+                        try:
+                            out.good.append(self._store_row(f, scrubber, now_text))
+                        except (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError, RowError) as exc:
+                            why = str(exc) if isinstance(exc, RowError) else f"unexpected structure: {type(exc).__name__}: {exc}"
+                            self._quarantine(out, pos, why, orjson.loads(payload), scrubber, now)
+                        continue
                 try:
                     row = orjson.loads(payload)
                 except orjson.JSONDecodeError as exc:
@@ -551,7 +569,7 @@ def process_in_worker(proc: Processor, chunk: list[tuple[int, Any]], now: dateti
     """``proc.process`` in a worker process, reusing one ready Processor (its compiled
     detectors and scrub cache) per file instead of rebuilding it for every chunk."""
     key = (proc.key, proc.source, proc.file, proc.shape_name, repr(proc.mapping), proc.scrub, repr(proc.scrub_settings),
-           proc.ingest_id, proc.batch_index, proc.ts_format, proc.encoding, proc.within, proc.fold)
+           proc.ingest_id, proc.batch_index, proc.ts_format, proc.encoding, proc.within, proc.fold, proc.fast)
     cached = _WORKER_CACHE.get(key)
     if cached is None:
         if len(_WORKER_CACHE) > 8:
