@@ -139,6 +139,7 @@ _FRAGMENTS = [
     '{"phone": "', '"phone":', "'email': '", '"shipping_address":', '"MÓVIL"', ' : ', '"', "'", "\\", "5551234567", "bob at example dot com",
     "Acceso Vial 14", "N/A", '{"', '": "', '", "',
     '"customer_name": "', "'firstName': '", '"Nachname":', '"name": "', "Maria García", "O'Brien", "Jean-Luc",
+    "Hi ", "Dear Mr. ", "Hola ", "hı ", "Beste ",
     "my name is ", "My full name is ", "je m'appelle ", "Customer name: ", "first_name=", "N/A", "Dr. ", " de la ", "van 't ",
     "Kind regards,", "Thanks", "Beste Grüße", "\n> ", "On Mon, 5 Nov 2026, ", " wrote:", "From: ", " <a@b.c>", "Am 5. Nov schrieb ",
 ]

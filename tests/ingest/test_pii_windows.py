@@ -31,6 +31,7 @@ _FRAGMENTS = [
     # people's names and the words around them
     "my name is ", "My full name is ", "Customer name: ", "first_name=", "Kind regards,", "Thanks", "Beste Grüße", "\n> ",
     "On Mon, 5 Nov 2026, ", " wrote:", "From: ", "Maria", "García", "de la", "J.", "Ana",
+    "Hi ", "hı ", "Dear Mr. ", "Sehr geehrte Frau ", "Bonjour ", "ShopRight", "McDonald", "MARIA", "!", "von ",
     # keys and what stands before them
     "sk-", "sk-proj-", "abcdefghijklmnopqrstuvwxyz0123", "Bearer ", "bearer ", "authorization: token ", "Authorızation: Basic ",
     "eyJhbGciOiJIUzI1NiJ9", "https://", "bob:hunter2@", "AKIAIOSFODNN7EXAMPLE", "ghp_", "sk_live_", "-----BEGIN RSA PRIVATE KEY-----",

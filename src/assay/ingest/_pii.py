@@ -299,7 +299,9 @@ _NAME_IN_TEXT = (  # (compiled by ``_name_regexes``)
     r"[ \t]*(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+['’]?[^\W\d_][\w'’.\-]*){0,5})"
 )
 # words before a name that are no part of it, and capitalised words that are no name
-_NAME_TITLE = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sr sr. sra sra. herr frau mme mme. m. mlle dott. sig. sig.ra".split())
+_NAME_TITLE = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sr sr. sra sra. herr frau mme mme. m. mlle dott. sig. sig.ra "
+                        "madame monsieur mademoiselle señor señora señorita signor signora signorina senhor senhora dona "
+                        "mevrouw meneer heer pan pani".split())
 _NAME_PARTICLE = frozenset("de da do dos das del della di du van von der den ten ter le la 't ’t bin ibn al y e".split())
 _NOT_A_NAME = frozenset("i the a an not no on in at also just here still now your my our this that what why how it is was "
                         "unknown none n/a anonymous private irrelevant missing blank empty required optional redacted hidden "
@@ -350,13 +352,25 @@ _SIGNOFF = (r"(?:kind|best|warm|warmest|many|with)[ \t]+(?:regards|wishes|thanks
             r"|un[ \t]+saludo|saludos(?:[ \t]+cordiales)?|atentamente|un[ \t]+abrazo|gracias"
             r"|(?:cordiali|distinti)[ \t]+saluti|saluti|grazie|atenciosamente|abraços|obrigad[oa]|att\.|cumprimentos"
             r"|met[ \t]+vriendelijke[ \t]+groet(?:en)?|groeten|groetjes|pozdrawiam|z[ \t]+poważaniem")
+_SIGNOFF_WHOLE = re.compile(rf"(?i)(?:{_SIGNOFF})[.!]?")
 _NAME_WORDS = r"[^\W\d_][\w'’.\-]*(?:[ \t]+['’]?[^\W\d_][\w'’.\-]*){0,3}"
+# A greeting at a line's start, then the name it greets and a comma, "!", ":" or the line's end
+# ("Hi Maria,", "Dear Mr. Smith,", "Sehr geehrte Frau Müller,", "Bonjour Éloïse !")
+_GREETING = (r"hi|hello|hey|hiya|dear|good[ \t]+(?:morning|afternoon|evening)"
+             r"|hallo|moin|servus|guten[ \t]+(?:morgen|tag|abend)|liebe|lieber|sehr[ \t]+geehrte|sehr[ \t]+geehrter"
+             r"|bonjour|bonsoir|salut|cher|chère"
+             r"|hola|buenos[ \t]+días|buenas[ \t]+tardes|buenas|estimado|estimada|querido|querida"
+             r"|ciao|buongiorno|buonasera|salve|gentile|gentilissimo|gentilissima|caro|cara"
+             r"|olá|oi|bom[ \t]+dia|boa[ \t]+tarde|prezado|prezada"
+             r"|beste|geachte|hoi|dzień[ \t]+dobry|cześć|witam|szanowny|szanowna")
+_GREETING_RE2 = _GREETING.replace("i", "[iıİ]")  # (Python's (?i) reads "ı" and "İ" as "i"; RE2's does not)
 _NAME_SIGNED = (  # (compiled by ``_name_regexes``)
     rf"(?im)^[ \t>]*(?:{_SIGNOFF})(?!\w)(?:[ \t]*,[ \t]*|[ \t]+|[ \t]*[,!.]?[ \t]*(?:\r?\n[ \t>]*){{1,2}})(?!(?:{_SIGNOFF})(?!\w))"
     rf"(?P<name>{_NAME_WORDS})[ \t]*\.?[ \t]*(?=\r?\n|\Z)"
     rf"|^[ \t>]*(?:On|Le|El|Em)[ \t][^\n]{{4,100}}?,[ \t]+(?P<header>{_NAME_WORDS})[ \t]*(?:<{{1,2}}[^<>\n]{{1,120}}>{{1,2}})?[ \t]+"
     r"(?:wrote|a[ \t]+écrit|escribió|escreveu)[ \t]*:"
     rf"|^[ \t>]*Am[ \t][^\n]{{4,100}}?[ \t]schrieb[ \t]+(?P<schrieb>{_NAME_WORDS})[ \t]*(?:<{{1,2}}[^<>\n]{{1,120}}>{{1,2}})?[ \t]*:"
+    rf"|^[ \t>]*(?:{_GREETING})[ \t]+(?P<greeted>{_NAME_WORDS})[ \t]*(?=[,!:]|\r?\n|\Z)"
     rf"|^[ \t>*]*(?:From|Von|De|Da)[ \t]*:[ \t]*(?P<sender>{_NAME_WORDS})[ \t]*(?:<{{1,2}}[^<>\n]{{1,120}}>{{1,2}}|\[mailto:[^\]\n]{{1,120}}\])?[ \t]*(?=\r?\n|\Z)"
 )
 
@@ -372,7 +386,69 @@ def _name_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
 _NOT_A_SIGNER = frozenset("support team service services customer customers help helpdesk desk sales billing admin staff "
                           "management kundenservice kundendienst service-team équipe equipo equipe atendimento servicio "
                           "soporte assistance again all everyone so much very guys folks advance you regards for everything lot "
-                          "help anyway".split())
+                          "help anyway sir sirs madam world friend friends colleague colleagues valued ladies gentlemen "
+                          "there zusammen alle leute damen herren tous todos tutti pessoal allemaal wszystkim państwo "
+                          "user users community".split())
+
+
+_NAME_PREFIXES = ("Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "O'", "O’", "D'", "D’")
+
+
+def _capital_inside_ok(word: str) -> bool:
+    """A capital inside a word that a name can hold: after a prefix ("McDonald", "DeShawn",
+    "O'Brien"), or in a part after a hyphen ("Jean-Luc"); not "ShopRight", "PayPal"."""
+    if "-" in word:
+        return all(not any(c.isupper() for c in part[1:]) or _capital_inside_ok(part) for part in word.split("-"))
+    for p in _NAME_PREFIXES:
+        n = len(p)
+        if word.startswith(p) and len(word) > n and word[n].isupper() and not any(c.isupper() for c in word[n + 1:]):
+            return True
+    return False
+
+
+def _greets_a_person(words: str) -> bool:
+    """Whether the words after a greeting can be a person's name (``take`` checks the rest):
+    not in lower case (nor a lower-case title), no word in capitals ("HELLO SHOPRIGHT"), no
+    capital inside a word but after a name's prefix ("McDonald", not "ShopRight"), no
+    sign-off ("Beste Grüße")."""
+    if not words[:1] or words[0].islower():
+        return False
+    for w in words.split():
+        core = w.strip(".,'’-")
+        if len(core) > 1 and core.isupper():
+            return False
+        if any(c.isupper() for c in core[1:]) and not _capital_inside_ok(core):
+            return False
+    if _SIGNOFF_WHOLE.fullmatch(words.strip()) is not None:
+        return False
+    return not any(_near(w.strip(".,!").lower(), _SIGNOFF_NOUNS) for w in words.split())
+
+
+# what follows "Beste", "Liebe", "Cordiali" in a sign-off, to tell "Beste Grüeß" (misspelt) from "Beste Jan"
+_SIGNOFF_NOUNS = ("grüße", "grüsse", "gruß", "grüssen", "grüßen", "regards", "wishes", "groeten", "saluti", "saludos",
+                  "salutations", "pozdrowienia", "cumprimentos", "abraços", "wünsche")
+
+
+def _near(word: str, targets: tuple[str, ...]) -> bool:
+    """Whether ``word`` is one of ``targets`` or one typo off one: a letter added, dropped,
+    changed, or two letters swapped ("grüeß")."""
+    if len(word) < 4:
+        return False
+    for t in targets:
+        if abs(len(t) - len(word)) > 1:
+            continue
+        if word == t:
+            return True
+        if len(word) == len(t):
+            diff = [i for i in range(len(t)) if word[i] != t[i]]
+            if len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == t[diff[1]]
+                                  and word[diff[1]] == t[diff[0]]):
+                return True
+            continue
+        short, long_ = (word, t) if len(word) < len(t) else (t, word)
+        if any(long_[:i] + long_[i + 1:] == short for i in range(len(long_))):
+            return True
+    return False
 
 
 def _name_words(words: list[str], lower_ok: bool) -> list[str]:
@@ -568,7 +644,7 @@ def _bytes_rx(pattern: str) -> Any:
 
 # where a name may follow its words, and where a sign-off or a quote header starts a line
 _NAME_CUE_B = _bytes_rx(rf"(?i)(?:{_NAME_INTRO})|(?:{_PERSON_LABEL})[ \t]*[:=]")
-_SIGNED_CUE_B = _bytes_rx(rf"(?im)^[ \t>*]*(?:{_SIGNOFF}|on|le|el|em|am|from|von|de|da)")
+_SIGNED_CUE_B = _bytes_rx(rf"(?im)^[ \t>*]*(?:{_SIGNOFF}|{_GREETING_RE2}|on|le|el|em|am|from|von|de|da)")
 
 
 def _sub(rx: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str, runs: _Runs | None) -> str:
@@ -727,6 +803,8 @@ _TRIGGERS["PERSON"] = (r"(?i)(?:my name|my full name|i am called|i'm called|i’
                        # a sign-off, then a capitalised word on its line or the next; an e-mail's quote header
                        rf"|{_LINE}[ \t>]*(?:{_SIGNOFF})(?:[ \t]*,[ \t]*|[ \t]+|[ \t]*[,!.]?[ \t]*{_NL}(?:{_WS}|>)*)\p{{Lu}}"
                        r"|wrote|écrit|escribió|escreveu|schrieb"
+                       # a greeting, then a word that does not start in lower case
+                       rf"|{_LINE}[ \t>]*(?:{_GREETING_RE2})[ \t]+(?-i:[^\s\p{{Ll}}])"
                        r"|(?:from|von|de|da)[ \t]*:)")
 # such a pair in a text (a tool call's arguments, a tool's result): the quoted key, then a
 # quoted value or a number of 7 to 15 digits
@@ -1051,6 +1129,13 @@ class Scrubber:
             while start < len(words) and words[start].lower() in _NAME_TITLE:
                 start += 1
             keep = _name_words(words[start:], lower_ok)
+            if not keep and start:  # after a title a family name may start with its particle ("Mr. von Berg")
+                j = start
+                while j < len(words) and words[j].lower() in _NAME_PARTICLE:
+                    j += 1
+                if start < j < len(words) and words[j][:1].isupper():
+                    rest = _name_words(words[j:], lower_ok)
+                    keep = words[start:j] + rest if rest else []
             loose = False
             if not keep and intro and start < len(words) and words[start][:1].islower():
                 keep = _lower_name_words(words[start:])
@@ -1084,6 +1169,8 @@ class Scrubber:
             return take(m, "name", label, False, intro=not label)
 
         def signed(m: re.Match[str]) -> str:
+            if m.lastgroup == "greeted" and not _greets_a_person(m.group("greeted")):
+                return m.group(0)
             got = take(m, m.lastgroup or "name", False, True)
             return m.group(0) if got is None else got[0] + m.string[got[1]:m.end()]
 
