@@ -72,9 +72,14 @@ def log_rows(draw):
         msg = {"role": "assistant", "content": odd(draw, texts, st.none(), 10)}
         if sometimes(draw, 5):
             msg["refusal"] = draw(st.none() | st.text(max_size=10))
-        if sometimes(draw, 12):
-            msg["tool_calls"] = draw(st.just([]) | st.just(None) | st.just(
-                [{"id": "c1", "type": "function", "function": {"name": "get_order", "arguments": "{\"id\": 1}"}}]))
+        if sometimes(draw, 6):
+            msg["tool_calls"] = draw(st.just([]) | st.just(None) | st.lists(st.fixed_dictionaries(
+                {"id": st.just("c1"), "type": st.just("function"), "function": st.fixed_dictionaries(
+                    {"name": st.text(max_size=8) | st.none(), "arguments": st.just('{"id": 1}') | json_values})}), min_size=1, max_size=2)
+                | st.just([{"custom": {"name": "grep", "input": "x"}}]) | st.just([{"function": "abc"}]) | st.just("abc")
+                | st.just({"k": 1}) | st.just(5) | st.just([{"function": {"name": "f", "arguments": 2**64}}]))
+        if sometimes(draw, 30):
+            msg["function_call"] = draw(st.just({"name": "legacy", "arguments": "{}"}) | st.just("x"))
         if sometimes(draw, 25):
             msg["audio"] = {"transcript": "hello"}
         if sometimes(draw, 8):
@@ -184,12 +189,16 @@ def test_fast_path_takes_plain_lines():
                                     "prompt_tokens_details": {"cached_tokens": 0}}, "system_fingerprint": "fp_1"},
              "latency_ms": 400, "metadata": {"locale": "fr-FR"}}
     with_keys = {"request_id": "r-1", **plain, "user_id": 7, "id": "log-9"}
-    for row in (plain, with_keys):
+    calls_a_tool = {**plain, "response": {**plain["response"], "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+        "role": "assistant", "content": None, "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "get_order", "arguments": "{\"id\": \"A-1\"}"}}]}}]}}
+    for row in (plain, with_keys, calls_a_tool):
         line = orjson.dumps(row)
         got = fast(line)
         assert got is not None
         _same_fields(got, normalise_openai(orjson.loads(line)))
     assert fast(orjson.dumps(with_keys))["metadata"]["source_id"] == "log-9"
+    assert fast(orjson.dumps(calls_a_tool))["output"] == '[tool_call get_order {"id": "A-1"}]'
 
 
 @pytest.mark.parametrize("line", [

@@ -9,9 +9,8 @@ puts them for such a line, through the same :func:`assay.ingest._normalise.field
 
 Anything else gives None, and the line takes the general path (``orjson.loads`` and
 ``normalise_openai``): a key the structs do not name, a value of another type, a message
-with a name, tool calls or parts, an answer that calls a tool, an integer JSON cannot hold
-in 64 bits (orjson reads it as a float, msgspec as an int), a value nested deeper than
-:data:`_MAX_DEPTH`. So the fast path never decides what a line means: it only skips work
+with tool calls or parts, an integer JSON cannot hold in 64 bits (orjson reads it as a
+float, msgspec as an int), a value nested deeper than :data:`_MAX_DEPTH`. So the fast path never decides what a line means: it only skips work
 for lines whose meaning is plain. Tests hold the two paths to the same store rows.
 """
 
@@ -24,7 +23,7 @@ import orjson
 from msgspec import UNSET, Raw, Struct
 from msgspec.structs import astuple
 
-from assay.ingest._normalise import ROLE_ALIASES, RowError, fields, message
+from assay.ingest._normalise import ROLE_ALIASES, RowError, fields, message, tool_call_text
 from assay.ingest._shapes import _REQ_KEPT, _REQ_PARAMS
 
 _KEPT = tuple(sorted(_REQ_KEPT))
@@ -222,11 +221,25 @@ class FastOpenAI:
         choices = resp.choices
         if choices:
             answer = choices[0].message
-            if answer.tool_calls or type(answer.function_call) is dict or type(answer.audio) is dict:
+            if type(answer.audio) is dict:
                 return None
             output = answer.content or ""
             if not output and type(answer.refusal) is str:
                 output = answer.refusal
+            # the tools the answer calls, as normalise_openai writes them (the same loop, on the same values)
+            calls = (None if answer.tool_calls is UNSET else answer.tool_calls) or ()
+            if type(answer.function_call) is dict:  # the legacy functions API
+                calls = [*calls, {"function": answer.function_call}]
+            if calls:
+                if not _plain(calls):
+                    return None
+                try:
+                    for call in calls:
+                        fn = call.get("function") or call.get("custom") or call if isinstance(call, dict) else {}
+                        args = fn.get("arguments", fn.get("input")) if isinstance(fn, dict) else None
+                        output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), args)) if s)
+                except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError):
+                    return None  # (the general path quarantines the line, saying why)
 
         # the metadata: the row's own and its other keys (extra_meta), what the request says
         # (request_meta), then what the answer says, in normalise_openai's order
