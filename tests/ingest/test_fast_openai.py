@@ -256,3 +256,21 @@ def test_fixture_and_benchmark_like_lines_store_the_same():
     assert len(with_fast.good) >= 300
     assert with_fast.good == without.good and with_fast.bad == without.bad and with_fast.texts == without.texts
     assert with_fast.pii == without.pii
+
+
+def test_a_fast_path_that_fails_leaves_the_line_to_the_general_path():
+    """Should the fast path raise on some line, the line is read as without it."""
+    line = orjson.dumps({"request": {"messages": [{"role": "user", "content": "mail ann@example.com"}]},
+                         "response": {"choices": [{"message": {"content": "ok"}}]}}) + b"\n"
+
+    def broken(_line):
+        raise ValueError("a bug")
+
+    now = utcnow()
+    proc = Processor(key=KEY, source="s", file="f.jsonl", shape_name="openai", mapping=None, scrub=True)
+    proc._ready()
+    proc._fast = broken
+    got = proc.process([(1, line)], now)
+    want = Processor(key=KEY, source="s", file="f.jsonl", shape_name="openai", mapping=None, scrub=True, fast=False).process(
+        [(1, line)], now)
+    assert len(got.good) == 1 and got.good == want.good and got.bad == want.bad == []

@@ -311,7 +311,10 @@ class Processor:
                     self._quarantine(out, pos, too_big(len(payload), limit), payload, scrubber, now)
                     continue
                 if fast is not None:  # a plain OpenAI log line: decoded typed, to the same fields
-                    f = fast(payload)
+                    try:
+                        f = fast(payload)
+                    except (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError, RowError):
+                        f = None  # (what the general path reads its own way, and says why if it cannot)
                     if f is not None:
                         try:
                             out.good.append(self._store_row(f, scrubber, now_text))
