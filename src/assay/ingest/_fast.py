@@ -23,8 +23,8 @@ import orjson
 from msgspec import UNSET, Raw, Struct
 from msgspec.structs import astuple
 
-from assay.ingest._normalise import ROLE_ALIASES, RowError, fields, message, tool_call_text
-from assay.ingest._shapes import _REQ_KEPT, _REQ_PARAMS
+from assay.ingest._normalise import ROLE_ALIASES, RowError, fields, message
+from assay.ingest._shapes import _REQ_KEPT, _REQ_PARAMS, usage_details, with_tool_calls
 
 _KEPT = tuple(sorted(_REQ_KEPT))
 _MAX_DEPTH = 64
@@ -226,18 +226,14 @@ class FastOpenAI:
             output = answer.content or ""
             if not output and type(answer.refusal) is str:
                 output = answer.refusal
-            # the tools the answer calls, as normalise_openai writes them (the same loop, on the same values)
-            calls = (None if answer.tool_calls is UNSET else answer.tool_calls) or ()
-            if type(answer.function_call) is dict:  # the legacy functions API
-                calls = [*calls, {"function": answer.function_call}]
-            if calls:
-                if not _plain(calls):
+            # the tools the answer calls, as normalise_openai writes them (the same function, on the same values)
+            calls = None if answer.tool_calls is UNSET else answer.tool_calls
+            function_call = None if answer.function_call is UNSET else answer.function_call
+            if calls or function_call is not None:
+                if not _plain((calls, function_call)):
                     return None
                 try:
-                    for call in calls:
-                        fn = call.get("function") or call.get("custom") or call if isinstance(call, dict) else {}
-                        args = fn.get("arguments", fn.get("input")) if isinstance(fn, dict) else None
-                        output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), args)) if s)
+                    output = with_tool_calls(output, calls, function_call)
                 except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError):
                     return None  # (the general path quarantines the line, saying why)
 
@@ -281,12 +277,7 @@ class FastOpenAI:
         if resp.id is not UNSET and resp.id:
             meta.setdefault("response_id", resp.id)
         usage = resp.usage or {}
-        if "prompt_tokens_details" in usage or "completion_tokens_details" in usage:
-            for details, key, name in (("prompt_tokens_details", "cached_tokens", "cache_read_tokens"),
-                                       ("completion_tokens_details", "reasoning_tokens", "reasoning_tokens")):
-                d = usage.get(details)
-                if isinstance(d, dict) and type(d.get(key)) is int and d[key]:
-                    meta[name] = d[key]
+        usage_details(usage, meta)
 
         created = None if resp.created is UNSET else resp.created
         model = (None if resp.model is UNSET else resp.model) or (None if req.model is UNSET else req.model)

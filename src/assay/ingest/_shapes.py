@@ -446,13 +446,7 @@ def normalise_openai(row: Any) -> Fields:
                     output = msg["refusal"]
                 if not output and isinstance(msg.get("audio"), dict) and isinstance(msg["audio"].get("transcript"), str):
                     output = msg["audio"]["transcript"]  # an audio answer, as its transcript
-                calls = msg.get("tool_calls") or ()
-                if isinstance(msg.get("function_call"), dict):  # the legacy functions API
-                    calls = [*calls, {"function": msg["function_call"]}]
-                for call in calls:
-                    fn = call.get("function") or call.get("custom") or call if isinstance(call, dict) else {}
-                    args = fn.get("arguments", fn.get("input")) if isinstance(fn, dict) else None
-                    output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), args)) if s)
+                output = with_tool_calls(output, msg.get("tool_calls"), msg.get("function_call"))
     if choices is None and resp.get("error"):  # the provider's error body: no answer
         raise _failed(resp["error"])
     if choices is None and output is None:  # a serving endpoint's failed call (Databricks inference tables)
@@ -476,13 +470,7 @@ def normalise_openai(row: Any) -> Fields:
         meta["finish_reason"] = choices[0]["finish_reason"]
     if resp is not row and resp.get("id"):
         meta.setdefault("response_id", resp["id"])
-    if isinstance(usage, dict) and ("prompt_tokens_details" in usage or "completion_tokens_details" in usage):
-        # what the counts hold: cached prompt tokens, reasoning tokens
-        for details, key, name in (("prompt_tokens_details", "cached_tokens", "cache_read_tokens"),
-                                   ("completion_tokens_details", "reasoning_tokens", "reasoning_tokens")):
-            d = usage.get(details)
-            if isinstance(d, dict) and type(d.get(key)) is int and d[key]:
-                meta[name] = d[key]
+    usage_details(usage, meta)
     return _logged_fields(
         row, req, resp, messages, meta,
         output=output,
@@ -496,6 +484,29 @@ def normalise_openai(row: Any) -> Fields:
         cost_usd=pick(row, "cost_usd", "response_cost", "spend") or (usage.get("cost") if isinstance(usage, dict) else None)
         or _portkey_cost(row),
     )
+
+
+def with_tool_calls(output: str | None, tool_calls: Any, function_call: Any) -> str | None:
+    """An OpenAI answer's text with the tools it calls after it, one ``[tool_call ...]`` line
+    each (``function_call``: the legacy functions API)."""
+    calls = tool_calls or ()
+    if isinstance(function_call, dict):
+        calls = [*calls, {"function": function_call}]
+    for call in calls:
+        fn = call.get("function") or call.get("custom") or call if isinstance(call, dict) else {}
+        args = fn.get("arguments", fn.get("input")) if isinstance(fn, dict) else None
+        output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), args)) if s)
+    return output
+
+
+def usage_details(usage: Any, meta: dict[str, Any]) -> None:
+    """What an OpenAI usage's counts hold, into ``meta``: cached prompt tokens, reasoning tokens."""
+    if isinstance(usage, dict) and ("prompt_tokens_details" in usage or "completion_tokens_details" in usage):
+        for details, key, name in (("prompt_tokens_details", "cached_tokens", "cache_read_tokens"),
+                                   ("completion_tokens_details", "reasoning_tokens", "reasoning_tokens")):
+            d = usage.get(details)
+            if isinstance(d, dict) and type(d.get(key)) is int and d[key]:
+                meta[name] = d[key]
 
 
 def _portkey_cost(row: dict[str, Any]) -> float | None:
