@@ -1,6 +1,6 @@
 """Ingest throughput: records/s end to end and peak RSS on a generated OpenAI-style JSONL.
 
-    .venv/bin/python bench/ingest_bench.py --size-mb 1000 [--workers 2] [--stages]
+    .venv/bin/python bench/ingest_bench.py --size-mb 1000 [--workers 2] [--stages] [--agent]
 
 Generates (once, cached under /tmp) a JSONL of ~2 KB synthetic chat-completion logs:
 a shared system prompt and tool list, a unique user question (some with an e-mail, phone
@@ -57,6 +57,27 @@ def make_row(i: int, r: random.Random) -> dict:
     }
 
 
+AGENT = [False]
+"""``--agent``: each request's history holds an answer that called a tool and the tool's result."""
+
+
+def agent_row(i: int, r: random.Random) -> dict:
+    """A row of ``make_row`` whose conversation went through a tool call first, as an agent's
+    second call sends it: the question, the answer that called ``get_order``, the tool's
+    result, then the customer's follow-up."""
+    row = make_row(i, r)
+    system, question = row["request"]["messages"]
+    call = {"id": f"call_{i}", "type": "function", "function": {"name": "get_order", "arguments": f'{{"id": "A-{i:06d}"}}'}}
+    result = {"order": f"A-{i:06d}", "status": r.choice(["shipped", "delayed", "delivered"]), "items": r.randint(1, 4)}
+    row["request"]["messages"] = [
+        system, question,
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)},
+        {"role": "user", "content": " ".join(r.choice(WORDS) for _ in range(r.randint(5, 15)))},
+    ]
+    return row
+
+
 def generate(path: Path, size_mb: int) -> int:
     if path.exists():
         return sum(1 for _ in path.open("rb"))
@@ -64,7 +85,7 @@ def generate(path: Path, size_mb: int) -> int:
     n, written = 0, 0
     with path.open("w") as fh:
         while written < size_mb * 1_000_000:
-            line = json.dumps(make_row(n, r)) + "\n"
+            line = json.dumps((agent_row if AGENT[0] else make_row)(n, r)) + "\n"
             fh.write(line)
             written += len(line)
             n += 1
@@ -132,9 +153,14 @@ def main() -> None:
                     help="tool descriptions as apps write them (a sentence, a docs URL) instead of 'get_order tool'")
     ap.add_argument("--system-chars", type=int, default=0,
                     help="a system prompt this long (the shared prompt repeated), as production apps often send; default ~580")
+    ap.add_argument("--agent", action="store_true",
+                    help="each request's history holds an answer that called a tool and the tool's result (an agent's traffic)")
     args = ap.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     path = args.data / f"openai-{args.size_mb}mb.jsonl"
+    if args.agent:
+        AGENT[0] = True
+        path = path.with_name(path.stem + "-agent.jsonl")
     if args.system_chars:
         global SYSTEM
         SYSTEM = (SYSTEM * (args.system_chars // len(SYSTEM) + 1))[:args.system_chars]

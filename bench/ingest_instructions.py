@@ -9,6 +9,7 @@ rows and ``--rows`` more, and prints the difference per row.
     .venv/bin/python bench/ingest_instructions.py                      # the benchmark's rows
     .venv/bin/python bench/ingest_instructions.py --data my.jsonl --shape openai
     .venv/bin/python bench/ingest_instructions.py --no-fast            # every line on the general path
+    .venv/bin/python bench/ingest_instructions.py --agent              # rows whose history called a tool
 
 Needs ``valgrind`` (Debian: ``apt-get install valgrind``). Under valgrind OpenSSL cannot use
 the CPU's SHA instructions, so the keyed id's HMAC-SHA256 counts far more (about 71k
@@ -63,18 +64,23 @@ def main() -> None:
     ap.add_argument("--shape", default="openai", help="the rows' shape (default: openai)")
     ap.add_argument("--rows", type=int, default=5000, help="rows counted after the warm-up (default: 5000)")
     ap.add_argument("--no-fast", action="store_true", help="every line on the general path (Processor(fast=False))")
+    ap.add_argument("--agent", action="store_true",
+                    help="the benchmark's rows with a tool call and its result in each request's history (ingest_bench.py --agent)")
     args = ap.parse_args()
     if subprocess.run(["which", "valgrind"], capture_output=True).returncode != 0:
         sys.exit("valgrind is not installed (Debian: apt-get install valgrind)")
     data = args.data
     if data is None:
         sys.path.insert(0, str(HERE))
-        from ingest_bench import generate  # the benchmark's own rows
+        import ingest_bench  # the benchmark's own rows
 
         folder = Path(tempfile.gettempdir()) / "assay-bench"  # (where ingest_bench.py keeps it)
         folder.mkdir(parents=True, exist_ok=True)
         data = folder / "openai-200mb.jsonl"
-        generate(data, 200)
+        if args.agent:
+            ingest_bench.AGENT[0] = True
+            data = folder / "openai-200mb-agent.jsonl"
+        ingest_bench.generate(data, 200)
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
         fh.write(_CHILD)
         script = Path(fh.name)

@@ -26,6 +26,13 @@ scalars = (st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.sampled_f
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
                            max_leaves=8)
 texts = st.text(max_size=40) | st.sampled_from(["", "mail me: ann@example.com", "card 4111 1111 1111 1111", "Bonjour, c'est Marie"])
+tool_calls = st.lists(
+    st.fixed_dictionaries({"id": st.text(max_size=6), "type": st.just("function"),
+                           "function": st.fixed_dictionaries({"name": st.text(max_size=8),
+                                                              "arguments": st.sampled_from(["{}", '{"id": "A-1"}', "not json", ""]) | json_values})})
+    | json_values,  # (and what no app sends: the general path quarantines it, and says why)
+    max_size=2,
+) | st.sampled_from([None, "x", {"a": 1}])
 roles = st.sampled_from(["user", "user", "system", "developer", "assistant", "tool", "User", "human", "function", "narrator"])
 
 
@@ -48,8 +55,12 @@ def log_rows(draw):
              "content": odd(draw, texts, st.none() | st.just([{"type": "text", "text": "hi"}]), 25)}
         if sometimes(draw, 10):
             m["name"] = draw(st.text(max_size=5))
-        if sometimes(draw, 40):
-            m["tool_calls"] = [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
+        if sometimes(draw, 12):  # an agent's history: an answer that called tools, a tool's result
+            m["tool_calls"] = draw(tool_calls)
+            if sometimes(draw, 2):
+                m["content"] = None
+        if sometimes(draw, 12):
+            m["tool_call_id"] = draw(st.text(max_size=6) | st.none() | st.integers())
         msgs.append(m)
     if msgs and not sometimes(draw, 20):
         msgs[-1]["role"] = "user"
@@ -192,11 +203,25 @@ def test_fast_path_takes_plain_lines():
     calls_a_tool = {**plain, "response": {**plain["response"], "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
         "role": "assistant", "content": None, "tool_calls": [
             {"id": "call_1", "type": "function", "function": {"name": "get_order", "arguments": "{\"id\": \"A-1\"}"}}]}}]}}
-    for row in (plain, with_keys, calls_a_tool):
+    agent = {**with_keys, "request": {**plain["request"], "messages": [
+        *plain["request"]["messages"],
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "get_order", "arguments": "{\"id\": \"A-1\"}"}}]},
+        {"role": "tool", "tool_call_id": "call_1", "content": "{\"status\": \"shipped\"}"},
+        {"role": "user", "content": "and the invoice?"},
+    ]}}
+    for row in (plain, with_keys, calls_a_tool, agent, {**agent, "request_id": None} | {"metadata": {"a": 1}}):
         line = orjson.dumps(row)
         got = fast(line)
         assert got is not None
         _same_fields(got, normalise_openai(orjson.loads(line)))
+    history = fast(orjson.dumps(agent))["messages"]
+    assert [(m.role, m.content) for m in history[-3:]] == [
+        ("assistant", '[tool_call get_order {"id": "A-1"}]'), ("tool", '{"status": "shipped"}'), ("user", "and the invoice?")]
+    # content parts: the general path's (it reads them in many dialects)
+    parts = {**agent, "request": {**agent["request"], "messages": [*agent["request"]["messages"], {"role": "user", "content": [
+        {"type": "text", "text": "and this?"}, {"type": "image_url", "image_url": {"url": "https://x/i.png"}}]}]}}
+    assert fast(orjson.dumps(parts)) is None
     assert fast(orjson.dumps(with_keys))["metadata"]["source_id"] == "log-9"
     assert fast(orjson.dumps(calls_a_tool))["output"] == '[tool_call get_order {"id": "A-1"}]'
 
@@ -215,6 +240,15 @@ def test_fast_path_takes_plain_lines():
     b'{"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"choices": []}, "latency_ms": NaN}',
     b'{"request": {"messages": [{"role": "system", "content": "no user"}]}, "response": {"choices": []}}',
     b'{"request": {"messages": [{"role": "user", "content": "hi"}]}, "response": {"choices": [{"message": {"content": "a"}}]}, "ts": "nope"}',
+    # a history the fast path reads with the general path's chat_messages
+    b'{"request": {"messages": [{"role": "user", "content": null, "x": "\xff"}]}, "response": {"choices": []}}',  # not UTF-8 in a message
+    b'{"request": {"messages": [{"role": "user", "content": "hi", "tool_calls": [1e400]}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "user", "content": "hi", "tool_calls": [18446744073709551616]}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "user", "content": ' + b"[" * 300 + b"]" * 300 + b'}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "assistant", "content": null, "tool_calls": "x"}, {"role": "user", "content": "hi"}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "tool", "content": null}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}, "oops"]}, "response": {"choices": []}}',
+    b'{"app": 1, "request": {"messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]}, "response": {"choices": []}}',
 ])
 def test_odd_lines_end_as_on_the_general_path(line):
     """Kept, quarantined (with the same reason) or skipped just as without the fast path."""

@@ -7,10 +7,13 @@ are looked up in a cache of the lists already seen; an app sends the same list w
 call). The fields are then put together as :func:`assay.ingest._shapes.normalise_openai`
 puts them for such a line, through the same :func:`assay.ingest._normalise.fields`.
 
+An agent's history is read too: an answer that called tools (its content null, its calls
+written into its text as ``chat_message`` writes them) and the tools' results.
+
 Anything else gives None, and the line takes the general path (``orjson.loads`` and
 ``normalise_openai``): a key the structs do not name, a value of another type, a message
-with tool calls or parts, an integer JSON cannot hold in 64 bits (orjson reads it as a
-float, msgspec as an int), a value nested deeper than :data:`_MAX_DEPTH`. So the fast path never decides what a line means: it only skips work
+with content parts, an integer JSON cannot hold in 64 bits (orjson reads it as a float,
+msgspec as an int), a value nested deeper than :data:`_MAX_DEPTH`. So the fast path never decides what a line means: it only skips work
 for lines whose meaning is plain. Tests hold the two paths to the same store rows.
 """
 
@@ -23,7 +26,7 @@ import orjson
 from msgspec import UNSET, Raw, Struct
 from msgspec.structs import astuple
 
-from assay.ingest._normalise import ROLE_ALIASES, RowError, fields, message
+from assay.ingest._normalise import ROLE_ALIASES, RowError, fields, message, tool_call_text
 from assay.ingest._shapes import _REQ_KEPT, _REQ_PARAMS, usage_details, with_tool_calls
 
 _KEPT = tuple(sorted(_REQ_KEPT))
@@ -36,10 +39,24 @@ _INT_MIN, _INT_END = -(2**63), 2**64
 # neither path reads it; a key they do not name sends the line to the general path, because
 # msgspec skips an unknown value without checking it as orjson would.
 
+class _Fn(Struct, forbid_unknown_fields=True):
+    name: Any = None
+    arguments: Any = None
+
+
+class _Call(Struct, forbid_unknown_fields=True):
+    function: _Fn
+    id: Any = UNSET
+    type: Any = UNSET
+
+
 class _Msg(Struct, forbid_unknown_fields=True):
     role: str
-    content: str
-    name: Any = UNSET  # (the general path keeps a text message's role and content only)
+    content: str | None = None  # (None: an answer that only called tools)
+    name: Any = UNSET  # (the general path keeps a message's role and text only)
+    # an agent's history: the tools an answer called, the call a tool's result answers
+    tool_calls: list[_Call] | None = None
+    tool_call_id: Any = UNSET
 
 
 class _Req(Struct, forbid_unknown_fields=True):
@@ -215,7 +232,16 @@ class FastOpenAI:
             role = ROLE_ALIASES.get(m.role)
             if role is None:  # a role the general path reads in its own way
                 return None
-            messages.append(message(role, m.content))
+            text = m.content
+            if text is None:
+                text = ""
+            if m.tool_calls:  # each call written after the text, as chat_message writes it
+                for call in m.tool_calls:
+                    fn = call.function
+                    if not _plain((fn.name, fn.arguments)):
+                        return None
+                    text = "\n".join(s for s in (text, tool_call_text(fn.name, fn.arguments)) if s)
+            messages.append(message(role, text))
 
         output = None
         choices = resp.choices
