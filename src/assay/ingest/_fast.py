@@ -26,7 +26,7 @@ import orjson
 from msgspec import UNSET, Raw, Struct
 from msgspec.structs import astuple
 
-from assay.ingest._normalise import ROLE_ALIASES, RowError, fields, message, tool_call_text
+from assay.ingest._normalise import ROLE_ALIASES, RowError, fields, message, with_tool_call
 from assay.ingest._shapes import _REQ_KEPT, _REQ_PARAMS, usage_details, with_tool_calls
 
 _KEPT = tuple(sorted(_REQ_KEPT))
@@ -240,7 +240,7 @@ class FastOpenAI:
                     fn = call.function
                     if not _plain((fn.name, fn.arguments)):
                         return None
-                    text = "\n".join(s for s in (text, tool_call_text(fn.name, fn.arguments)) if s)
+                    text = with_tool_call(text, fn.name, fn.arguments)
             messages.append(message(role, text))
 
         output = None

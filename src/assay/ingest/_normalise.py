@@ -96,6 +96,12 @@ def tool_call_text(name: Any, arguments: Any) -> str:
     return f"[tool_call {name} {args}]"
 
 
+def with_tool_call(text: str | None, name: Any, arguments: Any) -> str:
+    """``text`` with one tool call written on a line after it (the call alone if no text)."""
+    call = tool_call_text(name, arguments)
+    return f"{text}\n{call}" if text else call
+
+
 def _tool_result_text(result: Any, where: str) -> str:
     """A Vercel AI SDK tool result: any JSON value up to v4, ``{type, value}`` since v5
     (``text``, ``json``, ``error-text``, ``error-json``, or ``content``: a list of parts)."""
@@ -216,10 +222,10 @@ def chat_message(m: Any, where: str) -> Message:
         for call in calls:
             if isinstance(call, dict):
                 fn = call.get("function", call)
-                text = "\n".join(s for s in (text, tool_call_text(fn.get("name"), fn.get("arguments", fn.get("args")))) if s)
+                text = with_tool_call(text, fn.get("name"), fn.get("arguments", fn.get("args")))
     if isinstance(m.get("function_call"), dict):
         fc = m["function_call"]
-        text = "\n".join(s for s in (text, tool_call_text(fc.get("name"), fc.get("arguments"))) if s)
+        text = with_tool_call(text, fc.get("name"), fc.get("arguments"))
     return message(role, text)
 
 

@@ -35,6 +35,7 @@ from assay.ingest._normalise import (
     pairs_object,
     parse_ts,
     tool_call_text,
+    with_tool_call,
 )
 from assay.ingest._stream import assembled
 from assay.records import Message
@@ -495,7 +496,7 @@ def with_tool_calls(output: str | None, tool_calls: Any, function_call: Any) -> 
     for call in calls:
         fn = call.get("function") or call.get("custom") or call if isinstance(call, dict) else {}
         args = fn.get("arguments", fn.get("input")) if isinstance(fn, dict) else None
-        output = "\n".join(s for s in (output, tool_call_text(fn.get("name"), args)) if s)
+        output = with_tool_call(output, fn.get("name"), args)
     return output
 
 
