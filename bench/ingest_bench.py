@@ -1,6 +1,6 @@
 """Ingest throughput: records/s end to end and peak RSS on a generated OpenAI-style JSONL.
 
-    .venv/bin/python bench/ingest_bench.py --size-mb 1000 [--workers 2] [--stages] [--agent]
+    .venv/bin/python bench/ingest_bench.py --size-mb 1000 [--workers 2] [--stages] [--agent | --parts]
 
 Generates (once, cached under /tmp) a JSONL of ~2 KB synthetic chat-completion logs:
 a shared system prompt and tool list, a unique user question (some with an e-mail, phone
@@ -78,6 +78,21 @@ def agent_row(i: int, r: random.Random) -> dict:
     return row
 
 
+PARTS = [False]
+"""``--parts``: the customer's message as content parts, with an image in every fourth row."""
+
+
+def parts_row(i: int, r: random.Random) -> dict:
+    """A row of ``make_row`` whose question is sent as content parts, as apps that can attach
+    images send every message: a text part, and in every fourth row an image after it."""
+    row = make_row(i, r)
+    question = row["request"]["messages"][1]
+    question["content"] = [{"type": "text", "text": question["content"]}]
+    if i % 4 == 0:
+        question["content"].append({"type": "image_url", "image_url": {"url": f"https://cdn.example.com/u/{i}.jpg", "detail": "low"}})
+    return row
+
+
 def generate(path: Path, size_mb: int) -> int:
     if path.exists():
         return sum(1 for _ in path.open("rb"))
@@ -85,7 +100,7 @@ def generate(path: Path, size_mb: int) -> int:
     n, written = 0, 0
     with path.open("w") as fh:
         while written < size_mb * 1_000_000:
-            line = json.dumps((agent_row if AGENT[0] else make_row)(n, r)) + "\n"
+            line = json.dumps((agent_row if AGENT[0] else parts_row if PARTS[0] else make_row)(n, r)) + "\n"
             fh.write(line)
             written += len(line)
             n += 1
@@ -155,12 +170,17 @@ def main() -> None:
                     help="a system prompt this long (the shared prompt repeated), as production apps often send; default ~580")
     ap.add_argument("--agent", action="store_true",
                     help="each request's history holds an answer that called a tool and the tool's result (an agent's traffic)")
+    ap.add_argument("--parts", action="store_true",
+                    help="the customer's message as content parts, an image in every fourth row (apps that attach images)")
     args = ap.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     path = args.data / f"openai-{args.size_mb}mb.jsonl"
     if args.agent:
         AGENT[0] = True
         path = path.with_name(path.stem + "-agent.jsonl")
+    elif args.parts:
+        PARTS[0] = True
+        path = path.with_name(path.stem + "-parts.jsonl")
     if args.system_chars:
         global SYSTEM
         SYSTEM = (SYSTEM * (args.system_chars // len(SYSTEM) + 1))[:args.system_chars]

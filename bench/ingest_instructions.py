@@ -10,6 +10,7 @@ rows and ``--rows`` more, and prints the difference per row.
     .venv/bin/python bench/ingest_instructions.py --data my.jsonl --shape openai
     .venv/bin/python bench/ingest_instructions.py --no-fast            # every line on the general path
     .venv/bin/python bench/ingest_instructions.py --agent              # rows whose history called a tool
+    .venv/bin/python bench/ingest_instructions.py --parts              # the question as content parts, some with an image
 
 Needs ``valgrind`` (Debian: ``apt-get install valgrind``). Under valgrind OpenSSL cannot use
 the CPU's SHA instructions, so the keyed id's HMAC-SHA256 counts far more (about 71k
@@ -66,6 +67,8 @@ def main() -> None:
     ap.add_argument("--no-fast", action="store_true", help="every line on the general path (Processor(fast=False))")
     ap.add_argument("--agent", action="store_true",
                     help="the benchmark's rows with a tool call and its result in each request's history (ingest_bench.py --agent)")
+    ap.add_argument("--parts", action="store_true",
+                    help="the benchmark's rows with the question as content parts, an image in every fourth (ingest_bench.py --parts)")
     args = ap.parse_args()
     if subprocess.run(["which", "valgrind"], capture_output=True).returncode != 0:
         sys.exit("valgrind is not installed (Debian: apt-get install valgrind)")
@@ -80,6 +83,9 @@ def main() -> None:
         if args.agent:
             ingest_bench.AGENT[0] = True
             data = folder / "openai-200mb-agent.jsonl"
+        elif args.parts:
+            ingest_bench.PARTS[0] = True
+            data = folder / "openai-200mb-parts.jsonl"
         ingest_bench.generate(data, 200)
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
         fh.write(_CHILD)

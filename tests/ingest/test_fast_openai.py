@@ -33,6 +33,23 @@ tool_calls = st.lists(
     | json_values,  # (and what no app sends: the general path quarantines it, and says why)
     max_size=2,
 ) | st.sampled_from([None, "x", {"a": 1}])
+content_parts = st.lists(
+    st.one_of(
+        [st.fixed_dictionaries({"type": st.just("text"), "text": texts})] * 4
+        + [st.fixed_dictionaries({"type": st.just("image_url"), "image_url": st.fixed_dictionaries(
+            {"url": st.sampled_from(["https://example.com/a.png", "data:image/png;base64,iVBORw0KGgo="])},
+            optional={"detail": st.sampled_from(["low", "high", "auto"])})}),
+           st.fixed_dictionaries({"type": st.just("input_audio"), "input_audio": st.fixed_dictionaries(
+               {"data": st.just("UklGRg=="), "format": st.sampled_from(["wav", "mp3"])})}),
+           # what the general path reads its own ways: no text, text that is no string, another
+           # kind, a key no part of this API has, a bare string, no type, an image with a caption
+           st.sampled_from([{"type": "text"}, {"type": "text", "text": 5}, {"type": "text", "text": None},
+                            {"type": "file", "file": {"file_id": "f-1"}}, {"type": "refusal", "refusal": "no"},
+                            {"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}, "plain", {"text": "no type"},
+                            {"type": "image_url", "image_url": {"url": "u"}, "text": "caption"}, {"type": 5}, {"type": "thinking"},
+                            {"type": "text", "text": "big", "image_url": 2**64}, {}])]),
+    max_size=4,
+)
 roles = st.sampled_from(["user", "user", "system", "developer", "assistant", "tool", "User", "human", "function", "narrator"])
 
 
@@ -52,7 +69,7 @@ def log_rows(draw):
     msgs = []
     for _ in range(odd(draw, st.integers(1, 4), st.just(0), 30)):
         m = {"role": odd(draw, st.sampled_from(["user", "user", "system", "developer", "assistant", "tool"]), roles, 15),
-             "content": odd(draw, texts, st.none() | st.just([{"type": "text", "text": "hi"}]), 25)}
+             "content": odd(draw, texts, st.none() | content_parts | st.just({"type": "text", "text": "hi"}), 6)}
         if sometimes(draw, 10):
             m["name"] = draw(st.text(max_size=5))
         if sometimes(draw, 12):  # an agent's history: an answer that called tools, a tool's result
@@ -218,10 +235,18 @@ def test_fast_path_takes_plain_lines():
     history = fast(orjson.dumps(agent))["messages"]
     assert [(m.role, m.content) for m in history[-3:]] == [
         ("assistant", '[tool_call get_order {"id": "A-1"}]'), ("tool", '{"status": "shipped"}'), ("user", "and the invoice?")]
-    # content parts: the general path's (it reads them in many dialects)
+    # content parts of text, images and audio (an image as its placeholder); other kinds: the
+    # general path's (it reads them in many dialects)
     parts = {**agent, "request": {**agent["request"], "messages": [*agent["request"]["messages"], {"role": "user", "content": [
-        {"type": "text", "text": "and this?"}, {"type": "image_url", "image_url": {"url": "https://x/i.png"}}]}]}}
-    assert fast(orjson.dumps(parts)) is None
+        {"type": "text", "text": "and this?"}, {"type": "image_url", "image_url": {"url": "https://x/i.png", "detail": "low"}},
+        {"type": "text", "text": ""}, {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}}]}]}}
+    got = fast(orjson.dumps(parts))
+    _same_fields(got, normalise_openai(orjson.loads(orjson.dumps(parts))))
+    assert got["messages"][-1].content == "and this?\n[image]\n[audio]"
+    for other in ({"type": "file", "file": {"file_id": "f-1"}}, {"type": "text", "text": "x", "cache_control": {"type": "ephemeral"}},
+                  "plain", {"type": "text"}):
+        odd_part = {**parts, "request": {**parts["request"], "messages": [{"role": "user", "content": [other]}]}}
+        assert fast(orjson.dumps(odd_part)) is None, other
     assert fast(orjson.dumps(with_keys))["metadata"]["source_id"] == "log-9"
     assert fast(orjson.dumps(calls_a_tool))["output"] == '[tool_call get_order {"id": "A-1"}]'
 
@@ -249,6 +274,14 @@ def test_fast_path_takes_plain_lines():
     b'{"request": {"messages": [{"role": "tool", "content": null}]}, "response": {"choices": []}}',
     b'{"request": {"messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}, "oops"]}, "response": {"choices": []}}',
     b'{"app": 1, "request": {"messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]}, "response": {"choices": []}}',
+    # content parts
+    b'{"request": {"messages": [{"role": "user", "content": [{"type": "text", "text": "hi \xff"}]}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "\xed\xa0\x80"}}]}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"n": 1e400}}]}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "user", "content": [{"type": "input_audio", "input_audio": 18446744073709551616}]}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": ' + b"[" * 300 + b"]" * 300 + b'}]}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "user", "content": [{"type": "text", "text": "a", "text": "b"}]}]}, "response": {"choices": []}}',
+    b'{"request": {"messages": [{"role": "user", "content": []}]}, "response": {"choices": [{"message": {"content": "a"}}]}}',
 ])
 def test_odd_lines_end_as_on_the_general_path(line):
     """Kept, quarantined (with the same reason) or skipped just as without the fast path."""

@@ -8,11 +8,13 @@ call). The fields are then put together as :func:`assay.ingest._shapes.normalise
 puts them for such a line, through the same :func:`assay.ingest._normalise.fields`.
 
 An agent's history is read too: an answer that called tools (its content null, its calls
-written into its text as ``chat_message`` writes them) and the tools' results.
+written into its text as ``chat_message`` writes them) and the tools' results. So are
+content parts of text, images and audio (an image or audio as its placeholder, as
+``content_text`` writes it).
 
 Anything else gives None, and the line takes the general path (``orjson.loads`` and
 ``normalise_openai``): a key the structs do not name, a value of another type, a message
-with content parts, an integer JSON cannot hold in 64 bits (orjson reads it as a float,
+with a content part of another kind, an integer JSON cannot hold in 64 bits (orjson reads it as a float,
 msgspec as an int), a value nested deeper than :data:`_MAX_DEPTH`. So the fast path never decides what a line means: it only skips work
 for lines whose meaning is plain. Tests hold the two paths to the same store rows.
 """
@@ -26,7 +28,7 @@ import orjson
 from msgspec import UNSET, Raw, Struct
 from msgspec.structs import astuple
 
-from assay.ingest._normalise import ROLE_ALIASES, RowError, fields, message, with_tool_call
+from assay.ingest._normalise import _PLACEHOLDERS, ROLE_ALIASES, RowError, fields, message, with_tool_call
 from assay.ingest._shapes import _REQ_KEPT, _REQ_PARAMS, usage_details, with_tool_calls
 
 _KEPT = tuple(sorted(_REQ_KEPT))
@@ -50,9 +52,17 @@ class _Call(Struct, forbid_unknown_fields=True):
     type: Any = UNSET
 
 
+class _Part(Struct, forbid_unknown_fields=True):
+    """A content part of the chat-completions API: text, an image or audio."""
+    type: str
+    text: Any = UNSET
+    image_url: Any = UNSET
+    input_audio: Any = UNSET
+
+
 class _Msg(Struct, forbid_unknown_fields=True):
     role: str
-    content: str | None = None  # (None: an answer that only called tools)
+    content: str | list[_Part] | None = None  # (None: an answer that only called tools)
     name: Any = UNSET  # (the general path keeps a message's role and text only)
     # an agent's history: the tools an answer called, the call a tool's result answers
     tool_calls: list[_Call] | None = None
@@ -161,6 +171,29 @@ def _plain(value: Any, depth: int = 0) -> bool:
     return t is str or t is float or t is bool or value is None or value is UNSET
 
 
+_MEDIA = {"image_url": _PLACEHOLDERS["image_url"], "input_audio": _PLACEHOLDERS["input_audio"]}
+
+
+def _parts_text(parts: list[_Part]) -> str | None:
+    """A message's text from its content parts, as ``content_text`` writes it: text parts'
+    text, an image or audio as its placeholder, one part a line; None for any other part."""
+    out = []
+    for part in parts:
+        kind = part.type
+        if kind == "text":
+            text = part.text
+            if type(text) is not str:  # (none, or a number the general path writes with str())
+                return None
+            if text:
+                out.append(text)
+        else:
+            placeholder = _MEDIA.get(kind)
+            if placeholder is None:
+                return None
+            out.append(placeholder)
+    return "\n".join(out)
+
+
 _REQ_FIELDS = _Req.__struct_fields__
 _PARAM_AT = tuple((k, _REQ_FIELDS.index(k)) for k in _REQ_PARAMS)  # (in request_meta's order)
 _KEPT_AT = tuple((k, _REQ_FIELDS.index(k)) for k in _KEPT)
@@ -235,6 +268,10 @@ class FastOpenAI:
             text = m.content
             if text is None:
                 text = ""
+            elif type(text) is list:
+                text = _parts_text(text)
+                if text is None:
+                    return None
             if m.tool_calls:  # each call written after the text, as chat_message writes it
                 for call in m.tool_calls:
                     fn = call.function
