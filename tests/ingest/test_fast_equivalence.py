@@ -235,3 +235,40 @@ def test_parse_ts_refuses_what_it_cannot_tell(text):
     with pytest.raises(RowError, match="no(t an)? ISO 8601 timestamp") as err:
         parse_ts(text)
     assert ("--ts-format" in str(err.value)) == (text == "01/11/2026 10:00")  # the ambiguous date says what to do
+
+
+def _the_long_way(text):
+    """``parse_ts(text)`` without its first reading of ISO 8601 text: a ``--ts-format`` that
+    never fits sends every text the long way (its error messages differ, not its results)."""
+    from assay.ingest import _normalise
+
+    saved = _normalise._TS_FORMAT[0]
+    _normalise._TS_FORMAT[0] = "%Y-never"
+    try:
+        return parse_ts(text)
+    except RowError:
+        return None
+    finally:
+        _normalise._TS_FORMAT[0] = saved
+
+
+_iso_texts = st.one_of(
+    st.builds(lambda d, sep, spec, z: (lambda s: s.replace("+00:00", "Z") if z else s)(d.isoformat(sep=sep, timespec=spec)),
+              st.datetimes(timezones=st.none() | st.timezones()), st.sampled_from(["T", " ", "x", "Z", "\t"]),
+              st.sampled_from(["auto", "hours", "minutes", "seconds", "milliseconds", "microseconds"]), st.booleans()),
+    st.builds(lambda d: d.isoformat(), st.dates()),
+    st.text(alphabet="0123456789-:TZz+. W/\t", min_size=8, max_size=32),
+    st.builds(lambda a, b: a + b, st.sampled_from(["2026-11-01", "2026-11-01T10:00", "2026-W44-7", "2026-11-01 10:00:00"]),
+              st.sampled_from(["", "Z", "z", " UTC", "+05:30", "+0530", "+05", ".5", "[Europe/Paris]", " ", "Z+01:00", "\n"])),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_iso_texts)
+def test_iso_text_read_at_once_is_read_as_the_long_way_reads_it(text):
+    try:
+        got = parse_ts(text)
+    except RowError:
+        got = None
+    want = _the_long_way(text)
+    assert got == want and (got is None or got.utcoffset() == want.utcoffset()), text

@@ -298,6 +298,7 @@ def _from_epoch(value: float, where: str) -> datetime:
 _EPOCH_TEXT = re.compile(r"-?\d{9,19}\.\d+")
 _SLASHED_DATE = re.compile(r"\d{4}/\d{2}/\d{2}(?:[ T]|$)")
 _DAY_MONTH = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_ISO_SEPARATORS = ("T", " ", "")
 _TS_FORMAT: list[str | None] = [None]
 """The ``--ts-format`` of the ingest running in this process (a strptime format), if any."""
 
@@ -407,6 +408,15 @@ def parse_ts(value: Any, where: str = "ts") -> datetime | None:
         return _from_epoch(value, where)
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if type(value) is str and len(value) >= 10 and value[4] == "-" and value[10:11] in _ISO_SEPARATORS and _TS_FORMAT[0] is None:
+        # ISO 8601 as logs write it ("2026-10-01T00:03:42Z"), read at once (0.2 against 2.8 us);
+        # what ``fromisoformat`` does not take goes the long way below, which reads it the same
+        try:
+            ts = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return ts if ts.tzinfo else ts.replace(tzinfo=_UTC)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value)
     elif isinstance(value, str) and _EPOCH_TEXT.fullmatch(value.strip()):  # "1730455200.123" (CSV exports)
