@@ -964,9 +964,9 @@ _ADDRESS_BY_PARTS: dict[tuple[int, ...], re.Pattern[str]] = {}
 def _address_pattern(text: str) -> re.Pattern[str] | None:
     """``_ADDRESS`` with only the alternatives whose part of the trigger is in ``text`` (None:
     none is). An alternative that cannot match anywhere in a text takes no match from the
-    others, so the matches are those of the whole pattern: 134 against 487 us a text on the
-    bundled example's texts that hold a street address's shape, most of them only the US
-    kind's (``bench/ingest_example_bench.py --steps``)."""
+    others, so the matches are those of the whole pattern: 150-190 against 400-530 us a text
+    on the bundled example's texts that hold a street address's shape, most of them only the
+    US kind's (``bench/ingest_example_bench.py --steps``)."""
     try:
         data = text.encode()
     except UnicodeEncodeError:  # a lone surrogate: the whole pattern, as ever
