@@ -851,12 +851,23 @@ _NOTHING = r"[^\x00-\x{10FFFF}]"
 """A pattern that matches nothing: it holds a left-out trigger's place in a set."""
 
 
-def _compile_trigger_set(kinds: list[str], *, json: bool = False, without: str | None = None) -> re2.Set:
-    """The triggers of ``kinds`` in one RE2 set; ``without``'s place holds a pattern that
-    matches nothing (the set's indices stay those of ``kinds``)."""
+def _re2_set(patterns: list[tuple[str, str]]) -> re2.Set:
+    """``patterns`` ((name, pattern) pairs) in one RE2 set with the room for states that
+    varied text needs (``_SET_MAX_MEM``); a match's index is its pattern's place."""
     options = re2.Options()
     options.max_mem = _SET_MAX_MEM
     trig = re2.Set.SearchSet(options)
+    for name, pattern in patterns:
+        if trig.Add(pattern) < 0:  # pragma: no cover - the patterns are fixed
+            raise ValueError(f"bad trigger for {name}")
+    trig.Compile()
+    return trig
+
+
+def _compile_trigger_set(kinds: list[str], *, json: bool = False, without: str | None = None) -> re2.Set:
+    """The triggers of ``kinds`` in one RE2 set; ``without``'s place holds a pattern that
+    matches nothing (the set's indices stay those of ``kinds``)."""
+    patterns = []
     for kind in kinds:
         if kind == without:
             pattern = _NOTHING
@@ -864,10 +875,8 @@ def _compile_trigger_set(kinds: list[str], *, json: bool = False, without: str |
             pattern = _TRIGGERS[kind].replace(_WS, _WS_JSON).replace(_LINE, _LINE_JSON).replace(_NL, _NL_JSON)
         else:
             pattern = _TRIGGERS[kind]
-        if trig.Add(pattern) < 0:  # pragma: no cover - the patterns are fixed
-            raise ValueError(f"bad trigger for {kind}")
-    trig.Compile()
-    return trig
+        patterns.append((kind, pattern))
+    return _re2_set(patterns)
 
 
 def _may_hold_a_field(text: bytes) -> bool:
@@ -945,19 +954,8 @@ def _split_matcher(trig: _SplitTriggers) -> Callable[[Any], list[int] | None]:
     return match
 
 
-def _address_parts_set() -> Any:
-    options = re2.Options()
-    options.max_mem = _SET_MAX_MEM
-    parts = re2.Set.SearchSet(options)
-    for pattern in _ADDRESS_TRIGGERS.values():
-        if parts.Add(pattern) < 0:  # pragma: no cover - the patterns are fixed
-            raise ValueError("bad address trigger")
-    parts.Compile()
-    return parts
-
-
 _ADDRESS_PART_KINDS = tuple(_ADDRESS_TRIGGERS)
-_ADDRESS_PARTS_FOUND = _set_matcher(_address_parts_set())
+_ADDRESS_PARTS_FOUND = _set_matcher(_re2_set(list(_ADDRESS_TRIGGERS.items())))
 _ADDRESS_BY_PARTS: dict[tuple[int, ...], re.Pattern[str]] = {}
 
 
